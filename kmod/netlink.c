@@ -12,7 +12,6 @@
 #include "ksm_state.h"
 #include "netlink.h"
 
-static struct genl_family ksmctl_genl_family;
 
 /* KSMCTL_CMD_GET_STATUS */
 
@@ -128,9 +127,26 @@ static const struct genl_ops ksmctl_genl_ops[] = {
 		.policy	= status_policy,
 		.maxattr = ARRAY_SIZE(status_policy) - 1,
 	},
+	{
+		.cmd	= KSMCTL_CMD_GET_PROC,
+		.doit	= ksmctl_nl_get_proc_doit,
+		.start	= ksmctl_nl_get_proc_start,
+		.dumpit	= ksmctl_nl_get_proc_dumpit,
+		.done	= ksmctl_nl_get_proc_done,
+		.policy	= ksmctl_proc_policy,
+		.maxattr = KSMCTL_PROC_POLICY_MAX,
+	},
+	{
+		.cmd	= KSMCTL_CMD_GET_VMAS,
+		.start	= ksmctl_nl_get_vmas_start,
+		.dumpit	= ksmctl_nl_get_vmas_dumpit,
+		.done	= ksmctl_nl_get_vmas_done,
+		.policy	= ksmctl_vmas_policy,
+		.maxattr = KSMCTL_VMAS_POLICY_MAX,
+	},
 };
 
-static struct genl_family ksmctl_genl_family __ro_after_init = {
+struct genl_family ksmctl_genl_family __ro_after_init = {
 	.name		= KSMCTL_GENL_NAME,
 	.version	= KSMCTL_GENL_VERSION,
 	.maxattr	= KSMCTL_A_MAX,

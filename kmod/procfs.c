@@ -1,13 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /proc/ksmctl/: read-only views for cat and scripts. Each file prints one
- * "name value" pair per line; names match /sys/kernel/mm/ksm/.
+ * /proc/ksmctl/: read-only views for cat and scripts.
+ *
+ * status: one "name value" pair per line; names match /sys/kernel/mm/ksm/.
+ * processes: a table of the processes with merging or zero pages, as the
+ * reader may see them (the permission rule of GET_PROC).
  */
 
+#include <linux/capability.h>
 #include <linux/proc_fs.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/task.h>
 #include <linux/seq_file.h>
 
 #include "ksm_state.h"
+#include "proc.h"
 #include "procfs.h"
 
 static struct proc_dir_entry *ksmctl_proc_dir;
@@ -31,12 +38,126 @@ static int status_show(struct seq_file *m, void *v)
 	return 0;
 }
 
+struct processes_iter {
+	struct ksmctl_viewer viewer;
+	struct ksmctl_proc_stats st;
+};
+
+/* *pos is the tgid to look from; 0 is the header line */
+static void *processes_find(struct seq_file *m, loff_t *pos)
+{
+	struct processes_iter *it = m->private;
+	struct task_struct *task;
+	pid_t nr = *pos;
+
+	if (*pos > PID_MAX_LIMIT)
+		return NULL;
+	task = ksmctl_next_process(&it->viewer, &nr);
+	*pos = task ? nr : PID_MAX_LIMIT + 1;
+	return task;
+}
+
+static void *processes_start(struct seq_file *m, loff_t *pos)
+{
+	return *pos ? processes_find(m, pos) : SEQ_START_TOKEN;
+}
+
+static void *processes_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	if (v != SEQ_START_TOKEN)
+		put_task_struct(v);
+	(*pos)++;
+	return processes_find(m, pos);
+}
+
+static void processes_stop(struct seq_file *m, void *v)
+{
+	if (v && v != SEQ_START_TOKEN)
+		put_task_struct(v);
+}
+
+static int processes_show(struct seq_file *m, void *v)
+{
+	struct processes_iter *it = m->private;
+	struct ksmctl_proc_stats *st = &it->st;
+	struct task_struct *task = v;
+	struct mm_struct *mm;
+	int err;
+
+	if (v == SEQ_START_TOKEN) {
+		seq_printf(m, "%7s %10s %10s %10s %14s %5s %s\n", "PID",
+			   "MERGING", "ZERO", "RMAP_ITEMS", "PROFIT",
+			   "VMAS", "COMMAND");
+		return 0;
+	}
+	mm = get_task_mm(task);
+	if (!mm)
+		return 0;
+	err = 0;
+	if (!ksmctl_may_see(&it->viewer, task, mm))
+		goto out;
+	err = ksmctl_proc_collect(&it->viewer, task, mm, false, st);
+	if (err || (!st->merging_pages && !st->zero_pages))
+		goto out;
+	seq_printf(m, "%7d %10llu ", st->pid, st->merging_pages);
+	if (st->has & KSMCTL_HAS_ZERO_PAGES)
+		seq_printf(m, "%10llu ", st->zero_pages);
+	else
+		seq_printf(m, "%10s ", "-");
+	if (st->has & KSMCTL_HAS_RMAP_ITEMS)
+		seq_printf(m, "%10llu %14lld ", st->rmap_items, st->profit);
+	else
+		seq_printf(m, "%10s %14s ", "-", "-");
+	seq_printf(m, "%5u %s\n", st->mergeable_vmas, st->comm);
+out:
+	mmput(mm);
+	return err;
+}
+
+static const struct seq_operations processes_seq_ops = {
+	.start	= processes_start,
+	.next	= processes_next,
+	.stop	= processes_stop,
+	.show	= processes_show,
+};
+
+static int processes_open(struct inode *inode, struct file *file)
+{
+	struct processes_iter *it;
+
+	it = __seq_open_private(file, &processes_seq_ops, sizeof(*it));
+	if (!it)
+		return -ENOMEM;
+	ksmctl_viewer_init(&it->viewer, file->f_cred,
+			   file_ns_capable(file, &init_user_ns, CAP_SYS_PTRACE) &&
+			   ns_capable_noaudit(&init_user_ns, CAP_SYS_PTRACE));
+	return 0;
+}
+
+static int processes_release(struct inode *inode, struct file *file)
+{
+	struct seq_file *m = file->private_data;
+	struct processes_iter *it = m->private;
+
+	ksmctl_viewer_release(&it->viewer);
+	return seq_release_private(inode, file);
+}
+
+static const struct proc_ops processes_proc_ops = {
+	.proc_open	= processes_open,
+	.proc_read	= seq_read,
+	.proc_lseek	= seq_lseek,
+	.proc_release	= processes_release,
+};
+
 int __init ksmctl_procfs_init(void)
 {
 	ksmctl_proc_dir = proc_mkdir("ksmctl", NULL);
 	if (!ksmctl_proc_dir)
 		return -ENOMEM;
-	if (!proc_create_single("status", 0444, ksmctl_proc_dir, status_show)) {
+	if (!proc_create_single("status", 0444, ksmctl_proc_dir, status_show) ||
+	    !proc_create("processes", 0444, ksmctl_proc_dir,
+			 &processes_proc_ops)) {
 		proc_remove(ksmctl_proc_dir);
 		ksmctl_proc_dir = NULL;
 		return -ENOMEM;

@@ -33,4 +33,84 @@
 #define KSMCTL_GENL_RESV_START_OP(first)
 #endif
 
+/*
+ * Per-mm KSM counters. Kernels that keep them (ksm_merging_pages and
+ * ksm_rmap_items; ksm_zero_pages later, first as unsigned long, then as
+ * atomic_long_t) let us report without walking page tables.
+ */
+#ifdef COMPAT_HAS_MM_KSM_COUNTERS
+#define KSMCTL_HAVE_MM_KSM_COUNTERS 1
+#define ksmctl_mm_merging_pages(mm)	READ_ONCE((mm)->ksm_merging_pages)
+#define ksmctl_mm_rmap_items(mm)	READ_ONCE((mm)->ksm_rmap_items)
+#else
+#define KSMCTL_HAVE_MM_KSM_COUNTERS 0
+#define ksmctl_mm_merging_pages(mm)	0UL
+#define ksmctl_mm_rmap_items(mm)	0UL
+#endif
+
+#if defined(COMPAT_HAS_MM_KSM_ZERO_PAGES_ATOMIC)
+#define KSMCTL_HAVE_MM_KSM_ZERO_PAGES 1
+#define ksmctl_mm_zero_pages(mm)	((unsigned long)atomic_long_read(&(mm)->ksm_zero_pages))
+#elif defined(COMPAT_HAS_MM_KSM_ZERO_PAGES_ULONG)
+#define KSMCTL_HAVE_MM_KSM_ZERO_PAGES 1
+#define ksmctl_mm_zero_pages(mm)	READ_ONCE((mm)->ksm_zero_pages)
+#else
+#define KSMCTL_HAVE_MM_KSM_ZERO_PAGES 0
+#define ksmctl_mm_zero_pages(mm)	0UL
+#endif
+
+/*
+ * sizeof(struct ksm_rmap_item), private to mm/ksm.c, as the kernel's
+ * ksm_process_profit() uses it: 64 bytes on 64-bit kernels from 5.10 to 7.2
+ * (the selftests compare our profit with /proc/PID/ksm_stat where it exists).
+ */
+#define KSMCTL_RMAP_ITEM_SIZE	64
+
+/* Whole-process opt-in (PR_SET_MEMORY_MERGE), a flag of the mm. */
+#if defined(COMPAT_HAS_MMF_VM_MERGE_ANY) && defined(COMPAT_HAS_MM_FLAGS_TEST)
+#define KSMCTL_HAVE_MERGE_ANY 1
+#define ksmctl_mm_merge_any(mm)	mm_flags_test(MMF_VM_MERGE_ANY, (mm))
+#elif defined(COMPAT_HAS_MMF_VM_MERGE_ANY)
+#define KSMCTL_HAVE_MERGE_ANY 1
+#define ksmctl_mm_merge_any(mm)	test_bit(MMF_VM_MERGE_ANY, &(mm)->flags)
+#else
+#define KSMCTL_HAVE_MERGE_ANY 0
+#define ksmctl_mm_merge_any(mm)	false
+#endif
+
+/* VMA iteration: the maple tree iterator, or the old linked list. */
+#ifdef COMPAT_HAS_VMA_ITERATOR
+#define ksmctl_vma_iter_decl(it, mm, addr)	VMA_ITERATOR(it, mm, addr)
+#define ksmctl_for_each_vma(it, vma)		for_each_vma(it, vma)
+#else
+#define ksmctl_vma_iter_decl(it, mm, addr)				\
+	struct { struct mm_struct *mm; unsigned long addr; }		\
+	it = { (mm), (addr) }
+#define ksmctl_for_each_vma(it, vma)					\
+	for ((vma) = find_vma((it).mm, (it).addr); (vma);		\
+	     (vma) = (vma)->vm_next)
+#endif
+
+/* Is this page a KSM page? */
+#ifdef COMPAT_HAS_FOLIO_TEST_KSM
+#define ksmctl_page_is_ksm(page)	folio_test_ksm(page_folio(page))
+#else
+#define ksmctl_page_is_ksm(page)	PageKsm(page)
+#endif
+
+/* KSM pages are always order 0: their mapcount is the page's own. */
+#define ksmctl_ksm_page_mapcount(page)	(atomic_read(&(page)->_mapcount) + 1)
+
+/* VMA flags that only some kernels (or architectures) have. */
+#include <linux/mm.h>
+#ifndef VM_DROPPABLE
+#define VM_DROPPABLE	0
+#endif
+#ifndef VM_SAO
+#define VM_SAO		0
+#endif
+#ifndef VM_SPARC_ADI
+#define VM_SPARC_ADI	0
+#endif
+
 #endif /* _KSMCTL_COMPAT_H */

@@ -41,6 +41,80 @@
  *       KSMCTL_A_STATUS_STABLE_NODE_CHAINS NLA_U64, present if the kernel
  *                                       has it
  *
+ * KSMCTL_CMD_GET_PROC (doit: one process; dump: every visible process)
+ *   KSM figures of processes (thread-group leaders that have an mm).
+ *   Processes the caller may not see are left out of a dump and give
+ *   -ESRCH to a doit, exactly like processes that do not exist.
+ *
+ *   Request:
+ *     KSMCTL_A_PID                NLA_U32, doit: required; dump: ignored
+ *     KSMCTL_A_FLAGS              NLA_U32, optional, KSMCTL_PROC_F_*
+ *
+ *   Reply (one message per process):
+ *     KSMCTL_A_PROC               NLA_NESTED
+ *       KSMCTL_A_PROC_PID              NLA_U32, in the caller's pid namespace
+ *       KSMCTL_A_PROC_PPID             NLA_U32, idem, 0 if not visible
+ *       KSMCTL_A_PROC_COMM             NLA_NUL_STRING
+ *       KSMCTL_A_PROC_UID              NLA_U32, in the caller's user namespace
+ *       KSMCTL_A_PROC_CGROUP_ID        NLA_U64, cgroup v2 id (0: none)
+ *       KSMCTL_A_PROC_CGROUP_PATH      NLA_NUL_STRING, in the caller's cgroup
+ *                                      namespace
+ *       KSMCTL_A_PROC_MERGING_PAGES    NLA_U64, pages of this process mapped
+ *                                      to KSM pages (ksm_merging_pages)
+ *       KSMCTL_A_PROC_RMAP_ITEMS       NLA_U64, KSM rmap items of this
+ *                                      process (kernels that count them)
+ *       KSMCTL_A_PROC_ZERO_PAGES       NLA_U64, pages merged with the zero
+ *                                      page (kernels that count them)
+ *       KSMCTL_A_PROC_PROFIT           NLA_S64, bytes, as the kernel's
+ *                                      ksm_process_profit(): (merging + zero)
+ *                                      * page size - rmap items * rmap item
+ *                                      size (kernels that count rmap items)
+ *       KSMCTL_A_PROC_MERGEABLE_VMAS   NLA_U32, VMAs marked VM_MERGEABLE
+ *       KSMCTL_A_PROC_MERGEABLE_BYTES  NLA_U64, their size
+ *       KSMCTL_A_PROC_ELIGIBLE_BYTES   NLA_U64, size of VMAs KSM could merge
+ *                                      (what MADV_MERGEABLE would accept)
+ *       KSMCTL_A_PROC_ANON_RSS_BYTES   NLA_U64, resident anonymous memory
+ *       KSMCTL_A_PROC_MERGE_ANY        NLA_U8, 1 if the whole process is
+ *                                      opted in (PR_SET_MEMORY_MERGE);
+ *                                      kernels that have it
+ *       KSMCTL_A_PROC_PROP_SAVED_BYTES NLA_U64, with KSMCTL_PROC_F_PROPORTIONAL:
+ *                                      each KSM page mapped n times saves
+ *                                      n - 1 pages; every mapping of it is
+ *                                      credited (n - 1) / n page, so the sum
+ *                                      over all processes is pages_sharing
+ *                                      (to the byte per process, once ksmd
+ *                                      is idle)
+ *       KSMCTL_A_PROC_KSM_MAPPED_PAGES NLA_U64, with KSMCTL_PROC_F_PROPORTIONAL:
+ *                                      present page-table entries that map
+ *                                      KSM pages, counted by the walk
+ *
+ * KSMCTL_CMD_GET_VMAS (dump, for one process)
+ *   The process's VMAs, one message per VMA, in address order.
+ *
+ *   Request:
+ *     KSMCTL_A_PID                NLA_U32, required
+ *
+ *   Reply:
+ *     KSMCTL_A_PID                NLA_U32
+ *     KSMCTL_A_VMA                NLA_NESTED
+ *       KSMCTL_A_VMA_START             NLA_U64
+ *       KSMCTL_A_VMA_END               NLA_U64, exclusive
+ *       KSMCTL_A_VMA_FLAGS             NLA_U32, KSMCTL_VMA_F_*
+ *       KSMCTL_A_VMA_NAME              NLA_NUL_STRING, file path, or [heap],
+ *                                      [stack], [vdso]...; absent for plain
+ *                                      anonymous memory
+ *       KSMCTL_A_VMA_KSM_PAGES         NLA_U64, present PTEs mapping KSM pages
+ *
+ * Permissions
+ * -----------
+ * GET_STATUS is open to everyone (the same numbers are world-readable in
+ * sysfs). GET_PROC and GET_VMAS show a process to a caller whose socket
+ * opener has CAP_SYS_PTRACE in the initial user namespace (root), or whose
+ * filesystem uid and gid match the process's real, effective and saved ids
+ * while the process is dumpable: the rule /proc/PID/ uses for its private
+ * files. Pids are those of the caller's pid namespace: a process outside it
+ * is invisible.
+ *
  * Errors
  * ------
  * Every error is a negative errno in the netlink ack; where the cause is a
@@ -57,6 +131,8 @@
 enum ksmctl_cmd {
 	KSMCTL_CMD_UNSPEC,
 	KSMCTL_CMD_GET_STATUS,
+	KSMCTL_CMD_GET_PROC,
+	KSMCTL_CMD_GET_VMAS,
 
 	__KSMCTL_CMD_LAST
 };
@@ -69,6 +145,9 @@ enum ksmctl_attr {
 	KSMCTL_A_VERSION,
 	KSMCTL_A_FLAGS,
 	KSMCTL_A_STATUS,
+	KSMCTL_A_PID,
+	KSMCTL_A_PROC,
+	KSMCTL_A_VMA,
 
 	__KSMCTL_A_LAST
 };
@@ -95,5 +174,68 @@ enum ksmctl_status_attr {
 	__KSMCTL_A_STATUS_LAST
 };
 #define KSMCTL_A_STATUS_MAX (__KSMCTL_A_STATUS_LAST - 1)
+
+/* KSMCTL_A_FLAGS of GET_PROC */
+enum ksmctl_proc_flags {
+	/* walk page tables for KSMCTL_A_PROC_PROP_SAVED_BYTES (slower) */
+	KSMCTL_PROC_F_PROPORTIONAL	= 1U << 0,
+	/* dump only processes with merging or zero pages > 0 */
+	KSMCTL_PROC_F_MERGING_ONLY	= 1U << 1,
+};
+#define KSMCTL_PROC_F_ALL (KSMCTL_PROC_F_PROPORTIONAL | KSMCTL_PROC_F_MERGING_ONLY)
+
+/* Attributes nested in KSMCTL_A_PROC. */
+enum ksmctl_proc_attr {
+	KSMCTL_A_PROC_UNSPEC,
+	KSMCTL_A_PROC_PAD,
+	KSMCTL_A_PROC_PID,
+	KSMCTL_A_PROC_PPID,
+	KSMCTL_A_PROC_COMM,
+	KSMCTL_A_PROC_UID,
+	KSMCTL_A_PROC_CGROUP_ID,
+	KSMCTL_A_PROC_CGROUP_PATH,
+	KSMCTL_A_PROC_MERGING_PAGES,
+	KSMCTL_A_PROC_RMAP_ITEMS,
+	KSMCTL_A_PROC_ZERO_PAGES,
+	KSMCTL_A_PROC_PROFIT,
+	KSMCTL_A_PROC_MERGEABLE_VMAS,
+	KSMCTL_A_PROC_MERGEABLE_BYTES,
+	KSMCTL_A_PROC_ELIGIBLE_BYTES,
+	KSMCTL_A_PROC_ANON_RSS_BYTES,
+	KSMCTL_A_PROC_MERGE_ANY,
+	KSMCTL_A_PROC_PROP_SAVED_BYTES,
+	KSMCTL_A_PROC_KSM_MAPPED_PAGES,
+
+	__KSMCTL_A_PROC_LAST
+};
+#define KSMCTL_A_PROC_MAX (__KSMCTL_A_PROC_LAST - 1)
+
+/* KSMCTL_A_VMA_FLAGS */
+enum ksmctl_vma_flags {
+	KSMCTL_VMA_F_MERGEABLE	= 1U << 0,	/* VM_MERGEABLE is set */
+	KSMCTL_VMA_F_ELIGIBLE	= 1U << 1,	/* KSM could merge it */
+	KSMCTL_VMA_F_ANON	= 1U << 2,	/* anonymous memory */
+	KSMCTL_VMA_F_FILE	= 1U << 3,	/* file-backed */
+	KSMCTL_VMA_F_SHARED	= 1U << 4,	/* MAP_SHARED */
+	KSMCTL_VMA_F_HEAP	= 1U << 5,	/* the brk heap */
+	KSMCTL_VMA_F_STACK	= 1U << 6,	/* a stack */
+	KSMCTL_VMA_F_READ	= 1U << 7,
+	KSMCTL_VMA_F_WRITE	= 1U << 8,
+	KSMCTL_VMA_F_EXEC	= 1U << 9,
+};
+
+/* Attributes nested in KSMCTL_A_VMA. */
+enum ksmctl_vma_attr {
+	KSMCTL_A_VMA_UNSPEC,
+	KSMCTL_A_VMA_PAD,
+	KSMCTL_A_VMA_START,
+	KSMCTL_A_VMA_END,
+	KSMCTL_A_VMA_FLAGS,
+	KSMCTL_A_VMA_NAME,
+	KSMCTL_A_VMA_KSM_PAGES,
+
+	__KSMCTL_A_VMA_LAST
+};
+#define KSMCTL_A_VMA_MAX (__KSMCTL_A_VMA_LAST - 1)
 
 #endif /* _UAPI_LINUX_KSMCTL_H */

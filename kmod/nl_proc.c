@@ -1,0 +1,494 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KSMCTL_CMD_GET_PROC and KSMCTL_CMD_GET_VMAS: per-process KSM figures.
+ */
+
+#include <linux/file.h>
+#include <linux/mm.h>
+#include <linux/net.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <net/sock.h>
+
+#include <linux/ksmctl.h>
+
+#include "netlink.h"
+#include "proc.h"
+#include "vma.h"
+#include "walk.h"
+
+const struct nla_policy ksmctl_proc_policy[KSMCTL_PROC_POLICY_MAX + 1] = {
+	[KSMCTL_A_FLAGS] = { .type = NLA_U32 },
+	[KSMCTL_A_PID]	 = { .type = NLA_U32 },
+};
+
+const struct nla_policy ksmctl_vmas_policy[KSMCTL_VMAS_POLICY_MAX + 1] = {
+	[KSMCTL_A_PID]	 = { .type = NLA_U32 },
+};
+
+/* the credentials of whoever opened the socket the request came on */
+static const struct cred *asker_cred(const struct sk_buff *skb)
+{
+	struct sock *sk = NETLINK_CB(skb).sk;
+
+	if (sk && sk->sk_socket && sk->sk_socket->file)
+		return sk->sk_socket->file->f_cred;
+	return current_cred();
+}
+
+static void viewer_from_request(struct ksmctl_viewer *v,
+				const struct sk_buff *skb)
+{
+	ksmctl_viewer_init(v, asker_cred(skb),
+			   netlink_capable(skb, CAP_SYS_PTRACE));
+}
+
+/**
+ * find_process() - resolve a request's pid to a process the caller may see
+ * @v: the caller
+ * @pid_attr: KSMCTL_A_PID, or NULL
+ * @extack: for the error message
+ * @mmp: the process's mm, with a reference held (mmput() it)
+ *
+ * Thread ids resolve to their process.
+ *
+ * Return: the thread-group leader with a reference held, or an ERR_PTR.
+ */
+static struct task_struct *find_process(const struct ksmctl_viewer *v,
+					const struct nlattr *pid_attr,
+					struct netlink_ext_ack *extack,
+					struct mm_struct **mmp)
+{
+	struct task_struct *task, *leader;
+	struct mm_struct *mm;
+	u32 nr;
+
+	if (!pid_attr) {
+		NL_SET_ERR_MSG(extack, "missing pid (KSMCTL_A_PID)");
+		return ERR_PTR(-EINVAL);
+	}
+	nr = nla_get_u32(pid_attr);
+	if (nr == 0 || nr > PID_MAX_LIMIT) {
+		NL_SET_ERR_MSG_ATTR(extack, pid_attr, "invalid pid");
+		return ERR_PTR(-EINVAL);
+	}
+
+	rcu_read_lock();
+	task = pid_task(find_pid_ns(nr, v->pid_ns), PIDTYPE_PID);
+	leader = task ? task->group_leader : NULL;
+	if (leader)
+		get_task_struct(leader);
+	rcu_read_unlock();
+	if (!leader) {
+		NL_SET_ERR_MSG_ATTR(extack, pid_attr, "no such process");
+		return ERR_PTR(-ESRCH);
+	}
+	if (leader->flags & PF_KTHREAD) {
+		NL_SET_ERR_MSG_ATTR(extack, pid_attr,
+				    "is a kernel thread, it has no user memory");
+		put_task_struct(leader);
+		return ERR_PTR(-EINVAL);
+	}
+	mm = get_task_mm(leader);
+	if (!mm) {
+		NL_SET_ERR_MSG_ATTR(extack, pid_attr, "process is exiting");
+		put_task_struct(leader);
+		return ERR_PTR(-ESRCH);
+	}
+	if (!ksmctl_may_see(v, leader, mm)) {
+		NL_SET_ERR_MSG_ATTR(extack, pid_attr,
+				    "not permitted to see this process");
+		mmput(mm);
+		put_task_struct(leader);
+		return ERR_PTR(-EPERM);
+	}
+	*mmp = mm;
+	return leader;
+}
+
+static int check_proc_flags(struct nlattr **attrs,
+			    struct netlink_ext_ack *extack, u32 *flags)
+{
+	*flags = attrs[KSMCTL_A_FLAGS] ? nla_get_u32(attrs[KSMCTL_A_FLAGS]) : 0;
+	if (*flags & ~KSMCTL_PROC_F_ALL) {
+		NL_SET_ERR_MSG_ATTR(extack, attrs[KSMCTL_A_FLAGS],
+				    "unknown flags for GET_PROC");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static size_t proc_msg_size(const char *cgpath)
+{
+	return nla_total_size(0) +			/* PROC nest */
+	       4 * nla_total_size(sizeof(u32)) +	/* PID PPID UID VMAS */
+	       nla_total_size(TASK_COMM_LEN) +
+	       nla_total_size(strlen(cgpath) + 1) +
+	       nla_total_size(sizeof(u8)) +		/* MERGE_ANY */
+	       9 * nla_total_size_64bit(sizeof(u64));
+}
+
+static int proc_fill(struct sk_buff *skb, const struct ksmctl_proc_stats *st,
+		     const char *cgpath)
+{
+	struct nlattr *nest = nla_nest_start(skb, KSMCTL_A_PROC);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, KSMCTL_A_PROC_PID, st->pid) ||
+	    nla_put_u32(skb, KSMCTL_A_PROC_PPID, st->ppid) ||
+	    nla_put_string(skb, KSMCTL_A_PROC_COMM, st->comm) ||
+	    nla_put_u32(skb, KSMCTL_A_PROC_UID, st->uid) ||
+	    nla_put_u64_64bit(skb, KSMCTL_A_PROC_CGROUP_ID, st->cgroup_id,
+			      KSMCTL_A_PROC_PAD) ||
+	    nla_put_string(skb, KSMCTL_A_PROC_CGROUP_PATH, cgpath) ||
+	    nla_put_u64_64bit(skb, KSMCTL_A_PROC_MERGING_PAGES,
+			      st->merging_pages, KSMCTL_A_PROC_PAD) ||
+	    nla_put_u32(skb, KSMCTL_A_PROC_MERGEABLE_VMAS, st->mergeable_vmas) ||
+	    nla_put_u64_64bit(skb, KSMCTL_A_PROC_MERGEABLE_BYTES,
+			      st->mergeable_bytes, KSMCTL_A_PROC_PAD) ||
+	    nla_put_u64_64bit(skb, KSMCTL_A_PROC_ELIGIBLE_BYTES,
+			      st->eligible_bytes, KSMCTL_A_PROC_PAD) ||
+	    nla_put_u64_64bit(skb, KSMCTL_A_PROC_ANON_RSS_BYTES,
+			      st->anon_rss_bytes, KSMCTL_A_PROC_PAD))
+		goto cancel;
+	if ((st->has & KSMCTL_HAS_RMAP_ITEMS) &&
+	    (nla_put_u64_64bit(skb, KSMCTL_A_PROC_RMAP_ITEMS, st->rmap_items,
+			       KSMCTL_A_PROC_PAD) ||
+	     nla_put_s64(skb, KSMCTL_A_PROC_PROFIT, st->profit,
+			 KSMCTL_A_PROC_PAD)))
+		goto cancel;
+	if ((st->has & KSMCTL_HAS_ZERO_PAGES) &&
+	    nla_put_u64_64bit(skb, KSMCTL_A_PROC_ZERO_PAGES, st->zero_pages,
+			      KSMCTL_A_PROC_PAD))
+		goto cancel;
+	if ((st->has & KSMCTL_HAS_MERGE_ANY) &&
+	    nla_put_u8(skb, KSMCTL_A_PROC_MERGE_ANY, st->merge_any))
+		goto cancel;
+	if ((st->has & KSMCTL_HAS_PROPORTIONAL) &&
+	    (nla_put_u64_64bit(skb, KSMCTL_A_PROC_PROP_SAVED_BYTES,
+			       st->prop_saved_bytes, KSMCTL_A_PROC_PAD) ||
+	     nla_put_u64_64bit(skb, KSMCTL_A_PROC_KSM_MAPPED_PAGES,
+			       st->ksm_mapped_pages, KSMCTL_A_PROC_PAD)))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	return 0;
+
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+/* cgroup path into buf; "" when the process has none we can name */
+static const char *proc_cgroup_path(struct task_struct *task, char *buf,
+				    size_t len)
+{
+	if (ksmctl_cgroup_path(task, buf, len) < 0)
+		buf[0] = '\0';
+	return buf;
+}
+
+int ksmctl_nl_get_proc_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ksmctl_proc_stats *st;
+	struct ksmctl_viewer v;
+	struct task_struct *task;
+	struct mm_struct *mm;
+	struct sk_buff *msg;
+	char *cgpath;
+	void *hdr;
+	u32 flags;
+	int err;
+
+	err = check_proc_flags(info->attrs, info->extack, &flags);
+	if (err)
+		return err;
+	if (flags & KSMCTL_PROC_F_MERGING_ONLY) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[KSMCTL_A_FLAGS],
+				    "MERGING_ONLY applies to dumps only");
+		return -EINVAL;
+	}
+
+	viewer_from_request(&v, skb);
+	task = find_process(&v, info->attrs[KSMCTL_A_PID], info->extack, &mm);
+	if (IS_ERR(task)) {
+		err = PTR_ERR(task);
+		goto out_viewer;
+	}
+
+	st = kmalloc(sizeof(*st), GFP_KERNEL);
+	cgpath = kmalloc(PATH_MAX, GFP_KERNEL);
+	err = -ENOMEM;
+	if (!st || !cgpath)
+		goto out_free;
+	err = ksmctl_proc_collect(&v, task, mm,
+				  flags & KSMCTL_PROC_F_PROPORTIONAL, st);
+	if (err)
+		goto out_free;
+	proc_cgroup_path(task, cgpath, PATH_MAX);
+
+	err = -ENOMEM;
+	msg = genlmsg_new(proc_msg_size(cgpath), GFP_KERNEL);
+	if (!msg)
+		goto out_free;
+	hdr = genlmsg_put_reply(msg, info, &ksmctl_genl_family, 0,
+				KSMCTL_CMD_GET_PROC);
+	if (!hdr || proc_fill(msg, st, cgpath)) {
+		nlmsg_free(msg);
+		err = -EMSGSIZE;
+		goto out_free;
+	}
+	genlmsg_end(msg, hdr);
+	err = genlmsg_reply(msg, info);
+
+out_free:
+	kfree(cgpath);
+	kfree(st);
+	mmput(mm);
+	put_task_struct(task);
+out_viewer:
+	ksmctl_viewer_release(&v);
+	return err;
+}
+
+/*
+ * Dumps check their request in the first dumpit() call, not in start():
+ * only dumpit() has an extack on every supported kernel, and its error
+ * reaches the caller in NLMSG_DONE with the message.
+ */
+
+/* GET_PROC dump: the cursor is the next tgid to look at */
+struct proc_dump {
+	struct ksmctl_viewer viewer;
+	struct ksmctl_proc_stats st;
+	bool checked;
+	pid_t next;
+	u32 flags;
+	char cgpath[PATH_MAX];
+};
+
+int ksmctl_nl_get_proc_start(struct netlink_callback *cb)
+{
+	struct proc_dump *d;
+
+	d = kvzalloc(sizeof(*d), GFP_KERNEL);
+	if (!d)
+		return -ENOMEM;
+	viewer_from_request(&d->viewer, cb->skb);
+	d->next = 1;
+	cb->args[0] = (long)d;
+	return 0;
+}
+
+int ksmctl_nl_get_proc_done(struct netlink_callback *cb)
+{
+	struct proc_dump *d = (struct proc_dump *)cb->args[0];
+
+	if (d) {
+		ksmctl_viewer_release(&d->viewer);
+		kvfree(d);
+	}
+	return 0;
+}
+
+int ksmctl_nl_get_proc_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct proc_dump *d = (struct proc_dump *)cb->args[0];
+	int err = 0;
+
+	if (!d->checked) {
+		err = check_proc_flags(genl_dumpit_info(cb)->attrs, cb->extack,
+				       &d->flags);
+		if (err)
+			return err;
+		d->checked = true;
+	}
+
+	for (;;) {
+		struct task_struct *task;
+		struct mm_struct *mm;
+		void *hdr;
+
+		task = ksmctl_next_process(&d->viewer, &d->next);
+		if (!task)
+			break;
+		mm = get_task_mm(task);
+		if (!mm || !ksmctl_may_see(&d->viewer, task, mm))
+			goto skip;
+		err = ksmctl_proc_collect(&d->viewer, task, mm,
+					  d->flags & KSMCTL_PROC_F_PROPORTIONAL,
+					  &d->st);
+		if (err)
+			goto stop;
+		if ((d->flags & KSMCTL_PROC_F_MERGING_ONLY) &&
+		    !d->st.merging_pages && !d->st.zero_pages)
+			goto skip;
+		proc_cgroup_path(task, d->cgpath, sizeof(d->cgpath));
+
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &ksmctl_genl_family,
+				  NLM_F_MULTI, KSMCTL_CMD_GET_PROC);
+		if (!hdr) {
+			err = -EMSGSIZE;
+			goto stop;
+		}
+		err = proc_fill(skb, &d->st, d->cgpath);
+		if (err) {
+			genlmsg_cancel(skb, hdr);
+			goto stop;
+		}
+		genlmsg_end(skb, hdr);
+skip:
+		if (mm)
+			mmput(mm);
+		put_task_struct(task);
+		d->next++;
+		continue;
+stop:
+		/* this process again next time, unless it failed for good */
+		if (mm)
+			mmput(mm);
+		put_task_struct(task);
+		break;
+	}
+
+	if (err == -EMSGSIZE) {
+		if (!skb->len)
+			return err;	/* one process does not fit at all */
+		return skb->len;
+	}
+	return err ? err : skb->len;
+}
+
+/* GET_VMAS dump: the cursor is the next address to look at */
+struct vmas_dump {
+	struct ksmctl_viewer viewer;
+	bool checked;
+	struct mm_struct *mm;		/* mmgrab()ed */
+	unsigned long next;
+	pid_t pid;
+	char name[PATH_MAX];
+};
+
+int ksmctl_nl_get_vmas_start(struct netlink_callback *cb)
+{
+	struct vmas_dump *d;
+
+	d = kvzalloc(sizeof(*d), GFP_KERNEL);
+	if (!d)
+		return -ENOMEM;
+	viewer_from_request(&d->viewer, cb->skb);
+	cb->args[0] = (long)d;
+	return 0;
+}
+
+static int vmas_dump_check(struct netlink_callback *cb, struct vmas_dump *d)
+{
+	struct task_struct *task;
+	struct mm_struct *mm;
+
+	task = find_process(&d->viewer, genl_dumpit_info(cb)->attrs[KSMCTL_A_PID],
+			    cb->extack, &mm);
+	if (IS_ERR(task))
+		return PTR_ERR(task);
+	d->pid = task_tgid_nr_ns(task, d->viewer.pid_ns);
+	/* keep the mm_struct, not the address space, across dump rounds */
+	mmgrab(mm);
+	d->mm = mm;
+	mmput(mm);
+	put_task_struct(task);
+	d->checked = true;
+	return 0;
+}
+
+int ksmctl_nl_get_vmas_done(struct netlink_callback *cb)
+{
+	struct vmas_dump *d = (struct vmas_dump *)cb->args[0];
+
+	if (d) {
+		if (d->mm)
+			mmdrop(d->mm);
+		ksmctl_viewer_release(&d->viewer);
+		kvfree(d);
+	}
+	return 0;
+}
+
+static int vma_fill(struct sk_buff *skb, struct vm_area_struct *vma,
+		    struct vmas_dump *d, u64 ksm_pages)
+{
+	const char *name = ksmctl_vma_name(vma, d->name, sizeof(d->name));
+	struct nlattr *nest;
+
+	if (nla_put_u32(skb, KSMCTL_A_PID, d->pid))
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, KSMCTL_A_VMA);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, KSMCTL_A_VMA_START, vma->vm_start,
+			      KSMCTL_A_VMA_PAD) ||
+	    nla_put_u64_64bit(skb, KSMCTL_A_VMA_END, vma->vm_end,
+			      KSMCTL_A_VMA_PAD) ||
+	    nla_put_u32(skb, KSMCTL_A_VMA_FLAGS, ksmctl_vma_flags(vma)) ||
+	    (name && nla_put_string(skb, KSMCTL_A_VMA_NAME, name)) ||
+	    nla_put_u64_64bit(skb, KSMCTL_A_VMA_KSM_PAGES, ksm_pages,
+			      KSMCTL_A_VMA_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+int ksmctl_nl_get_vmas_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct vmas_dump *d = (struct vmas_dump *)cb->args[0];
+	struct vm_area_struct *vma;
+	int err = 0;
+
+	if (!d->checked) {
+		err = vmas_dump_check(cb, d);
+		if (err)
+			return err;
+	}
+	if (!mmget_not_zero(d->mm))
+		return 0;	/* the process exited: the dump ends here */
+	if (mmap_read_lock_killable(d->mm)) {
+		mmput(d->mm);
+		return -EINTR;
+	}
+	{
+		ksmctl_vma_iter_decl(it, d->mm, d->next);
+
+		ksmctl_for_each_vma(it, vma) {
+			struct ksmctl_walk w = { 0 };
+			void *hdr;
+
+			err = ksmctl_walk_vma(vma, &w);
+			if (err)
+				break;
+			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+					  cb->nlh->nlmsg_seq,
+					  &ksmctl_genl_family, NLM_F_MULTI,
+					  KSMCTL_CMD_GET_VMAS);
+			if (!hdr) {
+				err = -EMSGSIZE;
+				break;
+			}
+			err = vma_fill(skb, vma, d, w.ksm_ptes);
+			if (err) {
+				genlmsg_cancel(skb, hdr);
+				break;
+			}
+			genlmsg_end(skb, hdr);
+			d->next = vma->vm_end;
+		}
+	}
+	mmap_read_unlock(d->mm);
+	mmput(d->mm);
+
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;
+	return err ? err : skb->len;
+}

@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-process KSM figures, and who may see them.
+ */
+
+#include <linux/cgroup.h>
+#include <linux/mm.h>
+#include <linux/pid.h>
+#include <linux/sched/coredump.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/task.h>
+#include <linux/uidgid.h>
+
+#include "proc.h"
+#include "vma.h"
+#include "walk.h"
+
+/**
+ * ksmctl_viewer_init() - describe the caller
+ * @v: filled in; release with ksmctl_viewer_release()
+ * @cred: credentials of the opener of the socket or file asked through
+ * @privileged: whether the caller passed the CAP_SYS_PTRACE check
+ *
+ * Namespaces are those of current, the task that asks.
+ */
+void ksmctl_viewer_init(struct ksmctl_viewer *v, const struct cred *cred,
+			bool privileged)
+{
+	v->pid_ns = get_pid_ns(task_active_pid_ns(current));
+	v->user_ns = cred->user_ns;
+	v->fsuid = cred->fsuid;
+	v->fsgid = cred->fsgid;
+	v->privileged = privileged;
+}
+
+void ksmctl_viewer_release(struct ksmctl_viewer *v)
+{
+	if (v->pid_ns)
+		put_pid_ns(v->pid_ns);
+	v->pid_ns = NULL;
+}
+
+/**
+ * ksmctl_may_see() - may the viewer see this process's memory figures?
+ * @v: the viewer
+ * @task: the process
+ * @mm: its mm
+ *
+ * The rule of /proc/PID/ files that reveal memory layout: privileged
+ * callers see all; others see processes whose real, effective and saved
+ * uid and gid all equal their filesystem ids, and that are dumpable.
+ */
+bool ksmctl_may_see(const struct ksmctl_viewer *v, struct task_struct *task,
+		    struct mm_struct *mm)
+{
+	const struct cred *tcred;
+	bool same;
+
+	if (v->privileged)
+		return true;
+
+	rcu_read_lock();
+	tcred = __task_cred(task);
+	same = uid_eq(v->fsuid, tcred->uid) && uid_eq(v->fsuid, tcred->euid) &&
+	       uid_eq(v->fsuid, tcred->suid) && gid_eq(v->fsgid, tcred->gid) &&
+	       gid_eq(v->fsgid, tcred->egid) && gid_eq(v->fsgid, tcred->sgid);
+	rcu_read_unlock();
+
+	return same && get_dumpable(mm) == SUID_DUMP_USER;
+}
+
+/**
+ * ksmctl_next_process() - the process with the lowest tgid >= *nr
+ * @v: the viewer, whose pid namespace is searched
+ * @nr: in: where to start; out: the tgid found
+ *
+ * The iteration /proc's readdir uses: nothing is held between calls, so
+ * processes may come and go, but a cursor moving up visits each tgid once.
+ *
+ * Return: the process with a reference held, or NULL at the end.
+ */
+struct task_struct *ksmctl_next_process(const struct ksmctl_viewer *v,
+					pid_t *nr)
+{
+	struct task_struct *task = NULL;
+	struct pid *pid;
+
+	rcu_read_lock();
+	for (;;) {
+		pid = find_ge_pid(*nr, v->pid_ns);
+		if (!pid)
+			break;
+		*nr = pid_nr_ns(pid, v->pid_ns);
+		task = pid_task(pid, PIDTYPE_TGID);
+		if (task) {
+			get_task_struct(task);
+			break;
+		}
+		(*nr)++;
+	}
+	rcu_read_unlock();
+	return task;
+}
+
+/**
+ * ksmctl_cgroup_path() - the process's cgroup v2 path, as the caller sees it
+ * @task: the process
+ * @buf: output
+ * @len: size of @buf
+ *
+ * Return: length of the path, or a negative errno.
+ */
+int ksmctl_cgroup_path(struct task_struct *task, char *buf, size_t len)
+{
+	struct cgroup_subsys_state *css;
+	int ret;
+
+	rcu_read_lock();
+	css = &task_dfl_cgroup(task)->self;
+	if (!css_tryget(css))
+		css = NULL;
+	rcu_read_unlock();
+	if (!css)
+		return -ENOENT;
+	ret = cgroup_path_ns(css->cgroup, buf, len,
+			     current->nsproxy->cgroup_ns);
+	css_put(css);
+	return ret;
+}
+
+static u64 task_cgroup_id(struct task_struct *task)
+{
+	u64 id;
+
+	rcu_read_lock();
+	id = cgroup_id(task_dfl_cgroup(task));
+	rcu_read_unlock();
+	return id;
+}
+
+/**
+ * ksmctl_proc_collect() - gather the KSM figures of one process
+ * @v: the viewer (for pid and uid numbering)
+ * @task: the thread-group leader
+ * @mm: its mm, with a reference held
+ * @proportional: also walk page tables for the proportional saving
+ * @st: output
+ *
+ * Takes @mm's mmap lock for reading. Sleeps.
+ *
+ * Return: 0, or -EINTR if interrupted by a fatal signal.
+ */
+int ksmctl_proc_collect(const struct ksmctl_viewer *v,
+			struct task_struct *task, struct mm_struct *mm,
+			bool proportional, struct ksmctl_proc_stats *st)
+{
+	bool walk = proportional || !KSMCTL_HAVE_MM_KSM_COUNTERS;
+	struct ksmctl_walk w = { 0 };
+	struct vm_area_struct *vma;
+	struct task_struct *parent;
+	int ret = 0;
+
+	memset(st, 0, sizeof(*st));
+	st->pid = task_tgid_nr_ns(task, v->pid_ns);
+	rcu_read_lock();
+	parent = rcu_dereference(task->real_parent);
+	st->ppid = pid_alive(task) ? task_tgid_nr_ns(parent, v->pid_ns) : 0;
+	rcu_read_unlock();
+	st->uid = from_kuid_munged(v->user_ns, task_uid(task));
+	task_lock(task);
+	strscpy(st->comm, task->comm, sizeof(st->comm));
+	task_unlock(task);
+	st->cgroup_id = task_cgroup_id(task);
+
+	if (mmap_read_lock_killable(mm))
+		return -EINTR;
+	{
+		ksmctl_vma_iter_decl(it, mm, 0);
+
+		ksmctl_for_each_vma(it, vma) {
+			unsigned long size = vma->vm_end - vma->vm_start;
+
+			if (vma->vm_flags & VM_MERGEABLE) {
+				st->mergeable_vmas++;
+				st->mergeable_bytes += size;
+			}
+			if (ksmctl_vma_eligible(vma))
+				st->eligible_bytes += size;
+			if (walk) {
+				ret = ksmctl_walk_vma(vma, &w);
+				if (ret)
+					break;
+			}
+		}
+	}
+	mmap_read_unlock(mm);
+	if (ret)
+		return ret;
+
+	st->anon_rss_bytes = (u64)get_mm_counter(mm, MM_ANONPAGES) << PAGE_SHIFT;
+	if (KSMCTL_HAVE_MM_KSM_COUNTERS) {
+		st->merging_pages = ksmctl_mm_merging_pages(mm);
+		st->rmap_items = ksmctl_mm_rmap_items(mm);
+		st->has |= KSMCTL_HAS_RMAP_ITEMS;
+	} else {
+		st->merging_pages = w.ksm_ptes;
+	}
+	if (KSMCTL_HAVE_MM_KSM_ZERO_PAGES) {
+		st->zero_pages = ksmctl_mm_zero_pages(mm);
+		st->has |= KSMCTL_HAS_ZERO_PAGES;
+	}
+	if (st->has & KSMCTL_HAS_RMAP_ITEMS)
+		st->profit = (s64)((st->merging_pages + st->zero_pages) << PAGE_SHIFT) -
+			     (s64)st->rmap_items * KSMCTL_RMAP_ITEM_SIZE;
+	if (KSMCTL_HAVE_MERGE_ANY) {
+		st->merge_any = ksmctl_mm_merge_any(mm);
+		st->has |= KSMCTL_HAS_MERGE_ANY;
+	}
+	if (proportional) {
+		st->prop_saved_bytes = ksmctl_prop_bytes(w.prop_fp);
+		st->ksm_mapped_pages = w.ksm_ptes;
+		st->has |= KSMCTL_HAS_PROPORTIONAL;
+	}
+	return 0;
+}
