@@ -4,6 +4,9 @@
 #define KSMCTL_TEST_LIB_H
 
 #include <stdint.h>
+#include <sys/types.h>
+
+struct nl_ans;
 
 #define KSM_SYSFS "/sys/kernel/mm/ksm/"
 
@@ -17,3 +20,62 @@ int ksmctl_is_loaded(void);
 int ksmctl_family(int fd);
 
 #endif
+
+/* ---- KSM workloads (ksm_workload.c) ---- */
+
+#define WL_SAME_PAGES	16	/* one content, in every page of every worker */
+#define WL_PAIR_PAGES	64	/* content i in page i of every worker */
+#define WL_UNIQUE_PAGES	16	/* content unique to the worker */
+#define WL_PAGES	(WL_SAME_PAGES + WL_PAIR_PAGES + WL_UNIQUE_PAGES)
+
+/*
+ * Start a worker: a child that maps WL_PAGES pages with the contents above,
+ * madvise(MADV_MERGEABLE)s them unless !self_madvise, and sleeps until
+ * killed. Runs as uid/gid if uid >= 0. Returns its pid or -errno.
+ */
+pid_t wl_start(int self_madvise, int uid);
+void wl_stop(pid_t pid);
+
+/* Expected global counters with n workers, once ksmd is idle. */
+#define WL_SHARED(n)	(1 + WL_PAIR_PAGES)
+#define WL_SHARING(n)	(WL_SAME_PAGES * (n) - 1 + WL_PAIR_PAGES * ((n) - 1))
+#define WL_MERGING	(WL_SAME_PAGES + WL_PAIR_PAGES)
+
+/*
+ * Run ksmd flat out until the counters stop changing over two full scans,
+ * then stop it so they stay put. 0, or -ETIMEDOUT.
+ */
+int ksm_settle(int timeout_s);
+/* Unmerge everything and restore the default tunables. */
+void ksm_reset(void);
+
+/* /proc/PID/<file> "name value" lookup; -ENOENT if the kernel lacks it */
+int proc_pid_field(pid_t pid, const char *file, const char *name, int64_t *v);
+
+/* ---- GET_PROC / GET_VMAS records ---- */
+
+struct proc_rec {
+	uint32_t pid, ppid, uid, mergeable_vmas;
+	char comm[32];
+	char cgroup_path[256];
+	uint64_t cgroup_id, merging, rmap_items, zero_pages, mergeable_bytes,
+		 eligible_bytes, anon_rss, prop_saved, ksm_mapped;
+	int64_t profit;
+	uint8_t merge_any;
+	int has_rmap, has_zero, has_prop, has_merge_any;
+};
+
+struct vma_rec {
+	uint64_t start, end, ksm_pages;
+	uint32_t flags;
+	char name[256];
+};
+
+/* doit for one pid: 0 and *r filled, or the kernel's -errno (ans) */
+int proc_get(int fd, int family, uint32_t pid, uint32_t flags,
+	     struct proc_rec *r, struct nl_ans *ans);
+/* dump: *recs malloc()ed, *n records; 0 or -errno */
+int proc_dump(int fd, int family, uint32_t flags, struct proc_rec **recs,
+	      int *n, struct nl_ans *ans);
+int vmas_dump(int fd, int family, uint32_t pid, struct vma_rec **recs,
+	      int *n, struct nl_ans *ans);

@@ -98,11 +98,22 @@ size_t nl_attr_len(const struct nlattr *a)
 	return a->nla_len - NLA_HDRLEN;
 }
 
+static void parse_tlvs(const void *p, size_t len, struct nl_ans *ans)
+{
+	struct nlattr *a = nl_attr_find(p, len, NLMSGERR_ATTR_MSG);
+
+	if (a)
+		snprintf(ans->extack_msg, sizeof(ans->extack_msg), "%s",
+			 (char *)nl_attr_data(a));
+	a = nl_attr_find(p, len, NLMSGERR_ATTR_OFFS);
+	if (a)
+		ans->extack_off = *(uint32_t *)nl_attr_data(a);
+}
+
 static void parse_ack(const struct nlmsghdr *nlh, struct nl_ans *ans)
 {
 	const struct nlmsgerr *e = NLMSG_DATA(nlh);
 	size_t off = sizeof(*e);
-	struct nlattr *a;
 
 	ans->error = e->error;
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
@@ -111,15 +122,8 @@ static void parse_ack(const struct nlmsghdr *nlh, struct nl_ans *ans)
 		off += e->msg.nlmsg_len - sizeof(e->msg);
 	if (NLMSG_HDRLEN + off >= nlh->nlmsg_len)
 		return;
-	a = nl_attr_find((const char *)e + off,
-			 nlh->nlmsg_len - NLMSG_HDRLEN - off, NLMSGERR_ATTR_MSG);
-	if (a)
-		snprintf(ans->extack_msg, sizeof(ans->extack_msg), "%s",
-			 (char *)nl_attr_data(a));
-	a = nl_attr_find((const char *)e + off,
-			 nlh->nlmsg_len - NLMSG_HDRLEN - off, NLMSGERR_ATTR_OFFS);
-	if (a)
-		ans->extack_off = *(uint32_t *)nl_attr_data(a);
+	parse_tlvs((const char *)e + off, nlh->nlmsg_len - NLMSG_HDRLEN - off,
+		   ans);
 }
 
 /* Send one request; collect the first reply and the final ack. */
@@ -265,4 +269,47 @@ int write_str_file(const char *path, const char *s)
 	n = write(fd, s, strlen(s));
 	close(fd);
 	return n == (ssize_t)strlen(s) ? 0 : -errno;
+}
+
+int nl_dump(int fd, struct nl_req *r, struct nl_ans *ans,
+	    int (*cb)(const struct nlmsghdr *nlh, void *arg), void *arg)
+{
+	static char buf[NL_BUFSZ];
+
+	memset(ans, 0, sizeof(*ans));
+	ans->extack_off = -1;
+	r->nlh->nlmsg_flags |= NLM_F_DUMP;
+	r->nlh->nlmsg_flags &= ~NLM_F_ACK;	/* no trailing ack to confuse the next request */
+	if (send(fd, r->buf, r->nlh->nlmsg_len, 0) < 0)
+		return -errno;
+
+	for (;;) {
+		ssize_t n = recv(fd, buf, sizeof(buf), 0);
+		struct nlmsghdr *nlh;
+
+		if (n < 0)
+			return -errno;
+		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, n);
+		     nlh = NLMSG_NEXT(nlh, n)) {
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				parse_ack(nlh, ans);
+				if (ans->error)
+					return ans->error;
+				continue;	/* the ack of NLM_F_ACK */
+			}
+			if (nlh->nlmsg_type == NLMSG_DONE) {
+				int err = *(int *)NLMSG_DATA(nlh);
+
+				/* a failed dump's DONE carries the extack */
+				ans->error = err;
+				if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
+					parse_tlvs((char *)NLMSG_DATA(nlh) + sizeof(int),
+						   nlh->nlmsg_len - NLMSG_LENGTH(sizeof(int)),
+						   ans);
+				return err;
+			}
+			if (cb(nlh, arg))
+				return -ECANCELED;
+		}
+	}
 }

@@ -49,3 +49,11 @@ int read_u64_file(const char *path, uint64_t *v);
 int write_str_file(const char *path, const char *s);
 
 #endif
+
+/*
+ * Send a dump request; call cb for every reply message. Returns 0, the
+ * negative errno the kernel ended the dump with (ans->error, extack filled),
+ * or a negative errno from the socket.
+ */
+int nl_dump(int fd, struct nl_req *r, struct nl_ans *ans,
+	    int (*cb)(const struct nlmsghdr *nlh, void *arg), void *arg);
