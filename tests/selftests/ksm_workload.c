@@ -44,6 +44,8 @@ pid_t wl_start(int self_madvise, int uid)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (uid >= 0 && (setgid(uid) || setuid(uid)))
 			_exit(1);
+		/* changing ids made us non-dumpable: be an ordinary process */
+		prctl(PR_SET_DUMPABLE, 1);
 		mem = mmap(NULL, WL_PAGES * psz, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (mem == MAP_FAILED)
