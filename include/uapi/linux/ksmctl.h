@@ -33,7 +33,8 @@
  *       KSMCTL_A_STATUS_FULL_SCANS      NLA_U64, completed scans
  *       KSMCTL_A_STATUS_PAGES_TO_SCAN   NLA_U64, pages per ksmd batch
  *       KSMCTL_A_STATUS_SLEEP_MSECS     NLA_U64, ksmd sleep between batches
- *       KSMCTL_A_STATUS_MAX_PAGE_SHARING NLA_U64, mappings per KSM page
+ *       KSMCTL_A_STATUS_MAX_PAGE_SHARING NLA_U64, mappings per KSM page;
+ *                                       present if the kernel has it
  *       KSMCTL_A_STATUS_GENERAL_PROFIT  NLA_S64, bytes; present only if the
  *                                       kernel computes it (6.4+)
  *       KSMCTL_A_STATUS_ZERO_PAGES      NLA_U64, present only if the kernel
@@ -105,6 +106,42 @@
  *                                      anonymous memory
  *       KSMCTL_A_VMA_KSM_PAGES         NLA_U64, present PTEs mapping KSM pages
  *
+ * KSMCTL_CMD_MARK, KSMCTL_CMD_UNMARK (doit, CAP_SYS_ADMIN)
+ *   Make the VMAs of another process mergeable (as if it had called
+ *   madvise(MADV_MERGEABLE) on them), or take that back and unmerge their
+ *   pages (MADV_UNMERGEABLE). Only whole VMAs are changed. By default every
+ *   VMA KSM accepts (the set PR_SET_MEMORY_MERGE would cover); the request
+ *   can narrow it to an address range and to classes of memory, and extend
+ *   it to every descendant of the process.
+ *
+ *   UNMARK copies merged pages back. It works in bounded steps, drops the
+ *   mmap lock between them, and stops at a signal: the reply then says how
+ *   far it got (KSMCTL_A_MARK_INTERRUPTED) and the request fails with
+ *   -EINTR only if nothing at all was done.
+ *
+ *   Request:
+ *     KSMCTL_A_PID                NLA_U32, required
+ *     KSMCTL_A_FLAGS              NLA_U32, optional, KSMCTL_MARK_F_*
+ *     KSMCTL_A_RANGE_START        NLA_U64, optional, with RANGE_END: only
+ *     KSMCTL_A_RANGE_END          NLA_U64  VMAs wholly inside [START, END)
+ *     KSMCTL_A_CLASSES            NLA_U32, optional, KSMCTL_CLASS_* mask;
+ *                                 default: all
+ *
+ *   Reply:
+ *     KSMCTL_A_MARK               NLA_NESTED
+ *       KSMCTL_A_MARK_PROCESSES        NLA_U32, processes changed
+ *       KSMCTL_A_MARK_VMAS             NLA_U32, VMAs changed
+ *       KSMCTL_A_MARK_BYTES            NLA_U64, their size
+ *       KSMCTL_A_MARK_ALREADY_VMAS     NLA_U32, VMAs already as asked
+ *       KSMCTL_A_MARK_ALREADY_BYTES    NLA_U64, their size
+ *       KSMCTL_A_MARK_SKIPPED          NLA_NESTED, VMAs left alone, by
+ *                                      reason: attribute type =
+ *                                      KSMCTL_SKIP_*, NLA_U32 count
+ *       KSMCTL_A_MARK_INTERRUPTED      NLA_FLAG, UNMARK stopped at a signal
+ *       KSMCTL_A_MARK_FAILED_PROCESSES NLA_U32, with KSMCTL_MARK_F_TREE:
+ *                                      descendants that exited meanwhile
+ *                                      or could not be changed
+ *
  * Permissions
  * -----------
  * GET_STATUS is open to everyone (the same numbers are world-readable in
@@ -114,6 +151,11 @@
  * while the process is dumpable: the rule /proc/PID/ uses for its private
  * files. Pids are those of the caller's pid namespace: a process outside it
  * is invisible.
+ *
+ * MARK and UNMARK change the memory behaviour of another process, and
+ * merging makes page contents of different processes observable through
+ * copy-on-write timing: they need CAP_SYS_ADMIN in the initial user
+ * namespace (for the opener of the socket and for the caller).
  *
  * Errors
  * ------
@@ -133,6 +175,8 @@ enum ksmctl_cmd {
 	KSMCTL_CMD_GET_STATUS,
 	KSMCTL_CMD_GET_PROC,
 	KSMCTL_CMD_GET_VMAS,
+	KSMCTL_CMD_MARK,
+	KSMCTL_CMD_UNMARK,
 
 	__KSMCTL_CMD_LAST
 };
@@ -148,6 +192,10 @@ enum ksmctl_attr {
 	KSMCTL_A_PID,
 	KSMCTL_A_PROC,
 	KSMCTL_A_VMA,
+	KSMCTL_A_RANGE_START,
+	KSMCTL_A_RANGE_END,
+	KSMCTL_A_CLASSES,
+	KSMCTL_A_MARK,
 
 	__KSMCTL_A_LAST
 };
@@ -237,5 +285,55 @@ enum ksmctl_vma_attr {
 	__KSMCTL_A_VMA_LAST
 };
 #define KSMCTL_A_VMA_MAX (__KSMCTL_A_VMA_LAST - 1)
+
+/* KSMCTL_A_FLAGS of MARK and UNMARK */
+enum ksmctl_mark_flags {
+	KSMCTL_MARK_F_TREE	= 1U << 0,	/* the process and its descendants */
+};
+#define KSMCTL_MARK_F_ALL KSMCTL_MARK_F_TREE
+
+/* KSMCTL_A_CLASSES: which memory MARK and UNMARK change */
+enum ksmctl_class {
+	KSMCTL_CLASS_HEAP	= 1U << 0,	/* the brk heap */
+	KSMCTL_CLASS_STACK	= 1U << 1,	/* stacks */
+	KSMCTL_CLASS_ANON	= 1U << 2,	/* any anonymous memory (incl. the
+						   heap and stacks) */
+	KSMCTL_CLASS_FILE	= 1U << 3,	/* private file mappings */
+};
+#define KSMCTL_CLASS_ALL (KSMCTL_CLASS_HEAP | KSMCTL_CLASS_STACK | \
+			  KSMCTL_CLASS_ANON | KSMCTL_CLASS_FILE)
+
+/* Attributes nested in KSMCTL_A_MARK. */
+enum ksmctl_mark_attr {
+	KSMCTL_A_MARK_UNSPEC,
+	KSMCTL_A_MARK_PAD,
+	KSMCTL_A_MARK_PROCESSES,
+	KSMCTL_A_MARK_VMAS,
+	KSMCTL_A_MARK_BYTES,
+	KSMCTL_A_MARK_ALREADY_VMAS,
+	KSMCTL_A_MARK_ALREADY_BYTES,
+	KSMCTL_A_MARK_SKIPPED,
+	KSMCTL_A_MARK_INTERRUPTED,
+	KSMCTL_A_MARK_FAILED_PROCESSES,
+
+	__KSMCTL_A_MARK_LAST
+};
+#define KSMCTL_A_MARK_MAX (__KSMCTL_A_MARK_LAST - 1)
+
+/* Why a VMA was left alone: attribute types in KSMCTL_A_MARK_SKIPPED. */
+enum ksmctl_skip {
+	KSMCTL_SKIP_UNSPEC,
+	KSMCTL_SKIP_SHARED,	/* MAP_SHARED: KSM never merges it */
+	KSMCTL_SKIP_IO,		/* PFN, I/O or mixed mapping (devices) */
+	KSMCTL_SKIP_HUGETLB,	/* hugetlbfs */
+	KSMCTL_SKIP_DAX,	/* DAX */
+	KSMCTL_SKIP_SPECIAL,	/* VM_DONTEXPAND (vdso, vvar...) or another
+				   flag KSM refuses */
+	KSMCTL_SKIP_CLASS,	/* not of the classes asked for */
+	KSMCTL_SKIP_RANGE,	/* only partly inside the range asked for */
+
+	__KSMCTL_SKIP_LAST
+};
+#define KSMCTL_SKIP_MAX (__KSMCTL_SKIP_LAST - 1)
 
 #endif /* _UAPI_LINUX_KSMCTL_H */

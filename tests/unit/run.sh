@@ -1,0 +1,102 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run the unit test programs named as arguments, then check the built tool
+# ($KSMCTL) on this host, where the ksmctl module is not loaded. Print one
+# TAP stream: the programs' results renumbered in order, a program that
+# crashes or prints fewer results than its plan counted as a failure.
+# Exit status 1 if anything failed.
+
+set -u
+: "${KSMCTL:=../../user/ksmctl}"
+
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+total=0
+failed=0
+
+result() { # "ok" or "not ok", description
+	total=$((total + 1))
+	[ "$1" = ok ] || failed=$((failed + 1))
+	printf '%s %d - %s\n' "$1" "$total" "$2" >>"$tmp/tap"
+}
+
+diag_file() { # prefix, file
+	while IFS= read -r line; do
+		printf '# %s%s\n' "$1" "$line" >>"$tmp/tap"
+	done <"$2"
+}
+
+for prog in "$@"; do
+	"./$prog" >"$tmp/out" 2>"$tmp/err"
+	status=$?
+	planned=
+	seen=0
+	bad=0
+	while IFS= read -r line; do
+		case $line in
+		"ok "* | "not ok "*)
+			seen=$((seen + 1))
+			verdict=${line%% [0-9]*}
+			[ "$verdict" = ok ] || bad=1
+			result "$verdict" "${line#* - }"
+			;;
+		1..*)
+			planned=${line#1..}
+			;;
+		"TAP version"*)
+			;;
+		*)
+			printf '%s\n' "$line" >>"$tmp/tap"
+			;;
+		esac
+	done <"$tmp/out"
+	diag_file "$prog stderr: " "$tmp/err"
+	if [ "$planned" != "$seen" ]; then
+		result "not ok" "$prog: planned ${planned:-no} results, printed $seen"
+	elif [ "$status" -ne 0 ] && [ "$bad" -eq 0 ]; then
+		result "not ok" "$prog: exited with status $status"
+	fi
+done
+
+# The real binary on a host without the module.
+host_check() { # description, expected exit status, expected stdout, expected stderr, args...
+	desc=$1 want_status=$2 want_out=$3 want_err=$4
+	shift 4
+	if [ -e /sys/module/ksmctl ]; then
+		result ok "host: $desc # SKIP ksmctl module is loaded"
+		return
+	fi
+	"$KSMCTL" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+	status=$?
+	printf '%s' "$want_out" >"$tmp/want_out"
+	printf '%s' "$want_err" >"$tmp/want_err"
+	if [ "$status" -eq "$want_status" ] && cmp -s "$tmp/out" "$tmp/want_out" &&
+	   cmp -s "$tmp/err" "$tmp/want_err"; then
+		result ok "host: $desc"
+	else
+		result "not ok" "host: $desc"
+		printf '#   exit status %s, expected %s\n' "$status" "$want_status" >>"$tmp/tap"
+		diag_file "  stdout: " "$tmp/out"
+		diag_file "  stderr: " "$tmp/err"
+	fi
+}
+
+not_loaded='ksmctl: ksmctl kernel module is not loaded (try: modprobe ksmctl)
+'
+if [ -x "$KSMCTL" ]; then
+	version=$("$KSMCTL" -V | sed 's/^ksmctl //')
+	host_check "ksmctl status without the module prints the not-loaded error, exit 1" \
+		1 "" "$not_loaded" status
+	host_check "ksmctl without arguments does the same" 1 "" "$not_loaded"
+	host_check "ksmctl version without the module, exit 0" 0 \
+		"tool:   $version
+module: not loaded
+" "" version
+else
+	result "not ok" "host: $KSMCTL is not built"
+fi
+
+printf 'TAP version 13\n1..%d\n' "$total"
+cat "$tmp/tap"
+[ "$failed" -eq 0 ]

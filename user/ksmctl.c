@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "options.h"
+#include "subcommands.h"
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char *argv[]);
+	const char *description;
+} subcommands[] = {
+	{ "status", status_main, "Show the KSM state and how much memory it saves (default)" },
+	{ "version", version_main, "Show the versions of this tool and of the kernel module" },
+};
+
+#define DEFAULT_SUBCOMMAND 0
+
+static void show_usage(FILE *f)
+{
+	size_t i;
+
+	fputs("Usage: " PROG_NAME " [-j] [<command> [<args>]]\n\n", f);
+	fputs("Commands:\n", f);
+	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); ++i)
+		fprintf(f, "  %-10s %s\n", subcommands[i].name, subcommands[i].description);
+	fputs("\nOptions:\n"
+	      "  -j, --json     Print JSON instead of text\n"
+	      "  -h, --help     Show this help\n"
+	      "  -V, --version  Show the tool's version\n"
+	      "\nPass `--help' to a command to see its usage.\n", f);
+}
+
+int main(int argc, char *argv[])
+{
+	static const char optstring[] = "+:jhV";
+	static const struct option options[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	char *default_argv[] = { (char *)subcommands[DEFAULT_SUBCOMMAND].name, NULL };
+	int c, ret = -1;
+	size_t i;
+
+	opt_json = false;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, optstring, options, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			opt_json = true;
+			break;
+		case 'h':
+			show_usage(stdout);
+			return 0;
+		case 'V':
+			printf(PROG_NAME " %s\n", KSMCTL_VERSION);
+			return 0;
+		default:
+			option_error(c, argv, optstring);
+			show_usage(stderr);
+			return 1;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	if (!argc) {
+		ret = subcommands[DEFAULT_SUBCOMMAND].fn(1, default_argv);
+	} else if (!strcmp(argv[0], "help")) {
+		show_usage(stdout);
+		ret = 0;
+	} else {
+		for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); ++i) {
+			if (!strcmp(argv[0], subcommands[i].name)) {
+				ret = subcommands[i].fn(argc, argv);
+				break;
+			}
+		}
+		if (ret < 0) {
+			fprintf(stderr, PROG_NAME ": Invalid command `%s'\n", argv[0]);
+			show_usage(stderr);
+			return 1;
+		}
+	}
+
+	if (fflush(stdout) || ferror(stdout)) {
+		perror(PROG_NAME ": Unable to write output");
+		return 1;
+	}
+	return ret;
+}

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-2.0
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "options.h"
+
+bool opt_json;
+
+/*
+ * With opterr = 0, glibc and musl leave these cases:
+ *  - ':' a required argument is missing: optopt is the option, optind has
+ *    moved past the element, which is "--name" for a long option;
+ *  - '?' with optopt a known option letter: a long option without argument
+ *    was given "--name=value"; optind has moved past it;
+ *  - '?' with optopt 0: an unknown or ambiguous long option, likewise;
+ *  - '?' otherwise: optopt is an unknown short option letter.
+ */
+void option_error(int c, char *argv[], const char *optstring)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : NULL;
+	bool is_long = arg && !strncmp(arg, "--", 2);
+	int len = is_long ? (int)strcspn(arg, "=") : 0;
+
+	if (c == ':') {
+		if (is_long)
+			fprintf(stderr, PROG_NAME ": Option `%.*s' requires an argument\n", len, arg);
+		else
+			fprintf(stderr, PROG_NAME ": Option `-%c' requires an argument\n", optopt);
+	} else if (optopt && strchr(optstring, optopt) && optopt != ':' && is_long) {
+		fprintf(stderr, PROG_NAME ": Option `%.*s' does not take an argument\n", len, arg);
+	} else if (!optopt && arg) {
+		fprintf(stderr, PROG_NAME ": Invalid option `%s'\n", arg);
+	} else {
+		fprintf(stderr, PROG_NAME ": Invalid option `-%c'\n", optopt);
+	}
+}

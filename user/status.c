@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ipc.h"
+#include "json.h"
+#include "options.h"
+#include "status.h"
+#include "subcommands.h"
+#include "units.h"
+
+#define LABEL_WIDTH 18
+
+const char *status_run_name(uint32_t run)
+{
+	switch (run) {
+	case 0:
+		return "stopped";
+	case 1:
+		return "running";
+	case 2:
+		return "unmerging";
+	default:
+		return NULL;
+	}
+}
+
+static uint64_t pages_to_bytes(const struct ksmctl_status *st, uint64_t pages)
+{
+	uint64_t bytes;
+
+	if (__builtin_mul_overflow(pages, (uint64_t)st->page_size, &bytes))
+		return UINT64_MAX;
+	return bytes;
+}
+
+static void field(FILE *f, const char *label, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void field(FILE *f, const char *label, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(f, "%s:%*s", label, LABEL_WIDTH - 1 - (int)strlen(label), "");
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fputc('\n', f);
+}
+
+static void pages_field(FILE *f, const char *label, const struct ksmctl_status *st, uint64_t pages)
+{
+	char buf[BYTES_STR_MAX];
+
+	field(f, label, "%s (%" PRIu64 " page%s)", fmt_bytes(buf, pages_to_bytes(st, pages)),
+	      pages, pages == 1 ? "" : "s");
+}
+
+void status_print_text(FILE *f, const struct ksmctl_status *st)
+{
+	const char *run = status_run_name(st->run);
+	char buf[BYTES_STR_MAX];
+
+	if (run)
+		field(f, "ksmd", "%s (pages_to_scan %" PRIu64 ", sleep %" PRIu64 " ms)",
+		      run, st->pages_to_scan, st->sleep_millisecs);
+	else
+		field(f, "ksmd", "unknown state %" PRIu32 " (pages_to_scan %" PRIu64 ", sleep %" PRIu64 " ms)",
+		      st->run, st->pages_to_scan, st->sleep_millisecs);
+	pages_field(f, "shared", st, st->pages_shared);
+	pages_field(f, "sharing", st, st->pages_sharing);
+	field(f, "saved", "%s", fmt_bytes(buf, pages_to_bytes(st, st->pages_sharing)));
+	if (status_has(st, KSMCTL_A_STATUS_GENERAL_PROFIT))
+		field(f, "profit", "%s", fmt_bytes_signed(buf, st->general_profit));
+	pages_field(f, "unshared", st, st->pages_unshared);
+	pages_field(f, "volatile", st, st->pages_volatile);
+	if (status_has(st, KSMCTL_A_STATUS_ZERO_PAGES))
+		pages_field(f, "zero pages", st, st->zero_pages);
+	if (status_has(st, KSMCTL_A_STATUS_STABLE_NODE_CHAINS))
+		field(f, "stable chains", "%" PRIu64, st->stable_node_chains);
+	field(f, "full scans", "%" PRIu64, st->full_scans);
+	field(f, "module", "ksmctl %s", st->module_version);
+}
+
+void status_print_json(FILE *f, const struct ksmctl_status *st)
+{
+	const char *run = status_run_name(st->run);
+	struct json j;
+
+	json_init(&j, f, true);
+	json_object_begin(&j);
+	json_kv_string(&j, "module_version", st->module_version);
+	json_kv_u64(&j, "page_size", st->page_size);
+	json_kv_u64(&j, "run", st->run);
+	json_kv_string(&j, "run_state", run ? run : "unknown");
+	json_kv_u64(&j, "pages_to_scan", st->pages_to_scan);
+	json_kv_u64(&j, "sleep_millisecs", st->sleep_millisecs);
+	if (status_has(st, KSMCTL_A_STATUS_MAX_PAGE_SHARING))
+		json_kv_u64(&j, "max_page_sharing", st->max_page_sharing);
+	json_kv_u64(&j, "pages_shared", st->pages_shared);
+	json_kv_u64(&j, "pages_sharing", st->pages_sharing);
+	json_kv_u64(&j, "pages_unshared", st->pages_unshared);
+	json_kv_u64(&j, "pages_volatile", st->pages_volatile);
+	if (status_has(st, KSMCTL_A_STATUS_ZERO_PAGES))
+		json_kv_u64(&j, "ksm_zero_pages", st->zero_pages);
+	if (status_has(st, KSMCTL_A_STATUS_STABLE_NODE_CHAINS))
+		json_kv_u64(&j, "stable_node_chains", st->stable_node_chains);
+	json_kv_u64(&j, "full_scans", st->full_scans);
+	json_kv_u64(&j, "saved_bytes", pages_to_bytes(st, st->pages_sharing));
+	if (status_has(st, KSMCTL_A_STATUS_GENERAL_PROFIT))
+		json_kv_s64(&j, "general_profit_bytes", st->general_profit);
+	json_object_end(&j);
+}
+
+static void usage(FILE *f)
+{
+	fputs("Usage: " PROG_NAME " status [-j]\n", f);
+}
+
+int status_main(int argc, char *argv[])
+{
+	static const char optstring[] = ":jh";
+	static const struct option options[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ksmctl_status st;
+	struct ipc *ipc;
+	int c, ret;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, optstring, options, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			opt_json = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			option_error(c, argv, optstring);
+			usage(stderr);
+			return 1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, PROG_NAME ": Unexpected argument `%s'\n", argv[optind]);
+		usage(stderr);
+		return 1;
+	}
+
+	if (ipc_open(&ipc, 0))
+		return 1;
+	ret = ipc_get_status(ipc, &st);
+	ipc_close(ipc);
+	if (ret)
+		return 1;
+
+	if (opt_json)
+		status_print_json(stdout, &st);
+	else
+		status_print_text(stdout, &st);
+	return 0;
+}

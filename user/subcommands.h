@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef SUBCOMMANDS_H
+#define SUBCOMMANDS_H
+
+/*
+ * Each subcommand gets argv[0] = its own name and the arguments after it,
+ * prints its own "Usage:" line for -h/--help, and returns the exit status.
+ */
+int status_main(int argc, char *argv[]);
+int version_main(int argc, char *argv[]);
+
+#endif
