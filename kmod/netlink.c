@@ -144,6 +144,18 @@ static const struct genl_ops ksmctl_genl_ops[] = {
 		.policy	= ksmctl_vmas_policy,
 		.maxattr = KSMCTL_VMAS_POLICY_MAX,
 	},
+	{
+		.cmd	= KSMCTL_CMD_MARK,
+		.doit	= ksmctl_nl_mark_doit,
+		.policy	= ksmctl_mark_policy,
+		.maxattr = KSMCTL_MARK_POLICY_MAX,
+	},
+	{
+		.cmd	= KSMCTL_CMD_UNMARK,
+		.doit	= ksmctl_nl_mark_doit,
+		.policy	= ksmctl_mark_policy,
+		.maxattr = KSMCTL_MARK_POLICY_MAX,
+	},
 };
 
 struct genl_family ksmctl_genl_family __ro_after_init = {

@@ -19,6 +19,11 @@ int ksmctl_nl_get_vmas_start(struct netlink_callback *cb);
 int ksmctl_nl_get_vmas_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int ksmctl_nl_get_vmas_done(struct netlink_callback *cb);
 
+/* nl_mark.c */
+extern const struct nla_policy ksmctl_mark_policy[];
+#define KSMCTL_MARK_POLICY_MAX	KSMCTL_A_CLASSES
+int ksmctl_nl_mark_doit(struct sk_buff *skb, struct genl_info *info);
+
 int ksmctl_genl_init(void);
 void ksmctl_genl_uninit(void);
 

@@ -44,69 +44,6 @@ static void viewer_from_request(struct ksmctl_viewer *v,
 			   netlink_capable(skb, CAP_SYS_PTRACE));
 }
 
-/**
- * find_process() - resolve a request's pid to a process the caller may see
- * @v: the caller
- * @pid_attr: KSMCTL_A_PID, or NULL
- * @extack: for the error message
- * @mmp: the process's mm, with a reference held (mmput() it)
- *
- * Thread ids resolve to their process.
- *
- * Return: the thread-group leader with a reference held, or an ERR_PTR.
- */
-static struct task_struct *find_process(const struct ksmctl_viewer *v,
-					const struct nlattr *pid_attr,
-					struct netlink_ext_ack *extack,
-					struct mm_struct **mmp)
-{
-	struct task_struct *task, *leader;
-	struct mm_struct *mm;
-	u32 nr;
-
-	if (!pid_attr) {
-		NL_SET_ERR_MSG(extack, "missing pid (KSMCTL_A_PID)");
-		return ERR_PTR(-EINVAL);
-	}
-	nr = nla_get_u32(pid_attr);
-	if (nr == 0 || nr > PID_MAX_LIMIT) {
-		NL_SET_ERR_MSG_ATTR(extack, pid_attr, "invalid pid");
-		return ERR_PTR(-EINVAL);
-	}
-
-	rcu_read_lock();
-	task = pid_task(find_pid_ns(nr, v->pid_ns), PIDTYPE_PID);
-	leader = task ? task->group_leader : NULL;
-	if (leader)
-		get_task_struct(leader);
-	rcu_read_unlock();
-	if (!leader) {
-		NL_SET_ERR_MSG_ATTR(extack, pid_attr, "no such process");
-		return ERR_PTR(-ESRCH);
-	}
-	if (leader->flags & PF_KTHREAD) {
-		NL_SET_ERR_MSG_ATTR(extack, pid_attr,
-				    "is a kernel thread, it has no user memory");
-		put_task_struct(leader);
-		return ERR_PTR(-EINVAL);
-	}
-	mm = get_task_mm(leader);
-	if (!mm) {
-		NL_SET_ERR_MSG_ATTR(extack, pid_attr, "process is exiting");
-		put_task_struct(leader);
-		return ERR_PTR(-ESRCH);
-	}
-	if (!ksmctl_may_see(v, leader, mm)) {
-		NL_SET_ERR_MSG_ATTR(extack, pid_attr,
-				    "not permitted to see this process");
-		mmput(mm);
-		put_task_struct(leader);
-		return ERR_PTR(-EPERM);
-	}
-	*mmp = mm;
-	return leader;
-}
-
 static int check_proc_flags(struct nlattr **attrs,
 			    struct netlink_ext_ack *extack, u32 *flags)
 {
@@ -211,7 +148,7 @@ int ksmctl_nl_get_proc_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 
 	viewer_from_request(&v, skb);
-	task = find_process(&v, info->attrs[KSMCTL_A_PID], info->extack, &mm);
+	task = ksmctl_find_process(&v, info->attrs[KSMCTL_A_PID], info->extack, &mm);
 	if (IS_ERR(task)) {
 		err = PTR_ERR(task);
 		goto out_viewer;
@@ -388,7 +325,7 @@ static int vmas_dump_check(struct netlink_callback *cb, struct vmas_dump *d)
 	struct task_struct *task;
 	struct mm_struct *mm;
 
-	task = find_process(&d->viewer, genl_dumpit_info(cb)->attrs[KSMCTL_A_PID],
+	task = ksmctl_find_process(&d->viewer, genl_dumpit_info(cb)->attrs[KSMCTL_A_PID],
 			    cb->extack, &mm);
 	if (IS_ERR(task))
 		return PTR_ERR(task);

@@ -10,6 +10,7 @@
 #include <linux/sched/mm.h>
 #include <linux/sched/task.h>
 #include <linux/uidgid.h>
+#include <net/netlink.h>
 
 #include "proc.h"
 #include "vma.h"
@@ -67,6 +68,69 @@ bool ksmctl_may_see(const struct ksmctl_viewer *v, struct task_struct *task,
 	rcu_read_unlock();
 
 	return same && get_dumpable(mm) == SUID_DUMP_USER;
+}
+
+/**
+ * ksmctl_find_process() - resolve a request's pid to a process the caller may see
+ * @v: the caller
+ * @pid_attr: KSMCTL_A_PID, or NULL
+ * @extack: for the error message
+ * @mmp: the process's mm, with a reference held (mmput() it)
+ *
+ * Thread ids resolve to their process.
+ *
+ * Return: the thread-group leader with a reference held, or an ERR_PTR.
+ */
+struct task_struct *ksmctl_find_process(const struct ksmctl_viewer *v,
+					const struct nlattr *pid_attr,
+					struct netlink_ext_ack *extack,
+					struct mm_struct **mmp)
+{
+	struct task_struct *task, *leader;
+	struct mm_struct *mm;
+	u32 nr;
+
+	if (!pid_attr) {
+		NL_SET_ERR_MSG(extack, "missing pid (KSMCTL_A_PID)");
+		return ERR_PTR(-EINVAL);
+	}
+	nr = nla_get_u32(pid_attr);
+	if (nr == 0 || nr > PID_MAX_LIMIT) {
+		NL_SET_ERR_MSG_ATTR(extack, pid_attr, "invalid pid");
+		return ERR_PTR(-EINVAL);
+	}
+
+	rcu_read_lock();
+	task = pid_task(find_pid_ns(nr, v->pid_ns), PIDTYPE_PID);
+	leader = task ? task->group_leader : NULL;
+	if (leader)
+		get_task_struct(leader);
+	rcu_read_unlock();
+	if (!leader) {
+		NL_SET_ERR_MSG_ATTR(extack, pid_attr, "no such process");
+		return ERR_PTR(-ESRCH);
+	}
+	if (leader->flags & PF_KTHREAD) {
+		NL_SET_ERR_MSG_ATTR(extack, pid_attr,
+				    "is a kernel thread, it has no user memory");
+		put_task_struct(leader);
+		return ERR_PTR(-EINVAL);
+	}
+	mm = get_task_mm(leader);
+	if (!mm) {
+		NL_SET_ERR_MSG_ATTR(extack, pid_attr, "process is exiting");
+		put_task_struct(leader);
+		return ERR_PTR(-ESRCH);
+	}
+	if (!ksmctl_may_see(v, leader, mm)) {
+		NL_SET_ERR_MSG_ATTR(extack, pid_attr,
+				    "not permitted to see this process");
+		mmput(mm);
+		put_task_struct(leader);
+		return ERR_PTR(-EPERM);
+	}
+	*mmp = mm;
+	return leader;
 }
 
 /**

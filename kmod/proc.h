@@ -60,6 +60,12 @@ void ksmctl_viewer_release(struct ksmctl_viewer *v);
 bool ksmctl_may_see(const struct ksmctl_viewer *v, struct task_struct *task,
 		    struct mm_struct *mm);
 
+struct nlattr;
+struct netlink_ext_ack;
+struct task_struct *ksmctl_find_process(const struct ksmctl_viewer *v,
+					const struct nlattr *pid_attr,
+					struct netlink_ext_ack *extack,
+					struct mm_struct **mmp);
 struct task_struct *ksmctl_next_process(const struct ksmctl_viewer *v,
 					pid_t *nr);
 int ksmctl_proc_collect(const struct ksmctl_viewer *v,

@@ -29,11 +29,46 @@
  */
 bool ksmctl_vma_eligible(struct vm_area_struct *vma)
 {
-	if (vma->vm_flags & KSM_INCOMPATIBLE_FLAGS)
-		return false;
+	return ksmctl_vma_refusal(vma) == KSMCTL_SKIP_UNSPEC;
+}
+
+/**
+ * ksmctl_vma_refusal() - why KSM would refuse this VMA
+ * @vma: the VMA, mmap lock held
+ *
+ * Return: a KSMCTL_SKIP_* reason, or KSMCTL_SKIP_UNSPEC if KSM accepts it.
+ */
+enum ksmctl_skip ksmctl_vma_refusal(struct vm_area_struct *vma)
+{
+	unsigned long f = vma->vm_flags;
+
+	if (f & (VM_SHARED | VM_MAYSHARE))
+		return KSMCTL_SKIP_SHARED;
+	if (f & (VM_PFNMAP | VM_IO | VM_MIXEDMAP))
+		return KSMCTL_SKIP_IO;
+	if (f & VM_HUGETLB)
+		return KSMCTL_SKIP_HUGETLB;
 	if (vma_is_dax(vma))
-		return false;
-	return true;
+		return KSMCTL_SKIP_DAX;
+	if (f & KSM_INCOMPATIBLE_FLAGS)
+		return KSMCTL_SKIP_SPECIAL;
+	return KSMCTL_SKIP_UNSPEC;
+}
+
+/**
+ * ksmctl_vma_in_classes() - is the VMA of one of these classes?
+ * @vma: the VMA, mmap lock held
+ * @classes: KSMCTL_CLASS_* mask
+ */
+bool ksmctl_vma_in_classes(struct vm_area_struct *vma, u32 classes)
+{
+	if (vma->vm_file)
+		return classes & KSMCTL_CLASS_FILE;
+	if (classes & KSMCTL_CLASS_ANON)
+		return true;
+	if ((classes & KSMCTL_CLASS_HEAP) && ksmctl_vma_is_heap(vma))
+		return true;
+	return (classes & KSMCTL_CLASS_STACK) && ksmctl_vma_is_stack(vma);
 }
 
 bool ksmctl_vma_is_heap(struct vm_area_struct *vma)

@@ -4,7 +4,11 @@
 
 #include <linux/mm_types.h>
 
+#include <linux/ksmctl.h>
+
 bool ksmctl_vma_eligible(struct vm_area_struct *vma);
+enum ksmctl_skip ksmctl_vma_refusal(struct vm_area_struct *vma);
+bool ksmctl_vma_in_classes(struct vm_area_struct *vma, u32 classes);
 bool ksmctl_vma_is_heap(struct vm_area_struct *vma);
 bool ksmctl_vma_is_stack(struct vm_area_struct *vma);
 u32 ksmctl_vma_flags(struct vm_area_struct *vma);

@@ -78,8 +78,12 @@ int ksmctl_walk_vma(struct vm_area_struct *vma, struct ksmctl_walk *w)
 	struct mm_struct *mm = vma->vm_mm;
 	unsigned long addr = vma->vm_start, next;
 
-	/* KSM pages are anonymous: no anon_vma, none of them here */
-	if (!vma->anon_vma || !(vma->vm_flags & VM_MERGEABLE))
+	/*
+	 * KSM pages are anonymous: no anon_vma, none of them here. A VMA
+	 * that is no longer VM_MERGEABLE can still map KSM pages (until they
+	 * are written or unmerged), so it is walked too.
+	 */
+	if (!vma->anon_vma || (vma->vm_flags & (VM_HUGETLB | VM_PFNMAP | VM_IO)))
 		return 0;
 
 	for (; addr < vma->vm_end; addr = next) {

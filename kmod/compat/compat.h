@@ -101,6 +101,19 @@
 /* KSM pages are always order 0: their mapcount is the page's own. */
 #define ksmctl_ksm_page_mapcount(page)	(atomic_read(&(page)->_mapcount) + 1)
 
+/*
+ * Changing a VMA's flags: newer kernels make vm_flags const and give
+ * helpers that also take the per-VMA lock; older ones let us write it.
+ * Either way the caller holds the mmap write lock.
+ */
+#ifdef COMPAT_HAS_VM_FLAGS_SET
+#define ksmctl_vma_set_mergeable(vma)	vm_flags_set((vma), VM_MERGEABLE)
+#define ksmctl_vma_clear_mergeable(vma)	vm_flags_clear((vma), VM_MERGEABLE)
+#else
+#define ksmctl_vma_set_mergeable(vma)	((vma)->vm_flags |= VM_MERGEABLE)
+#define ksmctl_vma_clear_mergeable(vma)	((vma)->vm_flags &= ~VM_MERGEABLE)
+#endif
+
 /* VMA flags that only some kernels (or architectures) have. */
 #include <linux/mm.h>
 #ifndef VM_DROPPABLE

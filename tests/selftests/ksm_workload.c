@@ -103,20 +103,35 @@ static int ksm_counters(uint64_t c[4])
 
 int ksm_settle(int timeout_s)
 {
-	uint64_t last[4] = { 0 }, now[4];
-	time_t end = time(NULL) + timeout_s;
+	uint64_t last[4] = { 0 }, now[4] = { 0 };
+	time_t end = time(NULL) + timeout_s, idle_since;
 	int stable = 0;
 
 	write_str_file(KSM_SYSFS "sleep_millisecs", "0");
 	write_str_file(KSM_SYSFS "pages_to_scan", "10000");
 	write_str_file(KSM_SYSFS "run", "1");
 	ksm_counters(last);
+	idle_since = time(NULL);
 	while (time(NULL) < end) {
 		usleep(10000);
 		if (ksm_counters(now))
 			break;
-		if (now[3] == last[3])
+		if (now[3] == last[3]) {
+			/*
+			 * ksmd drops every mm left without mergeable VMAs and
+			 * then sleeps: no more full scans. Nothing merged and
+			 * nothing moving for 3 s is settled too.
+			 */
+			if (memcmp(now, last, sizeof(now)))
+				idle_since = time(NULL);
+			else if (!now[0] && !now[1] && !now[2] &&
+				 time(NULL) - idle_since >= 3) {
+				write_str_file(KSM_SYSFS "run", "0");
+				return 0;
+			}
 			continue;	/* wait for a full scan */
+		}
+		idle_since = time(NULL);
 		if (!memcmp(now, last, 3 * sizeof(now[0])))
 			stable++;
 		else
@@ -128,6 +143,12 @@ int ksm_settle(int timeout_s)
 		}
 	}
 	write_str_file(KSM_SYSFS "run", "0");
+	fprintf(stderr, "# ksmd did not settle in %d s: shared %llu sharing %llu "
+		"unshared %llu full_scans %llu, before: %llu %llu %llu\n",
+		timeout_s, (unsigned long long)now[0], (unsigned long long)now[1],
+		(unsigned long long)now[2], (unsigned long long)now[3],
+		(unsigned long long)last[0], (unsigned long long)last[1],
+		(unsigned long long)last[2]);
 	return -ETIMEDOUT;
 }
 

@@ -210,3 +210,145 @@ int vmas_dump(int fd, int family, uint32_t pid, struct vma_rec **recs,
 	*n = rs.n;
 	return err;
 }
+
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
+const char *test_dir(void)
+{
+	static char dir[PATH_MAX];
+	ssize_t n;
+
+	if (dir[0])
+		return dir;
+	n = readlink("/proc/self/exe", dir, sizeof(dir) - 1);
+	if (n <= 0)
+		return ".";
+	dir[n] = '\0';
+	return dirname(dir);
+}
+
+int target_start(struct target *t, const char *prog, ...)
+{
+	char *argv[16], path[PATH_MAX + 256], line[64];
+	int in[2], out[2], argc = 0;
+	va_list ap;
+
+	snprintf(path, sizeof(path), "%s/%s", test_dir(), prog);
+	argv[argc++] = path;
+	va_start(ap, prog);
+	while (argc < 15 && (argv[argc] = va_arg(ap, char *)))
+		argc++;
+	va_end(ap);
+	argv[argc] = NULL;
+
+	if (pipe(in) || pipe(out))
+		return -errno;
+	t->pid = fork();
+	if (t->pid < 0)
+		return -errno;
+	if (t->pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		close(in[1]);
+		close(out[0]);
+		execv(path, argv);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	t->in = fdopen(in[1], "w");
+	t->out = fdopen(out[0], "r");
+	if (!t->in || !t->out || !fgets(line, sizeof(line), t->out) ||
+	    strncmp(line, "ready", 5)) {
+		target_stop(t);
+		return -EIO;
+	}
+	sscanf(line, "ready %*d %lx", &t->mmap_addr);
+	return 0;
+}
+
+int target_cmd(struct target *t, const char *cmd, char *buf, size_t len)
+{
+	if (fprintf(t->in, "%s\n", cmd) < 0 || fflush(t->in))
+		return -EIO;
+	if (!fgets(buf, len, t->out))
+		return -EIO;
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+void target_stop(struct target *t)
+{
+	if (t->pid > 0) {
+		kill(t->pid, SIGKILL);
+		waitpid(t->pid, NULL, 0);
+	}
+	if (t->in)
+		fclose(t->in);
+	if (t->out)
+		fclose(t->out);
+	memset(t, 0, sizeof(*t));
+}
+
+int mark(int fd, int family, int cmd, uint32_t pid,
+	 const struct mark_opts *o, struct mark_rec *r, struct nl_ans *ans)
+{
+	struct nlattr *a, *b;
+	struct nl_req req;
+	size_t rem, len;
+	void *d;
+	int err;
+
+	nl_req_init(&req, family, cmd, KSMCTL_GENL_VERSION, 0);
+	nl_put_u32(&req, KSMCTL_A_PID, pid);
+	if (o && o->flags)
+		nl_put_u32(&req, KSMCTL_A_FLAGS, o->flags);
+	if (o && o->classes)
+		nl_put_u32(&req, KSMCTL_A_CLASSES, o->classes);
+	if (o && o->end) {
+		nl_put(&req, KSMCTL_A_RANGE_START, &o->start, 8);
+		nl_put(&req, KSMCTL_A_RANGE_END, &o->end, 8);
+	}
+	err = nl_talk(fd, &req, ans);
+	if (err)
+		return err;
+	if (ans->error)
+		return ans->error;
+	memset(r, 0, sizeof(*r));
+	a = nl_attr_first(ans->reply, &rem);
+	a = nl_attr_find(a, rem, KSMCTL_A_MARK);
+	if (!a)
+		return -ENOMSG;
+	d = nl_attr_data(a);
+	len = nl_attr_len(a);
+#define U32(t, f) if ((b = nl_attr_find(d, len, t))) r->f = *(uint32_t *)nl_attr_data(b)
+#define U64(t, f) if ((b = nl_attr_find(d, len, t))) r->f = *(uint64_t *)nl_attr_data(b)
+	U32(KSMCTL_A_MARK_PROCESSES, processes);
+	U32(KSMCTL_A_MARK_VMAS, vmas);
+	U32(KSMCTL_A_MARK_ALREADY_VMAS, already_vmas);
+	U32(KSMCTL_A_MARK_FAILED_PROCESSES, failed_processes);
+	U64(KSMCTL_A_MARK_BYTES, bytes);
+	U64(KSMCTL_A_MARK_ALREADY_BYTES, already_bytes);
+#undef U32
+#undef U64
+	r->interrupted = nl_attr_find(d, len, KSMCTL_A_MARK_INTERRUPTED) != NULL;
+	b = nl_attr_find(d, len, KSMCTL_A_MARK_SKIPPED);
+	if (b) {
+		int i;
+
+		for (i = 1; i < 16; i++) {
+			struct nlattr *c = nl_attr_find(nl_attr_data(b),
+							nl_attr_len(b), i);
+
+			if (c)
+				r->skipped[i] = *(uint32_t *)nl_attr_data(c);
+		}
+	}
+	return 0;
+}

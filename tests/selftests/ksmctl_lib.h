@@ -4,6 +4,7 @@
 #define KSMCTL_TEST_LIB_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 struct nl_ans;
@@ -79,3 +80,36 @@ int proc_dump(int fd, int family, uint32_t flags, struct proc_rec **recs,
 	      int *n, struct nl_ans *ans);
 int vmas_dump(int fd, int family, uint32_t pid, struct vma_rec **recs,
 	      int *n, struct nl_ans *ans);
+
+/* ---- ksm_target processes (ksm_target.c), driven over pipes ---- */
+
+struct target {
+	pid_t pid;
+	FILE *in;	/* its stdin */
+	FILE *out;	/* its stdout */
+	unsigned long mmap_addr;	/* its data region */
+};
+
+/* start "prog args..." (NULL-terminated); 0 once it said "ready" */
+int target_start(struct target *t, const char *prog, ...);
+/* send one command, return its one-line answer in buf (no newline) */
+int target_cmd(struct target *t, const char *cmd, char *buf, size_t len);
+void target_stop(struct target *t);
+/* directory holding the test programs (of /proc/self/exe) */
+const char *test_dir(void);
+
+/* MARK / UNMARK */
+struct mark_rec {
+	uint32_t processes, vmas, already_vmas, failed_processes;
+	uint64_t bytes, already_bytes;
+	uint32_t skipped[16];
+	int interrupted;
+};
+
+struct mark_opts {
+	uint32_t flags, classes;
+	uint64_t start, end;	/* range when end != 0 */
+};
+
+int mark(int fd, int family, int cmd, uint32_t pid,
+	 const struct mark_opts *o, struct mark_rec *r, struct nl_ans *ans);

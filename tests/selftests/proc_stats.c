@@ -15,6 +15,10 @@
 
 #include "../../include/uapi/linux/ksmctl.h"
 #include "kselftest_harness.h"
+
+/* ksmd runs several full scans per test; under emulation that takes time */
+#undef TEST_TIMEOUT_DEFAULT
+#define TEST_TIMEOUT_DEFAULT 300
 #include "ksmctl_lib.h"
 #include "nl.h"
 

@@ -129,7 +129,8 @@
  *
  *   Reply:
  *     KSMCTL_A_MARK               NLA_NESTED
- *       KSMCTL_A_MARK_PROCESSES        NLA_U32, processes changed
+ *       KSMCTL_A_MARK_PROCESSES        NLA_U32, processes the request
+ *                                      reached (done, or partly done)
  *       KSMCTL_A_MARK_VMAS             NLA_U32, VMAs changed
  *       KSMCTL_A_MARK_BYTES            NLA_U64, their size
  *       KSMCTL_A_MARK_ALREADY_VMAS     NLA_U32, VMAs already as asked

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Marking another process's VMAs mergeable, and back.
+ *
+ * The kernel's own madvise(MADV_MERGEABLE) path does two things: ask
+ * ksm_madvise() (which registers the mm with ksmd, or unmerges pages) and
+ * store the flags it returns in the VMA. We do the same, under the target's
+ * mmap write lock, for whole VMAs only: no VMA is split. The lock is
+ * dropped every MARK_BATCH VMAs and UNMERGE_CHUNK bytes of unmerging, so a
+ * process with a huge address space is never stalled for long, and a
+ * signal stops the work between steps.
+ */
+
+#include <linux/ksm.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+
+#include "mark.h"
+#include "vma.h"
+#include "walk.h"
+
+#define MARK_BATCH	256		/* VMAs per hold of the mmap lock */
+#define UNMERGE_CHUNK	(1UL << 20)	/* bytes unmerged per hold */
+
+struct mark_range {
+	unsigned long start, end;
+};
+
+/* the VMA ranges UNMARK has cleared, to unmerge after */
+struct ranges {
+	struct mark_range *r;
+	unsigned int n, cap;
+};
+
+static int ranges_add(struct ranges *rs, unsigned long start,
+		      unsigned long end)
+{
+	if (rs->n && rs->r[rs->n - 1].end == start) {
+		rs->r[rs->n - 1].end = end;
+		return 0;
+	}
+	if (rs->n == rs->cap) {
+		unsigned int cap = rs->cap ? rs->cap * 2 : 16;
+		struct mark_range *r = kvmalloc_array(cap, sizeof(*r), GFP_KERNEL);
+
+		if (!r)
+			return -ENOMEM;
+		if (rs->n)
+			memcpy(r, rs->r, rs->n * sizeof(*r));
+		kvfree(rs->r);
+		rs->r = r;
+		rs->cap = cap;
+	}
+	rs->r[rs->n++] = (struct mark_range){ start, end };
+	return 0;
+}
+
+static bool stop_requested(void)
+{
+	return signal_pending(current);
+}
+
+/* Mark or unmark one VMA; the mmap write lock is held. */
+static int mark_vma(struct vm_area_struct *vma, const struct ksmctl_mark_req *rq,
+		    struct ksmctl_mark_res *res, struct ranges *cleared)
+{
+	unsigned long size = vma->vm_end - vma->vm_start;
+	enum ksmctl_skip why;
+	vm_flags_t flags;
+	int err;
+
+	if (vma->vm_start < rq->start || vma->vm_end > rq->end) {
+		res->skipped[KSMCTL_SKIP_RANGE]++;
+		return 0;
+	}
+	why = ksmctl_vma_refusal(vma);
+	if (why != KSMCTL_SKIP_UNSPEC) {
+		res->skipped[why]++;
+		return 0;
+	}
+	if (!ksmctl_vma_in_classes(vma, rq->classes)) {
+		res->skipped[KSMCTL_SKIP_CLASS]++;
+		return 0;
+	}
+	if (!!(vma->vm_flags & VM_MERGEABLE) == !rq->unmark) {
+		res->already_vmas++;
+		res->already_bytes += size;
+		/*
+		 * Unmergeable, but still mapping merged pages (an earlier
+		 * UNMARK was interrupted): copy those back too.
+		 */
+		if (rq->unmark) {
+			struct ksmctl_walk w = { 0 };
+
+			err = ksmctl_walk_vma(vma, &w);
+			if (!err && w.ksm_ptes)
+				err = ranges_add(cleared, vma->vm_start,
+						 vma->vm_end);
+			return err;
+		}
+		return 0;
+	}
+
+	if (rq->unmark) {
+		/*
+		 * ksmd stops merging here at once; the pages already merged
+		 * are copied back afterwards, in steps (unmerge_ranges()).
+		 */
+		err = ranges_add(cleared, vma->vm_start, vma->vm_end);
+		if (err)
+			return err;
+		ksmctl_vma_clear_mergeable(vma);
+	} else {
+		flags = vma->vm_flags;
+		err = ksm_madvise(vma, vma->vm_start, vma->vm_end,
+				  MADV_MERGEABLE, &flags);
+		if (err)
+			return err;
+		if (!(flags & VM_MERGEABLE)) {	/* KSM refused it after all */
+			res->skipped[KSMCTL_SKIP_SPECIAL]++;
+			return 0;
+		}
+		ksmctl_vma_set_mergeable(vma);
+	}
+	res->vmas++;
+	res->bytes += size;
+	return 0;
+}
+
+/*
+ * Copy merged pages of the ranges UNMARK cleared back into private pages:
+ * ksm_madvise(MADV_UNMERGEABLE) on each piece, given the flags the VMA had.
+ * VMAs may have changed while the lock was dropped: pieces are looked up
+ * again each time, and only still-anonymous memory is touched.
+ */
+static int unmerge_ranges(struct mm_struct *mm, const struct ranges *rs)
+{
+	unsigned int i;
+	int err = 0;
+
+	for (i = 0; i < rs->n && !err; i++) {
+		unsigned long addr = rs->r[i].start;
+
+		while (addr < rs->r[i].end) {
+			struct vm_area_struct *vma;
+			unsigned long end;
+			vm_flags_t flags;
+
+			if (stop_requested())
+				return -EINTR;
+			if (mmap_write_lock_killable(mm))
+				return -EINTR;
+			vma = find_vma(mm, addr);
+			if (!vma || vma->vm_start >= rs->r[i].end) {
+				mmap_write_unlock(mm);
+				break;
+			}
+			addr = max(addr, vma->vm_start);
+			end = min3(vma->vm_end, rs->r[i].end, addr + UNMERGE_CHUNK);
+			flags = vma->vm_flags | VM_MERGEABLE;
+			if (vma->anon_vma && !(vma->vm_flags & VM_MERGEABLE))
+				err = ksm_madvise(vma, addr, end, MADV_UNMERGEABLE,
+						  &flags);
+			mmap_write_unlock(mm);
+			if (err)
+				return err == -ERESTARTSYS ? -EINTR : err;
+			addr = end;
+			cond_resched();
+		}
+	}
+	return err;
+}
+
+/**
+ * ksmctl_mark_mm() - mark or unmark the VMAs of one address space
+ * @mm: the target, with a reference (mmget) held
+ * @rq: what to do
+ * @res: counts are added to it
+ *
+ * Return: 0; -EINTR if stopped by a signal (@res says what was done);
+ * another negative errno if the kernel refused.
+ */
+int ksmctl_mark_mm(struct mm_struct *mm, const struct ksmctl_mark_req *rq,
+		   struct ksmctl_mark_res *res)
+{
+	struct ranges cleared = { 0 };
+	unsigned long addr = rq->start;
+	struct vm_area_struct *vma;
+	int err = 0;
+
+	while (addr < rq->end && !err) {
+		unsigned int n = 0;
+
+		if (stop_requested()) {
+			err = -EINTR;
+			break;
+		}
+		if (mmap_write_lock_killable(mm)) {
+			err = -EINTR;
+			break;
+		}
+		{
+			ksmctl_vma_iter_decl(it, mm, addr);
+
+			addr = rq->end;		/* unless the batch ends early */
+			ksmctl_for_each_vma(it, vma) {
+				if (vma->vm_start >= rq->end)
+					break;
+				if (n++ == MARK_BATCH) {
+					addr = vma->vm_start;
+					break;
+				}
+				err = mark_vma(vma, rq, res, &cleared);
+				if (err)
+					break;
+			}
+		}
+		mmap_write_unlock(mm);
+		cond_resched();
+	}
+
+	if (rq->unmark && !err)
+		err = unmerge_ranges(mm, &cleared);
+	kvfree(cleared.r);
+	if (err == -EINTR)
+		res->interrupted = true;
+	return err;
+}

@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KSMCTL_CMD_MARK and KSMCTL_CMD_UNMARK.
+ */
+
+#include <linux/capability.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+
+#include <linux/ksmctl.h>
+
+#include "mark.h"
+#include "netlink.h"
+#include "proc.h"
+
+const struct nla_policy ksmctl_mark_policy[KSMCTL_MARK_POLICY_MAX + 1] = {
+	[KSMCTL_A_FLAGS]	= { .type = NLA_U32 },
+	[KSMCTL_A_PID]		= { .type = NLA_U32 },
+	[KSMCTL_A_RANGE_START]	= { .type = NLA_U64 },
+	[KSMCTL_A_RANGE_END]	= { .type = NLA_U64 },
+	[KSMCTL_A_CLASSES]	= { .type = NLA_U32 },
+};
+
+static int parse_mark_req(struct genl_info *info, struct ksmctl_mark_req *rq,
+			  u32 *flags)
+{
+	struct nlattr **tb = info->attrs;
+	struct netlink_ext_ack *extack = info->extack;
+
+	*flags = tb[KSMCTL_A_FLAGS] ? nla_get_u32(tb[KSMCTL_A_FLAGS]) : 0;
+	if (*flags & ~KSMCTL_MARK_F_ALL) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[KSMCTL_A_FLAGS],
+				    "unknown flags for MARK/UNMARK");
+		return -EINVAL;
+	}
+
+	rq->classes = KSMCTL_CLASS_ALL;
+	if (tb[KSMCTL_A_CLASSES]) {
+		rq->classes = nla_get_u32(tb[KSMCTL_A_CLASSES]);
+		if (rq->classes & ~KSMCTL_CLASS_ALL) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[KSMCTL_A_CLASSES],
+					    "unknown memory class");
+			return -EINVAL;
+		}
+		if (!rq->classes) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[KSMCTL_A_CLASSES],
+					    "no memory class selected");
+			return -EINVAL;
+		}
+	}
+
+	rq->start = 0;
+	rq->end = ULONG_MAX;
+	if (!!tb[KSMCTL_A_RANGE_START] != !!tb[KSMCTL_A_RANGE_END]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[KSMCTL_A_RANGE_START] ?:
+				    tb[KSMCTL_A_RANGE_END],
+				    "range needs both RANGE_START and RANGE_END");
+		return -EINVAL;
+	}
+	if (tb[KSMCTL_A_RANGE_START]) {
+		u64 start = nla_get_u64(tb[KSMCTL_A_RANGE_START]);
+		u64 end = nla_get_u64(tb[KSMCTL_A_RANGE_END]);
+
+		if (start >= end) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[KSMCTL_A_RANGE_END],
+					    "range is empty or inverted");
+			return -EINVAL;
+		}
+		if (start >= TASK_SIZE_MAX) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[KSMCTL_A_RANGE_START],
+					    "range is outside the user address space");
+			return -EINVAL;
+		}
+		rq->start = start;
+		rq->end = end;
+	}
+	return 0;
+}
+
+/* pids (in ns) of the processes below root, root excluded */
+static pid_t *collect_descendants(struct task_struct *root,
+				  struct pid_namespace *ns, unsigned int *n)
+{
+	struct task_struct *p, *t;
+	unsigned int cap = 0, i;
+	pid_t *pids;
+
+	rcu_read_lock();
+	for_each_process(p)
+		cap++;
+	rcu_read_unlock();
+	cap += 64;
+	pids = kvmalloc_array(cap, sizeof(*pids), GFP_KERNEL);
+	if (!pids)
+		return NULL;
+
+	i = 0;
+	rcu_read_lock();
+	for_each_process(p) {
+		if (i == cap)
+			break;
+		if (p == root || (p->flags & PF_KTHREAD))
+			continue;
+		for (t = rcu_dereference(p->real_parent); t != &init_task;
+		     t = rcu_dereference(t->real_parent)) {
+			if (t == root) {
+				pid_t nr = task_tgid_nr_ns(p, ns);
+
+				if (nr)
+					pids[i++] = nr;
+				break;
+			}
+			if (t == rcu_dereference(t->real_parent))
+				break;
+		}
+	}
+	rcu_read_unlock();
+	*n = i;
+	return pids;
+}
+
+static int mark_one(struct task_struct *task, struct mm_struct *mm,
+		    const struct ksmctl_mark_req *rq, struct ksmctl_mark_res *res)
+{
+	u32 before = res->vmas;
+	int err = ksmctl_mark_mm(mm, rq, res);
+
+	/* reached: done, or partly done before a signal */
+	if (!err || res->vmas != before)
+		res->processes++;
+	return err;
+}
+
+static int mark_tree(struct ksmctl_viewer *v, struct task_struct *root,
+		     const struct ksmctl_mark_req *rq, struct ksmctl_mark_res *res)
+{
+	unsigned int n, i;
+	pid_t *pids;
+	int err = 0;
+
+	pids = collect_descendants(root, v->pid_ns, &n);
+	if (!pids)
+		return -ENOMEM;
+	for (i = 0; i < n && !err; i++) {
+		struct task_struct *task;
+		struct mm_struct *mm;
+
+		rcu_read_lock();
+		task = pid_task(find_pid_ns(pids[i], v->pid_ns), PIDTYPE_TGID);
+		if (task)
+			get_task_struct(task);
+		rcu_read_unlock();
+		mm = task ? get_task_mm(task) : NULL;
+		if (!mm) {
+			/* exited meanwhile */
+			res->failed_processes++;
+		} else {
+			err = mark_one(task, mm, rq, res);
+			if (err && err != -EINTR) {
+				res->failed_processes++;
+				err = 0;
+			}
+			mmput(mm);
+		}
+		if (task)
+			put_task_struct(task);
+	}
+	kvfree(pids);
+	return err;
+}
+
+static int mark_fill(struct sk_buff *skb, const struct ksmctl_mark_res *res)
+{
+	struct nlattr *nest, *skipped;
+	int i;
+
+	nest = nla_nest_start(skb, KSMCTL_A_MARK);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, KSMCTL_A_MARK_PROCESSES, res->processes) ||
+	    nla_put_u32(skb, KSMCTL_A_MARK_VMAS, res->vmas) ||
+	    nla_put_u64_64bit(skb, KSMCTL_A_MARK_BYTES, res->bytes,
+			      KSMCTL_A_MARK_PAD) ||
+	    nla_put_u32(skb, KSMCTL_A_MARK_ALREADY_VMAS, res->already_vmas) ||
+	    nla_put_u64_64bit(skb, KSMCTL_A_MARK_ALREADY_BYTES,
+			      res->already_bytes, KSMCTL_A_MARK_PAD) ||
+	    nla_put_u32(skb, KSMCTL_A_MARK_FAILED_PROCESSES,
+			res->failed_processes) ||
+	    (res->interrupted && nla_put_flag(skb, KSMCTL_A_MARK_INTERRUPTED)))
+		goto cancel;
+	skipped = nla_nest_start(skb, KSMCTL_A_MARK_SKIPPED);
+	if (!skipped)
+		goto cancel;
+	for (i = 1; i <= KSMCTL_SKIP_MAX; i++)
+		if (res->skipped[i] && nla_put_u32(skb, i, res->skipped[i]))
+			goto cancel;
+	nla_nest_end(skb, skipped);
+	nla_nest_end(skb, nest);
+	return 0;
+
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+int ksmctl_nl_mark_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	u8 cmd = info->genlhdr->cmd;
+	struct ksmctl_mark_res *res;
+	struct ksmctl_mark_req rq;
+	struct ksmctl_viewer v;
+	struct task_struct *task;
+	struct mm_struct *mm;
+	struct sk_buff *msg;
+	void *hdr;
+	u32 flags;
+	int err;
+
+	if (!netlink_capable(skb, CAP_SYS_ADMIN)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "changing another process's memory needs CAP_SYS_ADMIN");
+		return -EPERM;
+	}
+	err = parse_mark_req(info, &rq, &flags);
+	if (err)
+		return err;
+	rq.unmark = cmd == KSMCTL_CMD_UNMARK;
+
+	ksmctl_viewer_init(&v, current_cred(), true);
+	task = ksmctl_find_process(&v, info->attrs[KSMCTL_A_PID], info->extack,
+				   &mm);
+	if (IS_ERR(task)) {
+		err = PTR_ERR(task);
+		goto out_viewer;
+	}
+	res = kzalloc(sizeof(*res), GFP_KERNEL);
+	if (!res) {
+		err = -ENOMEM;
+		goto out_task;
+	}
+
+	err = mark_one(task, mm, &rq, res);
+	if (err && err != -EINTR) {
+		if (!res->vmas) {
+			NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[KSMCTL_A_PID],
+					    "the kernel refused to change this process");
+			goto out_res;
+		}
+		/* some VMAs changed: say so, and what (a warning with the reply) */
+		NL_SET_ERR_MSG(info->extack,
+			       "the kernel refused to change some VMAs");
+		res->failed_processes++;
+		err = 0;
+	}
+	if (!err && (flags & KSMCTL_MARK_F_TREE))
+		err = mark_tree(&v, task, &rq, res);
+	if (err == -EINTR && !res->vmas) {
+		NL_SET_ERR_MSG(info->extack, "interrupted before any change");
+		goto out_res;
+	}
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg) {
+		err = -ENOMEM;
+		goto out_res;
+	}
+	hdr = genlmsg_put_reply(msg, info, &ksmctl_genl_family, 0, cmd);
+	if (!hdr || mark_fill(msg, res)) {
+		nlmsg_free(msg);
+		err = -EMSGSIZE;
+		goto out_res;
+	}
+	genlmsg_end(msg, hdr);
+	err = genlmsg_reply(msg, info);
+
+out_res:
+	kfree(res);
+out_task:
+	mmput(mm);
+	put_task_struct(task);
+out_viewer:
+	ksmctl_viewer_release(&v);
+	return err;
+}
