@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +19,9 @@
 #include <linux/ksmctl.h>
 
 #include "ipc.h"
+#include "mark.h"
 #include "options.h"
+#include "proc.h"
 #include "status.h"
 
 struct ipc {
@@ -29,16 +32,28 @@ struct ipc {
 struct request;
 typedef int (*reply_fn)(struct request *req, struct nlattr *tb[]);
 
+/* The extended ack of an error, in parts. */
+struct extack_info {
+	char msg[256];		/* NLMSGERR_ATTR_MSG */
+	char where[96];		/* "attribute KSMCTL_A_PID", "missing attribute ..." */
+	int attr;		/* type of the request attribute pointed at, or -1 */
+};
+
 /* One request and the state of its replies, shared with the callbacks. */
 struct request {
 	struct nl_msg *msg;	/* kept to resolve NLMSGERR_ATTR_OFFS */
-	const char *action;	/* "Unable to <action>" */
+	char action[64];	/* "Unable to <action>" */
 	reply_fn reply;		/* called for every reply message */
 	void *arg;
 	unsigned int replies;
 	int status;		/* 1 while waiting, then 0 or -errno */
 	int reply_err;		/* first error returned by @reply */
+	bool local;		/* the failure is libnl's: @why without an errno */
+	bool pid_style;		/* explain as in "Unable to mark pid 42: no such process" */
+	bool quiet;		/* leave the report to the caller: @detail */
+	struct extack_info ext;	/* the kernel's explanation, if any */
 	char why[256];		/* extack text, or what is wrong with a reply */
+	char detail[384];	/* what follows "Unable to <action>: " */
 };
 
 #define ATTR_NAME(x) [x] = #x
@@ -51,6 +66,10 @@ static const char *const attr_names[KSMCTL_A_MAX + 1] = {
 	ATTR_NAME(KSMCTL_A_PID),
 	ATTR_NAME(KSMCTL_A_PROC),
 	ATTR_NAME(KSMCTL_A_VMA),
+	ATTR_NAME(KSMCTL_A_RANGE_START),
+	ATTR_NAME(KSMCTL_A_RANGE_END),
+	ATTR_NAME(KSMCTL_A_CLASSES),
+	ATTR_NAME(KSMCTL_A_MARK),
 };
 
 static const char *const status_attr_names[KSMCTL_A_STATUS_MAX + 1] = {
@@ -70,7 +89,49 @@ static const char *const status_attr_names[KSMCTL_A_STATUS_MAX + 1] = {
 	ATTR_NAME(KSMCTL_A_STATUS_STABLE_NODE_CHAINS),
 };
 
+static const char *const proc_attr_names[KSMCTL_A_PROC_MAX + 1] = {
+	ATTR_NAME(KSMCTL_A_PROC_PID),
+	ATTR_NAME(KSMCTL_A_PROC_PPID),
+	ATTR_NAME(KSMCTL_A_PROC_COMM),
+	ATTR_NAME(KSMCTL_A_PROC_UID),
+	ATTR_NAME(KSMCTL_A_PROC_CGROUP_ID),
+	ATTR_NAME(KSMCTL_A_PROC_CGROUP_PATH),
+	ATTR_NAME(KSMCTL_A_PROC_MERGING_PAGES),
+	ATTR_NAME(KSMCTL_A_PROC_RMAP_ITEMS),
+	ATTR_NAME(KSMCTL_A_PROC_ZERO_PAGES),
+	ATTR_NAME(KSMCTL_A_PROC_PROFIT),
+	ATTR_NAME(KSMCTL_A_PROC_MERGEABLE_VMAS),
+	ATTR_NAME(KSMCTL_A_PROC_MERGEABLE_BYTES),
+	ATTR_NAME(KSMCTL_A_PROC_ELIGIBLE_BYTES),
+	ATTR_NAME(KSMCTL_A_PROC_ANON_RSS_BYTES),
+	ATTR_NAME(KSMCTL_A_PROC_MERGE_ANY),
+	ATTR_NAME(KSMCTL_A_PROC_PROP_SAVED_BYTES),
+	ATTR_NAME(KSMCTL_A_PROC_KSM_MAPPED_PAGES),
+};
+
+static const char *const vma_attr_names[KSMCTL_A_VMA_MAX + 1] = {
+	ATTR_NAME(KSMCTL_A_VMA_START),
+	ATTR_NAME(KSMCTL_A_VMA_END),
+	ATTR_NAME(KSMCTL_A_VMA_FLAGS),
+	ATTR_NAME(KSMCTL_A_VMA_NAME),
+	ATTR_NAME(KSMCTL_A_VMA_KSM_PAGES),
+};
+
+static const char *const mark_attr_names[KSMCTL_A_MARK_MAX + 1] = {
+	ATTR_NAME(KSMCTL_A_MARK_PROCESSES),
+	ATTR_NAME(KSMCTL_A_MARK_VMAS),
+	ATTR_NAME(KSMCTL_A_MARK_BYTES),
+	ATTR_NAME(KSMCTL_A_MARK_ALREADY_VMAS),
+	ATTR_NAME(KSMCTL_A_MARK_ALREADY_BYTES),
+	ATTR_NAME(KSMCTL_A_MARK_SKIPPED),
+	ATTR_NAME(KSMCTL_A_MARK_INTERRUPTED),
+	ATTR_NAME(KSMCTL_A_MARK_FAILED_PROCESSES),
+};
+
 #define EXACT(t, len) { .type = (t), .minlen = (len), .maxlen = (len) }
+#define U32 EXACT(NLA_U32, sizeof(uint32_t))
+#define U64 EXACT(NLA_U64, sizeof(uint64_t))
+#define S64 EXACT(NLA_S64, sizeof(int64_t))
 
 static struct nla_policy attr_policy[KSMCTL_A_MAX + 1] = {
 	[KSMCTL_A_VERSION]	= { .type = NLA_STRING, .maxlen = KSMCTL_MODULE_VERSION_MAX },
@@ -79,6 +140,10 @@ static struct nla_policy attr_policy[KSMCTL_A_MAX + 1] = {
 	[KSMCTL_A_PID]		= EXACT(NLA_U32, sizeof(uint32_t)),
 	[KSMCTL_A_PROC]		= { .type = NLA_NESTED },
 	[KSMCTL_A_VMA]		= { .type = NLA_NESTED },
+	[KSMCTL_A_RANGE_START]	= EXACT(NLA_U64, sizeof(uint64_t)),
+	[KSMCTL_A_RANGE_END]	= EXACT(NLA_U64, sizeof(uint64_t)),
+	[KSMCTL_A_CLASSES]	= EXACT(NLA_U32, sizeof(uint32_t)),
+	[KSMCTL_A_MARK]		= { .type = NLA_NESTED },
 };
 
 static struct nla_policy status_policy[KSMCTL_A_STATUS_MAX + 1] = {
@@ -95,6 +160,45 @@ static struct nla_policy status_policy[KSMCTL_A_STATUS_MAX + 1] = {
 	[KSMCTL_A_STATUS_GENERAL_PROFIT]	= EXACT(NLA_S64, sizeof(int64_t)),
 	[KSMCTL_A_STATUS_ZERO_PAGES]		= EXACT(NLA_U64, sizeof(uint64_t)),
 	[KSMCTL_A_STATUS_STABLE_NODE_CHAINS]	= EXACT(NLA_U64, sizeof(uint64_t)),
+};
+
+static struct nla_policy proc_policy[KSMCTL_A_PROC_MAX + 1] = {
+	[KSMCTL_A_PROC_PID]		= U32,
+	[KSMCTL_A_PROC_PPID]		= U32,
+	[KSMCTL_A_PROC_COMM]		= { .type = NLA_STRING, .maxlen = PROC_COMM_MAX },
+	[KSMCTL_A_PROC_UID]		= U32,
+	[KSMCTL_A_PROC_CGROUP_ID]	= U64,
+	[KSMCTL_A_PROC_CGROUP_PATH]	= { .type = NLA_STRING, .maxlen = PROC_PATH_MAX },
+	[KSMCTL_A_PROC_MERGING_PAGES]	= U64,
+	[KSMCTL_A_PROC_RMAP_ITEMS]	= U64,
+	[KSMCTL_A_PROC_ZERO_PAGES]	= U64,
+	[KSMCTL_A_PROC_PROFIT]		= S64,
+	[KSMCTL_A_PROC_MERGEABLE_VMAS]	= U32,
+	[KSMCTL_A_PROC_MERGEABLE_BYTES]	= U64,
+	[KSMCTL_A_PROC_ELIGIBLE_BYTES]	= U64,
+	[KSMCTL_A_PROC_ANON_RSS_BYTES]	= U64,
+	[KSMCTL_A_PROC_MERGE_ANY]	= EXACT(NLA_U8, sizeof(uint8_t)),
+	[KSMCTL_A_PROC_PROP_SAVED_BYTES] = U64,
+	[KSMCTL_A_PROC_KSM_MAPPED_PAGES] = U64,
+};
+
+static struct nla_policy vma_policy[KSMCTL_A_VMA_MAX + 1] = {
+	[KSMCTL_A_VMA_START]		= U64,
+	[KSMCTL_A_VMA_END]		= U64,
+	[KSMCTL_A_VMA_FLAGS]		= U32,
+	[KSMCTL_A_VMA_NAME]		= { .type = NLA_STRING, .maxlen = PROC_PATH_MAX },
+	[KSMCTL_A_VMA_KSM_PAGES]	= U64,
+};
+
+static struct nla_policy mark_policy[KSMCTL_A_MARK_MAX + 1] = {
+	[KSMCTL_A_MARK_PROCESSES]	= U32,
+	[KSMCTL_A_MARK_VMAS]		= U32,
+	[KSMCTL_A_MARK_BYTES]		= U64,
+	[KSMCTL_A_MARK_ALREADY_VMAS]	= U32,
+	[KSMCTL_A_MARK_ALREADY_BYTES]	= U64,
+	[KSMCTL_A_MARK_SKIPPED]		= { .type = NLA_NESTED },
+	[KSMCTL_A_MARK_INTERRUPTED]	= { .type = NLA_FLAG },
+	[KSMCTL_A_MARK_FAILED_PROCESSES] = U32,
 };
 
 static void print_error(const char *action, const char *why, int errnum)
@@ -167,7 +271,7 @@ static const char *attr_name(int type)
  * (counted from the start of its netlink header), as NLMSGERR_ATTR_OFFS and
  * NLMSGERR_ATTR_MISS_NEST count.
  */
-static void describe_offset(const struct nlmsghdr *request, uint32_t offs, char *buf, size_t size)
+static int describe_offset(const struct nlmsghdr *request, uint32_t offs, char *buf, size_t size)
 {
 	const size_t start = NLMSG_HDRLEN + GENL_HDRLEN;
 	const struct nlattr *nla;
@@ -184,27 +288,31 @@ static void describe_offset(const struct nlmsghdr *request, uint32_t offs, char 
 			if (!name)
 				break;
 			snprintf(buf, size, offs == at ? "attribute %s" : "inside attribute %s", name);
-			return;
+			return nla_type(nla);
 		}
 	}
 	snprintf(buf, size, "attribute at offset %u", offs);
+	return -1;
 }
 
 /*
- * Put the extended ack of an NLMSG_ERROR (also a plain ACK) or NLMSG_DONE
- * message @nlh into @buf: the kernel's NLMSGERR_ATTR_MSG text, followed by
- * the request attribute that NLMSGERR_ATTR_OFFS or NLMSGERR_ATTR_MISS_TYPE
+ * Split the extended ack of an NLMSG_ERROR (also a plain ACK) or NLMSG_DONE
+ * message @nlh into @ext: the kernel's NLMSGERR_ATTR_MSG text, and the
+ * request attribute that NLMSGERR_ATTR_OFFS or NLMSGERR_ATTR_MISS_TYPE
  * points at. @request is our copy of the request (the kernel echoes it only
- * when the ack is not NLM_F_CAPPED). @buf is empty when there is no extack.
+ * when the ack is not NLM_F_CAPPED). Both are empty when there is no extack.
  */
-static void extack_describe(const struct nlmsghdr *nlh, const struct nlmsghdr *request,
-			    char *buf, size_t size)
+static void extack_parse(const struct nlmsghdr *nlh, const struct nlmsghdr *request,
+			 struct extack_info *ext)
 {
 	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
-	char where[96] = "";
+	char *buf = ext->msg, *where = ext->where;
+	size_t size = sizeof(ext->msg);
 	size_t offs;
 
 	buf[0] = '\0';
+	where[0] = '\0';
+	ext->attr = -1;
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
 		return;
 
@@ -239,22 +347,102 @@ static void extack_describe(const struct nlmsghdr *nlh, const struct nlmsghdr *r
 	}
 
 	if (tb[NLMSGERR_ATTR_OFFS] && nla_len(tb[NLMSGERR_ATTR_OFFS]) >= (int)sizeof(uint32_t)) {
-		describe_offset(request, nla_get_u32(tb[NLMSGERR_ATTR_OFFS]), where, sizeof(where));
+		ext->attr = describe_offset(request, nla_get_u32(tb[NLMSGERR_ATTR_OFFS]), where,
+					    sizeof(ext->where));
 	} else if (tb[NLMSGERR_ATTR_MISS_TYPE] &&
 		   nla_len(tb[NLMSGERR_ATTR_MISS_TYPE]) >= (int)sizeof(uint32_t)) {
 		uint32_t type = nla_get_u32(tb[NLMSGERR_ATTR_MISS_TYPE]);
 		const char *name = tb[NLMSGERR_ATTR_MISS_NEST] ? NULL : attr_name((int)type);
 
 		if (name)
-			snprintf(where, sizeof(where), "missing attribute %s", name);
+			snprintf(where, sizeof(ext->where), "missing attribute %s", name);
 		else
-			snprintf(where, sizeof(where), "missing attribute type %u", type);
+			snprintf(where, sizeof(ext->where), "missing attribute type %u", type);
+	}
+}
+
+/* Both parts of @ext in one line: "message (attribute KSMCTL_A_FLAGS)". */
+static void extack_join(const struct extack_info *ext, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s", ext->msg[0] ? ext->msg : ext->where);
+	if (ext->where[0] && ext->msg[0])
+		appendf(buf, size, " (%s)", ext->where);
+}
+
+/*
+ * Put the extended ack of @nlh into @buf as one line, empty when there is
+ * none; see extack_parse().
+ */
+static void extack_describe(const struct nlmsghdr *nlh, const struct nlmsghdr *request,
+			    char *buf, size_t size)
+{
+	struct extack_info ext;
+
+	extack_parse(nlh, request, &ext);
+	extack_join(&ext, buf, size);
+}
+
+/*
+ * strerror() for the middle of a sentence: "no such process", "permission
+ * denied" (EPERM and EACCES alike), "cannot allocate memory".
+ */
+static void errno_text(int errnum, char *buf, size_t size)
+{
+	if (errnum == EPERM || errnum == EACCES) {
+		snprintf(buf, size, "permission denied");
+		return;
+	}
+	snprintf(buf, size, "%s", strerror(errnum));
+	if (buf[0] >= 'A' && buf[0] <= 'Z' && buf[1] >= 'a' && buf[1] <= 'z')
+		buf[0] = (char)(buf[0] - 'A' + 'a');
+}
+
+/*
+ * What follows "Unable to <action>: " when @req failed with @errnum.
+ *
+ * Plain style, as everywhere: "<extack or reply problem>: <strerror>".
+ * Pid style, for requests about one process: the kernel's message alone,
+ * since it says what went wrong ("no such process"), without the pointer to
+ * KSMCTL_A_PID, which the action names already; the errno text is added only
+ * for errors the message may not explain (ENOMEM...). Without a message, the
+ * errno text: "permission denied".
+ */
+static void request_detail(struct request *req, int errnum)
+{
+	char *buf = req->detail;
+	size_t size = sizeof(req->detail);
+	struct extack_info *ext = &req->ext;
+	char text[128];
+
+	if (req->local) {
+		snprintf(buf, size, "%s", req->why);
+		return;
+	}
+	if (!req->pid_style) {
+		if (req->why[0])
+			snprintf(buf, size, "%s: %s", req->why, strerror(errnum));
+		else
+			snprintf(buf, size, "%s", strerror(errnum));
+		return;
 	}
 
-	if (where[0] && buf[0])
-		appendf(buf, size, " (%s)", where);
-	else if (where[0])
-		snprintf(buf, size, "%s", where);
+	errno_text(errnum, text, sizeof(text));
+	if (ext->msg[0]) {
+		bool plain = errnum == ESRCH || errnum == EPERM || errnum == EACCES ||
+			     errnum == EINVAL || errnum == EINTR;
+
+		snprintf(buf, size, "%s", ext->msg);
+		if (ext->where[0] && ext->attr != KSMCTL_A_PID)
+			appendf(buf, size, " (%s)", ext->where);
+		if (!plain)
+			appendf(buf, size, ": %s", strerror(errnum));
+	} else if (ext->where[0]) {
+		snprintf(buf, size, "%s: %s", ext->where, text);
+	} else if (req->why[0]) {
+		snprintf(buf, size, "%s: %s", req->why, strerror(errnum));
+	} else {
+		snprintf(buf, size, "%s", text);
+	}
 }
 
 static int error_cb(struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
@@ -264,7 +452,8 @@ static int error_cb(struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
 
 	(void)nla;
 	req->status = err->error < 0 ? err->error : -EPROTO;
-	extack_describe(nlh, nlmsg_hdr(req->msg), req->why, sizeof(req->why));
+	extack_parse(nlh, nlmsg_hdr(req->msg), &req->ext);
+	extack_join(&req->ext, req->why, sizeof(req->why));
 	return NL_STOP;
 }
 
@@ -292,7 +481,8 @@ static int finish_cb(struct nl_msg *msg, void *arg)
 		memcpy(&err, nlmsg_data(nlh), sizeof(err));
 	if (err < 0) {
 		req->status = err;
-		extack_describe(nlh, nlmsg_hdr(req->msg), req->why, sizeof(req->why));
+		extack_parse(nlh, nlmsg_hdr(req->msg), &req->ext);
+		extack_join(&req->ext, req->why, sizeof(req->why));
 	} else {
 		req->status = 0;
 	}
@@ -351,18 +541,31 @@ static struct nl_msg *request_new(struct ipc *ipc, uint8_t cmd, int flags)
 	return msg;
 }
 
+/* Record and, unless req->quiet, print why @req failed with status -@errnum. */
+static void request_fail(struct request *req, int errnum)
+{
+	request_detail(req, errnum);
+	if (!req->quiet)
+		print_error(req->action, req->detail, 0);
+}
+
 /*
  * Send req->msg and feed every reply to req->reply until the kernel's ACK
- * (doit) or NLMSG_DONE (dump, NLM_F_DUMP). Prints the error, if any.
+ * (doit) or NLMSG_DONE (dump, NLM_F_DUMP). Prints the error, if any, unless
+ * req->quiet; req->detail has it either way.
  */
 static int request_run(struct ipc *ipc, struct request *req)
 {
-	struct nl_cb *cb;
+	struct nl_cb *cb, *sk_cb;
 	int ret;
 
-	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	/* The socket's callbacks: NLCB=debug works, and tests can stand in for the kernel. */
+	sk_cb = nl_socket_get_cb(ipc->sk);
+	cb = sk_cb ? nl_cb_clone(sk_cb) : NULL;
+	nl_cb_put(sk_cb);
 	if (!cb) {
-		print_error(req->action, NULL, ENOMEM);
+		req->status = -ENOMEM;
+		request_fail(req, ENOMEM);
 		return -ENOMEM;
 	}
 	nl_cb_err(cb, NL_CB_CUSTOM, error_cb, req);
@@ -371,26 +574,29 @@ static int request_run(struct ipc *ipc, struct request *req)
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, valid_cb, req);
 
 	req->status = 1;
+	req->ext = (struct extack_info){ .attr = -1 };
 	ret = nl_send_auto(ipc->sk, req->msg);
 	if (ret < 0) {
 		req->status = -nlerr_to_errno(ret);
+		req->local = true;
 		snprintf(req->why, sizeof(req->why), "%s", nl_geterror(ret));
-		print_error(req->action, req->why, 0);
+		request_fail(req, -req->status);
 		goto out;
 	}
 	while (req->status > 0) {
 		ret = nl_recvmsgs(ipc->sk, cb);
 		if (ret < 0 && req->status > 0) {
 			req->status = -nlerr_to_errno(ret);
+			req->local = true;
 			snprintf(req->why, sizeof(req->why), "%s", nl_geterror(ret));
-			print_error(req->action, req->why, 0);
+			request_fail(req, -req->status);
 			goto out;
 		}
 	}
 	if (!req->status && req->reply_err)
 		req->status = req->reply_err;
 	if (req->status < 0)
-		print_error(req->action, req->why, -req->status);
+		request_fail(req, -req->status);
 out:
 	nl_cb_put(cb);
 	return req->status;
@@ -549,6 +755,355 @@ int ipc_get_status(struct ipc *ipc, struct ksmctl_status *st)
 	if (!ret && !req.replies) {
 		print_error(req.action, "No reply from the kernel", EPROTO);
 		ret = -EPROTO;
+	}
+	nlmsg_free(req.msg);
+	return ret;
+}
+
+/* Every attribute of @required present in @tb, or a reply_error() naming the first missing. */
+static int require(struct request *req, struct nlattr *tb[], const int *required, size_t n,
+		   const char *const names[])
+{
+	size_t i;
+
+	for (i = 0; i < n; ++i) {
+		if (!tb[required[i]])
+			return reply_error(req, -EPROTO, "Reply lacks %s", names[required[i]]);
+	}
+	return 0;
+}
+
+#define REQUIRE(req, tb, required, names) \
+	require(req, tb, required, sizeof(required) / sizeof(required[0]), names)
+
+/* The KSMCTL_A_PROC nest of a reply into @p; p->cgroup_path is malloc()ed. */
+static int parse_proc(struct request *req, struct nlattr *tb[], struct ksmctl_proc *p)
+{
+	static const int required[] = {
+		KSMCTL_A_PROC_PID,
+		KSMCTL_A_PROC_PPID,
+		KSMCTL_A_PROC_COMM,
+		KSMCTL_A_PROC_UID,
+		KSMCTL_A_PROC_CGROUP_ID,
+		KSMCTL_A_PROC_CGROUP_PATH,
+		KSMCTL_A_PROC_MERGING_PAGES,
+		KSMCTL_A_PROC_MERGEABLE_VMAS,
+		KSMCTL_A_PROC_MERGEABLE_BYTES,
+		KSMCTL_A_PROC_ELIGIBLE_BYTES,
+		KSMCTL_A_PROC_ANON_RSS_BYTES,
+	};
+	struct nlattr *a[KSMCTL_A_PROC_MAX + 1];
+	int ret, i;
+
+	memset(p, 0, sizeof(*p));
+	if (!tb[KSMCTL_A_PROC])
+		return reply_error(req, -EPROTO, "Reply lacks KSMCTL_A_PROC");
+	ret = nla_parse_nested(a, KSMCTL_A_PROC_MAX, tb[KSMCTL_A_PROC], proc_policy);
+	if (ret < 0)
+		return reply_error(req, -EPROTO, "Malformed KSMCTL_A_PROC: %s", nl_geterror(ret));
+	ret = REQUIRE(req, a, required, proc_attr_names);
+	if (ret)
+		return ret;
+
+	p->pid = nla_get_u32(a[KSMCTL_A_PROC_PID]);
+	p->ppid = nla_get_u32(a[KSMCTL_A_PROC_PPID]);
+	nla_strlcpy(p->comm, a[KSMCTL_A_PROC_COMM], sizeof(p->comm));
+	p->uid = nla_get_u32(a[KSMCTL_A_PROC_UID]);
+	p->cgroup_id = nla_get_u64(a[KSMCTL_A_PROC_CGROUP_ID]);
+	p->merging_pages = nla_get_u64(a[KSMCTL_A_PROC_MERGING_PAGES]);
+	p->mergeable_vmas = nla_get_u32(a[KSMCTL_A_PROC_MERGEABLE_VMAS]);
+	p->mergeable_bytes = nla_get_u64(a[KSMCTL_A_PROC_MERGEABLE_BYTES]);
+	p->eligible_bytes = nla_get_u64(a[KSMCTL_A_PROC_ELIGIBLE_BYTES]);
+	p->anon_rss_bytes = nla_get_u64(a[KSMCTL_A_PROC_ANON_RSS_BYTES]);
+	/* The module leaves out what the running kernel does not count. */
+	if (a[KSMCTL_A_PROC_RMAP_ITEMS])
+		p->rmap_items = nla_get_u64(a[KSMCTL_A_PROC_RMAP_ITEMS]);
+	if (a[KSMCTL_A_PROC_ZERO_PAGES])
+		p->zero_pages = nla_get_u64(a[KSMCTL_A_PROC_ZERO_PAGES]);
+	if (a[KSMCTL_A_PROC_PROFIT])
+		p->profit = nla_get_s64(a[KSMCTL_A_PROC_PROFIT]);
+	if (a[KSMCTL_A_PROC_MERGE_ANY])
+		p->merge_any = nla_get_u8(a[KSMCTL_A_PROC_MERGE_ANY]) != 0;
+	if (a[KSMCTL_A_PROC_PROP_SAVED_BYTES])
+		p->prop_saved_bytes = nla_get_u64(a[KSMCTL_A_PROC_PROP_SAVED_BYTES]);
+	if (a[KSMCTL_A_PROC_KSM_MAPPED_PAGES])
+		p->ksm_mapped_pages = nla_get_u64(a[KSMCTL_A_PROC_KSM_MAPPED_PAGES]);
+	for (i = KSMCTL_A_PROC_PID; i <= KSMCTL_A_PROC_MAX; ++i) {
+		if (a[i])
+			proc_set_present(p, i);
+	}
+
+	p->cgroup_path = strdup(nla_data(a[KSMCTL_A_PROC_CGROUP_PATH]));
+	if (!p->cgroup_path)
+		return reply_error(req, -ENOMEM, "Out of memory");
+	return 0;
+}
+
+/* GET_PROC doit: exactly one reply, into req->arg. */
+static int parse_proc_reply(struct request *req, struct nlattr *tb[])
+{
+	struct ksmctl_proc *p = req->arg;
+	struct ksmctl_proc tmp;
+	int ret;
+
+	if (req->replies > 1)
+		return reply_error(req, -EPROTO, "More than one reply");
+	ret = parse_proc(req, tb, &tmp);
+	if (ret) {
+		proc_release(&tmp);
+		return ret;
+	}
+	*p = tmp;
+	return 0;
+}
+
+/* GET_PROC dump: one process per message, appended to req->arg. */
+static int parse_procs_reply(struct request *req, struct nlattr *tb[])
+{
+	struct ksmctl_proc p;
+	int ret;
+
+	ret = parse_proc(req, tb, &p);
+	if (!ret && proc_list_append(req->arg, &p))
+		ret = reply_error(req, -ENOMEM, "Out of memory");
+	if (ret)
+		proc_release(&p);
+	return ret;
+}
+
+/* GET_VMAS dump: one VMA per message, appended to req->arg. */
+static int parse_vma_reply(struct request *req, struct nlattr *tb[])
+{
+	static const int required[] = {
+		KSMCTL_A_VMA_START,
+		KSMCTL_A_VMA_END,
+		KSMCTL_A_VMA_FLAGS,
+		KSMCTL_A_VMA_KSM_PAGES,
+	};
+	struct nlattr *a[KSMCTL_A_VMA_MAX + 1];
+	struct ksmctl_vma v = { 0 };
+	int ret;
+
+	if (!tb[KSMCTL_A_VMA])
+		return reply_error(req, -EPROTO, "Reply lacks KSMCTL_A_VMA");
+	ret = nla_parse_nested(a, KSMCTL_A_VMA_MAX, tb[KSMCTL_A_VMA], vma_policy);
+	if (ret < 0)
+		return reply_error(req, -EPROTO, "Malformed KSMCTL_A_VMA: %s", nl_geterror(ret));
+	ret = REQUIRE(req, a, required, vma_attr_names);
+	if (ret)
+		return ret;
+
+	v.start = nla_get_u64(a[KSMCTL_A_VMA_START]);
+	v.end = nla_get_u64(a[KSMCTL_A_VMA_END]);
+	v.flags = nla_get_u32(a[KSMCTL_A_VMA_FLAGS]);
+	v.ksm_pages = nla_get_u64(a[KSMCTL_A_VMA_KSM_PAGES]);
+	if (v.end < v.start)
+		return reply_error(req, -EPROTO, "VMA ends before it starts");
+	if (a[KSMCTL_A_VMA_NAME]) {
+		v.name = strdup(nla_data(a[KSMCTL_A_VMA_NAME]));
+		if (!v.name)
+			return reply_error(req, -ENOMEM, "Out of memory");
+	}
+	if (vma_list_append(req->arg, &v)) {
+		free(v.name);
+		return reply_error(req, -ENOMEM, "Out of memory");
+	}
+	return 0;
+}
+
+/* MARK/UNMARK: exactly one reply, into req->arg. */
+static int parse_mark_reply(struct request *req, struct nlattr *tb[])
+{
+	static const int required[] = {
+		KSMCTL_A_MARK_PROCESSES,
+		KSMCTL_A_MARK_VMAS,
+		KSMCTL_A_MARK_BYTES,
+		KSMCTL_A_MARK_ALREADY_VMAS,
+		KSMCTL_A_MARK_ALREADY_BYTES,
+	};
+	struct nlattr *a[KSMCTL_A_MARK_MAX + 1], *nla;
+	struct ksmctl_mark_result *res = req->arg;
+	int ret, rem;
+
+	if (req->replies > 1)
+		return reply_error(req, -EPROTO, "More than one reply");
+	if (!tb[KSMCTL_A_MARK])
+		return reply_error(req, -EPROTO, "Reply lacks KSMCTL_A_MARK");
+	ret = nla_parse_nested(a, KSMCTL_A_MARK_MAX, tb[KSMCTL_A_MARK], mark_policy);
+	if (ret < 0)
+		return reply_error(req, -EPROTO, "Malformed KSMCTL_A_MARK: %s", nl_geterror(ret));
+	ret = REQUIRE(req, a, required, mark_attr_names);
+	if (ret)
+		return ret;
+
+	/* Check the skip counts before touching @res. */
+	if (a[KSMCTL_A_MARK_SKIPPED]) {
+		nla_for_each_nested(nla, a[KSMCTL_A_MARK_SKIPPED], rem) {
+			if (nla_len(nla) != sizeof(uint32_t))
+				return reply_error(req, -EPROTO,
+						   "Malformed KSMCTL_A_MARK_SKIPPED: count of reason %d is not a u32",
+						   nla_type(nla));
+		}
+	}
+
+	res->processes = nla_get_u32(a[KSMCTL_A_MARK_PROCESSES]);
+	res->vmas = nla_get_u32(a[KSMCTL_A_MARK_VMAS]);
+	res->bytes = nla_get_u64(a[KSMCTL_A_MARK_BYTES]);
+	res->already_vmas = nla_get_u32(a[KSMCTL_A_MARK_ALREADY_VMAS]);
+	res->already_bytes = nla_get_u64(a[KSMCTL_A_MARK_ALREADY_BYTES]);
+	res->interrupted = a[KSMCTL_A_MARK_INTERRUPTED] != NULL;
+	res->has_failed_processes = a[KSMCTL_A_MARK_FAILED_PROCESSES] != NULL;
+	if (res->has_failed_processes)
+		res->failed_processes = nla_get_u32(a[KSMCTL_A_MARK_FAILED_PROCESSES]);
+	memset(res->skipped, 0, sizeof(res->skipped));
+	if (a[KSMCTL_A_MARK_SKIPPED]) {
+		nla_for_each_nested(nla, a[KSMCTL_A_MARK_SKIPPED], rem) {
+			int type = nla_type(nla);
+
+			/* Reasons of a newer module are counted under [0]. */
+			if (type <= KSMCTL_SKIP_UNSPEC || type > KSMCTL_SKIP_MAX)
+				type = 0;
+			res->skipped[type] += nla_get_u32(nla);
+		}
+	}
+	return 0;
+}
+
+/* A request for @cmd with @nlflags, or NULL after printing the error. */
+static struct nl_msg *request_alloc(struct ipc *ipc, struct request *req, uint8_t cmd, int nlflags)
+{
+	req->msg = request_new(ipc, cmd, nlflags);
+	if (!req->msg) {
+		req->status = -ENOMEM;
+		request_fail(req, ENOMEM);
+	}
+	return req->msg;
+}
+
+/* Put a request attribute; only a bug makes the small messages overflow. */
+static int put_failed(struct request *req)
+{
+	req->local = true;
+	snprintf(req->why, sizeof(req->why), "Request too large");
+	req->status = -EMSGSIZE;
+	request_fail(req, EMSGSIZE);
+	return -EMSGSIZE;
+}
+
+int ipc_get_proc(struct ipc *ipc, uint32_t pid, uint32_t flags, struct ksmctl_proc *p)
+{
+	struct request req = {
+		.reply = parse_proc_reply,
+		.arg = p,
+		.pid_style = true,
+	};
+	int ret;
+
+	memset(p, 0, sizeof(*p));
+	snprintf(req.action, sizeof(req.action), "get pid %" PRIu32, pid);
+	if (!request_alloc(ipc, &req, KSMCTL_CMD_GET_PROC, 0))
+		return -ENOMEM;
+	if (nla_put_u32(req.msg, KSMCTL_A_PID, pid) < 0 ||
+	    (flags && nla_put_u32(req.msg, KSMCTL_A_FLAGS, flags) < 0)) {
+		ret = put_failed(&req);
+		goto out;
+	}
+	ret = request_run(ipc, &req);
+	if (!ret && !req.replies) {
+		print_error(req.action, "No reply from the kernel", EPROTO);
+		ret = -EPROTO;
+	}
+out:
+	if (ret)
+		proc_release(p);
+	nlmsg_free(req.msg);
+	return ret;
+}
+
+int ipc_get_procs(struct ipc *ipc, uint32_t flags, struct proc_list *list)
+{
+	struct request req = {
+		.action = "list processes",
+		.reply = parse_procs_reply,
+		.arg = list,
+	};
+	int ret;
+
+	if (!request_alloc(ipc, &req, KSMCTL_CMD_GET_PROC, NLM_F_DUMP))
+		return -ENOMEM;
+	if (flags && nla_put_u32(req.msg, KSMCTL_A_FLAGS, flags) < 0)
+		ret = put_failed(&req);
+	else
+		ret = request_run(ipc, &req);
+	if (ret)
+		proc_list_free(list);
+	nlmsg_free(req.msg);
+	return ret;
+}
+
+int ipc_get_vmas(struct ipc *ipc, uint32_t pid, struct vma_list *list)
+{
+	struct request req = {
+		.reply = parse_vma_reply,
+		.arg = list,
+		.pid_style = true,
+	};
+	int ret;
+
+	snprintf(req.action, sizeof(req.action), "list the VMAs of pid %" PRIu32, pid);
+	if (!request_alloc(ipc, &req, KSMCTL_CMD_GET_VMAS, NLM_F_DUMP))
+		return -ENOMEM;
+	if (nla_put_u32(req.msg, KSMCTL_A_PID, pid) < 0)
+		ret = put_failed(&req);
+	else
+		ret = request_run(ipc, &req);
+	if (ret)
+		vma_list_free(list);
+	nlmsg_free(req.msg);
+	return ret;
+}
+
+int ipc_mark(struct ipc *ipc, const struct ksmctl_mark_req *rq, struct ksmctl_mark_result *res)
+{
+	struct request req = {
+		.reply = parse_mark_reply,
+		.arg = res,
+		.pid_style = true,
+		.quiet = true,
+	};
+	struct nl_msg *msg;
+	int ret;
+
+	memset(res, 0, sizeof(*res));
+	res->pid = rq->pid;
+	snprintf(req.action, sizeof(req.action), "%s pid %" PRIu32, rq->unmark ? "unmerge" : "mark",
+		 rq->pid);
+	msg = request_alloc(ipc, &req, rq->unmark ? KSMCTL_CMD_UNMARK : KSMCTL_CMD_MARK, 0);
+	if (!msg) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	if (nla_put_u32(msg, KSMCTL_A_PID, rq->pid) < 0 ||
+	    (rq->flags && nla_put_u32(msg, KSMCTL_A_FLAGS, rq->flags) < 0) ||
+	    (rq->has_range && (nla_put_u64(msg, KSMCTL_A_RANGE_START, rq->start) < 0 ||
+			       nla_put_u64(msg, KSMCTL_A_RANGE_END, rq->end) < 0)) ||
+	    (rq->classes && nla_put_u32(msg, KSMCTL_A_CLASSES, rq->classes) < 0)) {
+		ret = put_failed(&req);
+		goto out;
+	}
+	ret = request_run(ipc, &req);
+	if (!ret && !req.replies) {
+		req.local = false;
+		snprintf(req.why, sizeof(req.why), "No reply from the kernel");
+		ret = -EPROTO;
+		request_detail(&req, EPROTO);
+	}
+out:
+	if (ret) {
+		struct ksmctl_mark_result failed = { .pid = rq->pid, .err = ret };
+
+		snprintf(failed.error, sizeof(failed.error), "%s", req.detail);
+		*res = failed;
 	}
 	nlmsg_free(req.msg);
 	return ret;

@@ -1,15 +1,25 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * All communication with the ksmctl kernel module. Functions that fail print
- * the reason on stderr themselves, as
+ * the reason on stderr themselves (except ipc_mark(), which leaves it to its
+ * caller), as
  *   ksmctl: Unable to <action>: <kernel's extack message>: <strerror>
+ * or, for requests about one process, where the kernel's message says it all,
+ *   ksmctl: Unable to get pid 42: no such process
  * and return a negative errno.
  */
 #ifndef IPC_H
 #define IPC_H
 
+#include <stdint.h>
+
 struct ipc;
 struct ksmctl_status;
+struct ksmctl_proc;
+struct proc_list;
+struct vma_list;
+struct ksmctl_mark_req;
+struct ksmctl_mark_result;
 
 /* ipc_open() flags */
 #define IPC_QUIET_NOT_LOADED	(1U << 0)	/* no message when the module is absent */
@@ -25,5 +35,31 @@ void ipc_close(struct ipc *ipc);
 
 /* KSMCTL_CMD_GET_STATUS: fill @st, including its presence bits. */
 int ipc_get_status(struct ipc *ipc, struct ksmctl_status *st);
+
+/*
+ * KSMCTL_CMD_GET_PROC for one process (doit), with KSMCTL_PROC_F_* @flags:
+ * fill @p, including its presence bits; free it with proc_release(). Errors
+ * name the pid: "ksmctl: Unable to get pid 42: no such process".
+ */
+int ipc_get_proc(struct ipc *ipc, uint32_t pid, uint32_t flags, struct ksmctl_proc *p);
+
+/*
+ * KSMCTL_CMD_GET_PROC dump: every process the caller may see (with
+ * KSMCTL_PROC_F_MERGING_ONLY, those with merging or zero pages), appended
+ * to @list, which is emptied on error. A dump that fails part-way reports
+ * the kernel's error and extack from its NLMSG_DONE.
+ */
+int ipc_get_procs(struct ipc *ipc, uint32_t flags, struct proc_list *list);
+
+/* KSMCTL_CMD_GET_VMAS dump: the VMAs of @pid in address order, into @list. */
+int ipc_get_vmas(struct ipc *ipc, uint32_t pid, struct vma_list *list);
+
+/*
+ * KSMCTL_CMD_MARK or KSMCTL_CMD_UNMARK for rq->pid. Prints nothing: on
+ * failure res->err is the negative errno (also returned) and res->error the
+ * explanation, e.g. "no such process", for the caller to print as
+ * "Unable to mark pid 42: <error>".
+ */
+int ipc_mark(struct ipc *ipc, const struct ksmctl_mark_req *rq, struct ksmctl_mark_result *res);
 
 #endif

@@ -42,8 +42,7 @@ static void value_done(struct json *j)
 		fputc('\n', j->f);
 }
 
-/* Length of the valid UTF-8 sequence at s, or 0 if it is not one. */
-static unsigned int utf8_sequence(const unsigned char *s)
+unsigned int utf8_sequence(const unsigned char *s)
 {
 	unsigned char c = s[0];
 	unsigned int len, i;

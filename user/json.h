@@ -50,4 +50,11 @@ void json_kv_s64(struct json *j, const char *key, int64_t v);
 void json_kv_bool(struct json *j, const char *key, bool v);
 void json_kv_null(struct json *j, const char *key);
 
+/*
+ * Length (2 to 4) of the valid, shortest-form UTF-8 sequence of a character
+ * above U+007F at @s, or 0 if @s does not start one. Shared with the
+ * Prometheus writer, whose label values must be UTF-8 too.
+ */
+unsigned int utf8_sequence(const unsigned char *s);
+
 #endif

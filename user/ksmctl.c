@@ -13,6 +13,10 @@ static const struct {
 	const char *description;
 } subcommands[] = {
 	{ "status", status_main, "Show the KSM state and how much memory it saves (default)" },
+	{ "ps", ps_main, "List processes with merged pages and what KSM saves in each" },
+	{ "show", show_main, "Show one process's KSM figures and its mergeable memory areas" },
+	{ "merge", merge_main, "Make the memory of running processes mergeable" },
+	{ "unmerge", unmerge_main, "Undo merge: make memory unmergeable, copy merged pages back" },
 	{ "version", version_main, "Show the versions of this tool and of the kernel module" },
 };
 

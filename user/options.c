@@ -12,8 +12,9 @@ bool opt_json;
  * With opterr = 0, glibc and musl leave these cases:
  *  - ':' a required argument is missing: optopt is the option, optind has
  *    moved past the element, which is "--name" for a long option;
- *  - '?' with optopt a known option letter: a long option without argument
- *    was given "--name=value"; optind has moved past it;
+ *  - '?' with optopt a known option letter, or the value (above 0x7f) of a
+ *    long option without a short form: a long option without argument was
+ *    given "--name=value"; optind has moved past it;
  *  - '?' with optopt 0: an unknown or ambiguous long option, likewise;
  *  - '?' otherwise: optopt is an unknown short option letter.
  */
@@ -28,7 +29,9 @@ void option_error(int c, char *argv[], const char *optstring)
 			fprintf(stderr, PROG_NAME ": Option `%.*s' requires an argument\n", len, arg);
 		else
 			fprintf(stderr, PROG_NAME ": Option `-%c' requires an argument\n", optopt);
-	} else if (optopt && strchr(optstring, optopt) && optopt != ':' && is_long) {
+	} else if (is_long && optopt &&
+		   (optopt > 0x7f || (optopt != ':' && strchr(optstring, optopt)))) {
+		/* A long option; those without a short form have values above 0x7f. */
 		fprintf(stderr, PROG_NAME ": Option `%.*s' does not take an argument\n", len, arg);
 	} else if (!optopt && arg) {
 		fprintf(stderr, PROG_NAME ": Invalid option `%s'\n", arg);

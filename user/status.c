@@ -4,11 +4,14 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "args.h"
 #include "ipc.h"
 #include "json.h"
 #include "options.h"
+#include "prom.h"
 #include "status.h"
 #include "subcommands.h"
 #include "units.h"
@@ -116,19 +119,67 @@ void status_print_json(FILE *f, const struct ksmctl_status *st)
 	json_object_end(&j);
 }
 
+static void gauge(FILE *f, const char *name, const char *help, uint64_t v)
+{
+	prom_family(f, name, "gauge", help);
+	prom_sample_u64(f, name, "", v);
+}
+
+void status_print_prometheus(FILE *f, const struct ksmctl_status *st)
+{
+	static const char *const keys[] = { "module_version" };
+	const char *values[] = { st->module_version };
+	char *labels = prom_labels(1, keys, values);
+
+	prom_family(f, "ksmctl_info", "gauge", "Version of the ksmctl kernel module.");
+	prom_sample_u64(f, "ksmctl_info", labels ? labels : "", 1);
+	free(labels);
+	gauge(f, "ksmctl_run", "State of ksmd: 0 stopped, 1 running, 2 unmerging (/sys/kernel/mm/ksm/run).",
+	      st->run);
+	gauge(f, "ksmctl_page_size_bytes", "Bytes per page.", st->page_size);
+	gauge(f, "ksmctl_pages_to_scan", "Pages ksmd scans per batch.", st->pages_to_scan);
+	gauge(f, "ksmctl_sleep_millisecs", "Milliseconds ksmd sleeps between batches.",
+	      st->sleep_millisecs);
+	if (status_has(st, KSMCTL_A_STATUS_MAX_PAGE_SHARING))
+		gauge(f, "ksmctl_max_page_sharing", "Maximum mappings of one KSM page.",
+		      st->max_page_sharing);
+	gauge(f, "ksmctl_pages_shared", "KSM pages in use.", st->pages_shared);
+	gauge(f, "ksmctl_pages_sharing", "Mappings of KSM pages beyond the first: pages saved.",
+	      st->pages_sharing);
+	gauge(f, "ksmctl_pages_unshared", "Pages checked that are unique.", st->pages_unshared);
+	gauge(f, "ksmctl_pages_volatile", "Pages changing too fast to be merged.", st->pages_volatile);
+	if (status_has(st, KSMCTL_A_STATUS_ZERO_PAGES))
+		gauge(f, "ksmctl_zero_pages", "Pages merged with the zero page (ksm_zero_pages).",
+		      st->zero_pages);
+	if (status_has(st, KSMCTL_A_STATUS_STABLE_NODE_CHAINS))
+		gauge(f, "ksmctl_stable_node_chains", "Chains of KSM pages for one content.",
+		      st->stable_node_chains);
+	gauge(f, "ksmctl_saved_bytes", "Memory saved: pages_sharing times the page size.",
+	      pages_to_bytes(st, st->pages_sharing));
+	if (status_has(st, KSMCTL_A_STATUS_GENERAL_PROFIT)) {
+		prom_family(f, "ksmctl_general_profit_bytes", "gauge",
+			    "KSM profit as the kernel computes it (general_profit), may be negative.");
+		prom_sample_s64(f, "ksmctl_general_profit_bytes", "", st->general_profit);
+	}
+	prom_family(f, "ksmctl_full_scans", "counter", "Full scans ksmd has completed.");
+	prom_sample_u64(f, "ksmctl_full_scans", "", st->full_scans);
+}
+
 static void usage(FILE *f)
 {
-	fputs("Usage: " PROG_NAME " status [-j]\n", f);
+	fputs("Usage: " PROG_NAME " status [-j] [-o text|json|prometheus]\n", f);
 }
 
 int status_main(int argc, char *argv[])
 {
-	static const char optstring[] = ":jh";
+	static const char optstring[] = ":jho:";
 	static const struct option options[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "output", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 }
 	};
+	enum output_format format = output_default();
 	struct ksmctl_status st;
 	struct ipc *ipc;
 	int c, ret;
@@ -138,11 +189,18 @@ int status_main(int argc, char *argv[])
 	while ((c = getopt_long(argc, argv, optstring, options, NULL)) != -1) {
 		switch (c) {
 		case 'j':
-			opt_json = true;
+			format = OUTPUT_JSON;
 			break;
 		case 'h':
 			usage(stdout);
 			return 0;
+		case 'o':
+			if (parse_output(optarg, &format)) {
+				fprintf(stderr, PROG_NAME ": Invalid output format `%s' (expected text, json or prometheus)\n",
+					optarg);
+				return 1;
+			}
+			break;
 		default:
 			option_error(c, argv, optstring);
 			usage(stderr);
@@ -162,9 +220,16 @@ int status_main(int argc, char *argv[])
 	if (ret)
 		return 1;
 
-	if (opt_json)
-		status_print_json(stdout, &st);
-	else
+	switch (format) {
+	case OUTPUT_TEXT:
 		status_print_text(stdout, &st);
+		break;
+	case OUTPUT_JSON:
+		status_print_json(stdout, &st);
+		break;
+	case OUTPUT_PROMETHEUS:
+		status_print_prometheus(stdout, &st);
+		break;
+	}
 	return 0;
 }

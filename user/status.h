@@ -49,4 +49,7 @@ const char *status_run_name(uint32_t run);
 void status_print_text(FILE *f, const struct ksmctl_status *st);
 void status_print_json(FILE *f, const struct ksmctl_status *st);
 
+/* node_exporter textfile format: ksmctl_pages_shared, ..., ksmctl_info. */
+void status_print_prometheus(FILE *f, const struct ksmctl_status *st);
+
 #endif

@@ -7,6 +7,10 @@
  * prints its own "Usage:" line for -h/--help, and returns the exit status.
  */
 int status_main(int argc, char *argv[]);
+int ps_main(int argc, char *argv[]);
+int show_main(int argc, char *argv[]);
+int merge_main(int argc, char *argv[]);
+int unmerge_main(int argc, char *argv[]);
 int version_main(int argc, char *argv[]);
 
 #endif

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 
 #include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fake_ipc.h"
@@ -16,6 +20,17 @@ unsigned int fake_open_flags;
 int fake_get_ret;
 struct ksmctl_status fake_status;
 int fake_open_sockets;
+struct ksmctl_proc fake_procs[FAKE_MAX];
+unsigned int fake_nprocs;
+int fake_procs_ret;
+uint32_t fake_proc_flags;
+struct ksmctl_vma fake_vmas[FAKE_MAX];
+unsigned int fake_nvmas;
+struct ksmctl_mark_result fake_mark_results[FAKE_MAX];
+unsigned int fake_nmark_results;
+struct ksmctl_mark_req fake_mark_calls[FAKE_MAX];
+unsigned int fake_nmark_calls;
+uint32_t fake_mark_sigint_pid;
 
 void fake_ipc_reset(void)
 {
@@ -24,6 +39,17 @@ void fake_ipc_reset(void)
 	fake_get_ret = 0;
 	memset(&fake_status, 0, sizeof(fake_status));
 	fake_open_sockets = 0;
+	memset(fake_procs, 0, sizeof(fake_procs));
+	fake_nprocs = 0;
+	fake_procs_ret = 0;
+	fake_proc_flags = ~0U;
+	memset(fake_vmas, 0, sizeof(fake_vmas));
+	fake_nvmas = 0;
+	memset(fake_mark_results, 0, sizeof(fake_mark_results));
+	fake_nmark_results = 0;
+	memset(fake_mark_calls, 0, sizeof(fake_mark_calls));
+	fake_nmark_calls = 0;
+	fake_mark_sigint_pid = 0;
 }
 
 int ipc_open(struct ipc **ipcp, unsigned int flags)
@@ -52,4 +78,106 @@ int ipc_get_status(struct ipc *ipc, struct ksmctl_status *st)
 		return fake_get_ret;
 	*st = fake_status;
 	return 0;
+}
+
+/*
+ * A copy of @p that owns its strings, as the real parser builds it; like
+ * the kernel, the proportional figures only with KSMCTL_PROC_F_PROPORTIONAL.
+ */
+static struct ksmctl_proc copy_proc(const struct ksmctl_proc *p, uint32_t flags)
+{
+	struct ksmctl_proc c = *p;
+
+	if (!(flags & KSMCTL_PROC_F_PROPORTIONAL)) {
+		c.present &= ~(UINT64_C(1) << KSMCTL_A_PROC_PROP_SAVED_BYTES);
+		c.present &= ~(UINT64_C(1) << KSMCTL_A_PROC_KSM_MAPPED_PAGES);
+		c.prop_saved_bytes = 0;
+		c.ksm_mapped_pages = 0;
+	}
+
+	c.cgroup_path = strdup(p->cgroup_path ? p->cgroup_path : "");
+	memset(c.user, 0, sizeof(c.user));
+	if (!c.cgroup_path)
+		abort();
+	return c;
+}
+
+int ipc_get_proc(struct ipc *ipc, uint32_t pid, uint32_t flags, struct ksmctl_proc *p)
+{
+	unsigned int i;
+
+	memset(p, 0, sizeof(*p));
+	if (ipc != &fake_socket)
+		return -EBADF;
+	fake_proc_flags = flags;
+	for (i = 0; i < fake_nprocs; ++i) {
+		if (fake_procs[i].pid == pid) {
+			*p = copy_proc(&fake_procs[i], flags);
+			return 0;
+		}
+	}
+	fprintf(stderr, "ksmctl: Unable to get pid %" PRIu32 ": no such process\n", pid);
+	return -ESRCH;
+}
+
+int ipc_get_procs(struct ipc *ipc, uint32_t flags, struct proc_list *list)
+{
+	unsigned int i;
+
+	if (ipc != &fake_socket)
+		return -EBADF;
+	fake_proc_flags = flags;
+	if (fake_procs_ret) {
+		fprintf(stderr, "ksmctl: Unable to list processes: fake failure: %s\n",
+			strerror(-fake_procs_ret));
+		return fake_procs_ret;
+	}
+	for (i = 0; i < fake_nprocs; ++i) {
+		struct ksmctl_proc c = copy_proc(&fake_procs[i], flags);
+
+		if (proc_list_append(list, &c))
+			abort();
+	}
+	return 0;
+}
+
+int ipc_get_vmas(struct ipc *ipc, uint32_t pid, struct vma_list *list)
+{
+	unsigned int i;
+
+	(void)pid;
+	if (ipc != &fake_socket)
+		return -EBADF;
+	for (i = 0; i < fake_nvmas; ++i) {
+		struct ksmctl_vma v = fake_vmas[i];
+
+		if (v.name && !(v.name = strdup(v.name)))
+			abort();
+		if (vma_list_append(list, &v))
+			abort();
+	}
+	return 0;
+}
+
+int ipc_mark(struct ipc *ipc, const struct ksmctl_mark_req *rq, struct ksmctl_mark_result *res)
+{
+	unsigned int i;
+
+	memset(res, 0, sizeof(*res));
+	if (ipc != &fake_socket)
+		return -EBADF;
+	if (fake_nmark_calls < FAKE_MAX)
+		fake_mark_calls[fake_nmark_calls++] = *rq;
+	if (rq->pid == fake_mark_sigint_pid)
+		raise(SIGINT);
+	for (i = 0; i < fake_nmark_results; ++i) {
+		if (fake_mark_results[i].pid == rq->pid) {
+			*res = fake_mark_results[i];
+			return res->err;
+		}
+	}
+	res->pid = rq->pid;
+	res->err = -ESRCH;
+	snprintf(res->error, sizeof(res->error), "no such process");
+	return res->err;
 }

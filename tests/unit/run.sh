@@ -89,6 +89,15 @@ if [ -x "$KSMCTL" ]; then
 	host_check "ksmctl status without the module prints the not-loaded error, exit 1" \
 		1 "" "$not_loaded" status
 	host_check "ksmctl without arguments does the same" 1 "" "$not_loaded"
+	host_check "ksmctl ps without the module prints the not-loaded error, exit 1" \
+		1 "" "$not_loaded" ps
+	host_check "ksmctl show without the module prints the not-loaded error, exit 1" \
+		1 "" "$not_loaded" show 1
+	host_check "ksmctl merge without the module prints the not-loaded error, exit 1" \
+		1 "" "$not_loaded" merge 1
+	host_check "ksmctl unmerge checks its range before opening the socket" \
+		1 "" "ksmctl: Invalid range \`0x2000-0x1000'
+" unmerge --range 0x2000-0x1000 1
 	host_check "ksmctl version without the module, exit 0" 0 \
 		"tool:   $version
 module: not loaded

@@ -5,6 +5,7 @@
  */
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 
 #include "capture.h"
@@ -14,7 +15,7 @@
 
 int ksmctl_main(int argc, char *argv[]);
 
-#define MAX_ARGS 8
+#define MAX_ARGS 16
 
 struct run {
 	int ret;
@@ -92,6 +93,10 @@ static const char main_usage[] =
 	"\n"
 	"Commands:\n"
 	"  status     Show the KSM state and how much memory it saves (default)\n"
+	"  ps         List processes with merged pages and what KSM saves in each\n"
+	"  show       Show one process's KSM figures and its mergeable memory areas\n"
+	"  merge      Make the memory of running processes mergeable\n"
+	"  unmerge    Undo merge: make memory unmergeable, copy merged pages back\n"
 	"  version    Show the versions of this tool and of the kernel module\n"
 	"\n"
 	"Options:\n"
@@ -100,6 +105,15 @@ static const char main_usage[] =
 	"  -V, --version  Show the tool's version\n"
 	"\n"
 	"Pass `--help' to a command to see its usage.\n";
+
+/* @a followed by @b; valid until the next call. */
+static const char *with_prefix(const char *a, const char *b)
+{
+	static char buf[4096];
+
+	snprintf(buf, sizeof(buf), "%s%s", a, b);
+	return buf;
+}
 
 /* @line followed by the main usage; valid until the next call. */
 static const char *with_usage(const char *line)
@@ -110,7 +124,7 @@ static const char *with_usage(const char *line)
 	return buf;
 }
 
-static const char status_usage[] = "Usage: ksmctl status [-j]\n";
+static const char status_usage[] = "Usage: ksmctl status [-j] [-o text|json|prometheus]\n";
 static const char version_usage[] = "Usage: ksmctl version [-j]\n";
 
 static void module_loaded(void)
@@ -131,6 +145,528 @@ static void module_loaded(void)
 	};
 	for (a = KSMCTL_A_STATUS_PAGE_SIZE; a <= KSMCTL_A_STATUS_MAX_PAGE_SHARING; ++a)
 		status_set_present(&fake_status, a);
+}
+
+/* Fake processes and VMAs shared by test_cli and the dump helper. */
+static void cli_processes(void)
+{
+	static const struct {
+		uint32_t pid;
+		const char *comm;
+		uint32_t uid;
+		const char *cgroup;
+		uint64_t merging, mergeable, eligible;
+	} p[] = {
+		{ 100, "httpd", 0, "/system.slice/httpd.service", 1000, 8 << 20, 8 << 20 },
+		{ 200, "qemu", 4000000, "/machine.slice/vm.scope", 5000, 16 << 20, 32 << 20 },
+		{ 300, "httpd-worker", 0, "/system.slice/httpd.service", 1000, 4 << 20, 8 << 20 },
+	};
+	unsigned int i;
+	int a;
+
+	for (i = 0; i < 3; ++i) {
+		struct ksmctl_proc *f = &fake_procs[i];
+
+		*f = (struct ksmctl_proc){
+			.pid = p[i].pid,
+			.ppid = 1,
+			.uid = p[i].uid,
+			.cgroup_id = 1000 + i,
+			.cgroup_path = (char *)p[i].cgroup,
+			.merging_pages = p[i].merging,
+			.mergeable_vmas = 1,
+			.mergeable_bytes = p[i].mergeable,
+			.eligible_bytes = p[i].eligible,
+			.anon_rss_bytes = p[i].eligible,
+			.prop_saved_bytes = p[i].merging * 2048,
+			.ksm_mapped_pages = p[i].merging,
+			.profit = (int64_t)p[i].merging * 4000,
+		};
+		snprintf(f->comm, sizeof(f->comm), "%s", p[i].comm);
+		for (a = KSMCTL_A_PROC_PID; a <= KSMCTL_A_PROC_ANON_RSS_BYTES; ++a) {
+			if (a != KSMCTL_A_PROC_RMAP_ITEMS && a != KSMCTL_A_PROC_ZERO_PAGES)
+				proc_set_present(f, a);
+		}
+		/* The kernel sends these with KSMCTL_PROC_F_PROPORTIONAL only. */
+		proc_set_present(f, KSMCTL_A_PROC_PROP_SAVED_BYTES);
+		proc_set_present(f, KSMCTL_A_PROC_KSM_MAPPED_PAGES);
+	}
+	fake_nprocs = 3;
+	fake_vmas[0] = (struct ksmctl_vma){ 0x400000, 0x401000, KSMCTL_VMA_F_READ | KSMCTL_VMA_F_FILE,
+					    "/usr/bin/qemu", 0 };
+	fake_vmas[1] = (struct ksmctl_vma){ 0x7f0000000000, 0x7f0001000000,
+					    KSMCTL_VMA_F_READ | KSMCTL_VMA_F_WRITE | KSMCTL_VMA_F_ANON |
+					    KSMCTL_VMA_F_MERGEABLE | KSMCTL_VMA_F_ELIGIBLE, NULL, 5000 };
+	fake_nvmas = 2;
+}
+
+static const char ps_usage[] =
+	"Usage: ksmctl ps [-j] [-o text|json|prometheus] [--all] [--proportional]\n"
+	"          [--sort saved|merging|coverage|pid|profit] [--top N] [--user USER]\n"
+	"          [--cgroup PATH-PREFIX] [--command SUBSTRING] [--by cgroup]\n";
+
+static const char ps_text[] =
+	"PID  USER        SAVED  MERGING  COVERAGE  COMMAND\n"
+	"200  4000000  19.5 MiB     5000       50%  qemu\n"
+	"100  root     3.91 MiB     1000      100%  httpd\n"
+	"300  root     3.91 MiB     1000       50%  httpd-worker\n"
+	"              27.3 MiB     7000       58%  total (3 processes)\n";
+
+static void test_ps(void)
+{
+	struct run r;
+
+	module_loaded();
+	cli_processes();
+	expect(run(&r, "ps", NULL), 0, ps_text, "", "ps: processes by saved memory, then pid");
+	is_int(fake_proc_flags, KSMCTL_PROC_F_MERGING_ONLY, "ps asks for merging processes only");
+	expect(run(&r, "ps", "--all", NULL), 0, ps_text, "", "ps --all");
+	is_int(fake_proc_flags, 0, "ps --all asks for every process");
+	expect(run(&r, "ps", "--proportional", "--sort", "pid", "-a", NULL), 0,
+	       "PID  USER       PSAVED  MERGING  COVERAGE  COMMAND\n"
+	       "100  root     1.95 MiB     1000      100%  httpd\n"
+	       "200  4000000  9.77 MiB     5000       50%  qemu\n"
+	       "300  root     1.95 MiB     1000       50%  httpd-worker\n"
+	       "              13.7 MiB     7000       58%  total (3 processes)\n", "",
+	       "ps --proportional --sort pid");
+	is_int(fake_proc_flags, KSMCTL_PROC_F_PROPORTIONAL, "ps --proportional asks for the walk");
+	expect(run(&r, "ps", "--top", "1", NULL), 0,
+	       "PID  USER        SAVED  MERGING  COVERAGE  COMMAND\n"
+	       "200  4000000  19.5 MiB     5000       50%  qemu\n"
+	       "              19.5 MiB     5000       50%  total (1 process)\n", "",
+	       "ps --top 1: the total is over the rows shown");
+	expect(run(&r, "ps", "--sort", "coverage", "-n", "2", NULL), 0,
+	       "PID  USER        SAVED  MERGING  COVERAGE  COMMAND\n"
+	       "100  root     3.91 MiB     1000      100%  httpd\n"
+	       "200  4000000  19.5 MiB     5000       50%  qemu\n"
+	       "              23.4 MiB     6000       60%  total (2 processes)\n", "",
+	       "ps --sort coverage -n 2");
+	expect(run(&r, "ps", "--user", "root", "--command", "worker", NULL), 0,
+	       "PID  USER     SAVED  MERGING  COVERAGE  COMMAND\n"
+	       "300  root  3.91 MiB     1000       50%  httpd-worker\n"
+	       "           3.91 MiB     1000       50%  total (1 process)\n", "",
+	       "ps --user root --command worker");
+	expect(run(&r, "ps", "-u", "4000000", "--cgroup", "/system.slice", NULL), 0,
+	       "PID  USER  SAVED  MERGING  COVERAGE  COMMAND\n"
+	       "             0 B        0         -  total (0 processes)\n", "",
+	       "ps: filters that match nothing");
+	expect(run(&r, "ps", "--by", "cgroup", NULL), 0,
+	       "PROCS     SAVED  MERGING  COVERAGE  CGROUP\n"
+	       "    1  19.5 MiB     5000       50%  /machine.slice/vm.scope\n"
+	       "    2  7.81 MiB     2000       75%  /system.slice/httpd.service\n"
+	       "    3  27.3 MiB     7000       58%  total (2 cgroups)\n", "",
+	       "ps --by cgroup");
+	expect(run(&r, "ps", "--by", "cgroup", "-o", "prometheus", "--top", "1", NULL), 0,
+	       "# HELP ksmctl_cgroup_processes Processes counted in the cgroup's figures.\n"
+	       "# TYPE ksmctl_cgroup_processes gauge\n"
+	       "ksmctl_cgroup_processes{cgroup=\"/machine.slice/vm.scope\"} 1\n"
+	       "# HELP ksmctl_cgroup_merging_pages Pages mapped to KSM pages (ksm_merging_pages).\n"
+	       "# TYPE ksmctl_cgroup_merging_pages gauge\n"
+	       "ksmctl_cgroup_merging_pages{cgroup=\"/machine.slice/vm.scope\"} 5000\n"
+	       "# HELP ksmctl_cgroup_saved_bytes Merging pages times the page size.\n"
+	       "# TYPE ksmctl_cgroup_saved_bytes gauge\n"
+	       "ksmctl_cgroup_saved_bytes{cgroup=\"/machine.slice/vm.scope\"} 20480000\n"
+	       "# HELP ksmctl_cgroup_profit_bytes KSM profit as the kernel computes it (ksm_process_profit), may be negative.\n"
+	       "# TYPE ksmctl_cgroup_profit_bytes gauge\n"
+	       "ksmctl_cgroup_profit_bytes{cgroup=\"/machine.slice/vm.scope\"} 20000000\n"
+	       "# HELP ksmctl_cgroup_mergeable_bytes Size of the VMAs marked mergeable.\n"
+	       "# TYPE ksmctl_cgroup_mergeable_bytes gauge\n"
+	       "ksmctl_cgroup_mergeable_bytes{cgroup=\"/machine.slice/vm.scope\"} 16777216\n"
+	       "# HELP ksmctl_cgroup_eligible_bytes Size of the VMAs KSM could merge.\n"
+	       "# TYPE ksmctl_cgroup_eligible_bytes gauge\n"
+	       "ksmctl_cgroup_eligible_bytes{cgroup=\"/machine.slice/vm.scope\"} 33554432\n"
+	       "# HELP ksmctl_cgroup_anon_rss_bytes Resident anonymous memory.\n"
+	       "# TYPE ksmctl_cgroup_anon_rss_bytes gauge\n"
+	       "ksmctl_cgroup_anon_rss_bytes{cgroup=\"/machine.slice/vm.scope\"} 33554432\n", "",
+	       "ps --by cgroup -o prometheus --top 1");
+	expect(run(&r, "-j", "ps", "--by", "cgroup", "--command", "httpd", NULL), 0,
+	       "[\n"
+	       "  {\n"
+	       "    \"cgroup_path\": \"/system.slice/httpd.service\",\n"
+	       "    \"cgroup_id\": 1000,\n"
+	       "    \"processes\": 2,\n"
+	       "    \"merging_pages\": 2000,\n"
+	       "    \"profit_bytes\": 8000000,\n"
+	       "    \"mergeable_vmas\": 2,\n"
+	       "    \"mergeable_bytes\": 12582912,\n"
+	       "    \"eligible_bytes\": 16777216,\n"
+	       "    \"anon_rss_bytes\": 16777216,\n"
+	       "    \"saved_bytes\": 8192000\n"
+	       "  }\n"
+	       "]\n", "", "-j ps --by cgroup --command httpd");
+	expect(run(&r, "ps", "-o", "json", "--sort", "merging", "--top", "1", NULL), 0,
+	       "[\n"
+	       "  {\n"
+	       "    \"pid\": 200,\n"
+	       "    \"ppid\": 1,\n"
+	       "    \"comm\": \"qemu\",\n"
+	       "    \"uid\": 4000000,\n"
+	       "    \"user\": \"4000000\",\n"
+	       "    \"cgroup_id\": 1001,\n"
+	       "    \"cgroup_path\": \"/machine.slice/vm.scope\",\n"
+	       "    \"merging_pages\": 5000,\n"
+	       "    \"profit_bytes\": 20000000,\n"
+	       "    \"mergeable_vmas\": 1,\n"
+	       "    \"mergeable_bytes\": 16777216,\n"
+	       "    \"eligible_bytes\": 33554432,\n"
+	       "    \"anon_rss_bytes\": 33554432,\n"
+	       "    \"saved_bytes\": 20480000\n"
+	       "  }\n"
+	       "]\n", "", "ps -o json --sort merging --top 1");
+	expect(run(&r, "-j", "ps", "-o", "text", "--user", "root", "--sort", "profit", NULL), 0,
+	       "PID  USER     SAVED  MERGING  COVERAGE  COMMAND\n"
+	       "100  root  3.91 MiB     1000      100%  httpd\n"
+	       "300  root  3.91 MiB     1000       50%  httpd-worker\n"
+	       "           7.81 MiB     2000       75%  total (2 processes)\n", "",
+	       "-o text after -j wins; --sort profit");
+	expect(run(&r, "ps", "-o", "prometheus", "--user", "4000000", NULL), 0,
+	       "# HELP ksmctl_process_merging_pages Pages mapped to KSM pages (ksm_merging_pages).\n"
+	       "# TYPE ksmctl_process_merging_pages gauge\n"
+	       "ksmctl_process_merging_pages{pid=\"200\",comm=\"qemu\",user=\"4000000\",cgroup=\"/machine.slice/vm.scope\"} 5000\n"
+	       "# HELP ksmctl_process_saved_bytes Merging pages times the page size.\n"
+	       "# TYPE ksmctl_process_saved_bytes gauge\n"
+	       "ksmctl_process_saved_bytes{pid=\"200\",comm=\"qemu\",user=\"4000000\",cgroup=\"/machine.slice/vm.scope\"} 20480000\n"
+	       "# HELP ksmctl_process_profit_bytes KSM profit as the kernel computes it (ksm_process_profit), may be negative.\n"
+	       "# TYPE ksmctl_process_profit_bytes gauge\n"
+	       "ksmctl_process_profit_bytes{pid=\"200\",comm=\"qemu\",user=\"4000000\",cgroup=\"/machine.slice/vm.scope\"} 20000000\n"
+	       "# HELP ksmctl_process_mergeable_bytes Size of the VMAs marked mergeable.\n"
+	       "# TYPE ksmctl_process_mergeable_bytes gauge\n"
+	       "ksmctl_process_mergeable_bytes{pid=\"200\",comm=\"qemu\",user=\"4000000\",cgroup=\"/machine.slice/vm.scope\"} 16777216\n"
+	       "# HELP ksmctl_process_eligible_bytes Size of the VMAs KSM could merge.\n"
+	       "# TYPE ksmctl_process_eligible_bytes gauge\n"
+	       "ksmctl_process_eligible_bytes{pid=\"200\",comm=\"qemu\",user=\"4000000\",cgroup=\"/machine.slice/vm.scope\"} 33554432\n"
+	       "# HELP ksmctl_process_anon_rss_bytes Resident anonymous memory.\n"
+	       "# TYPE ksmctl_process_anon_rss_bytes gauge\n"
+	       "ksmctl_process_anon_rss_bytes{pid=\"200\",comm=\"qemu\",user=\"4000000\",cgroup=\"/machine.slice/vm.scope\"} 33554432\n",
+	       "", "ps -o prometheus");
+}
+
+static void test_ps_errors(void)
+{
+	struct run r;
+
+	module_loaded();
+	cli_processes();
+	expect(run(&r, "ps", "-h", NULL), 0, ps_usage, "", "ps -h");
+	expect(run(&r, "ps", "--sort", "rss", NULL), 1, "",
+	       "ksmctl: Invalid sort key `rss' (expected saved, merging, coverage, pid or profit)\n",
+	       "ps --sort rss");
+	expect(run(&r, "ps", "--top", "0", NULL), 1, "",
+	       "ksmctl: Invalid --top value `0' (expected 1 to 4294967295)\n", "ps --top 0");
+	expect(run(&r, "ps", "--top", "-1", NULL), 1, "",
+	       "ksmctl: Invalid --top value `-1' (expected 1 to 4294967295)\n", "ps --top -1");
+	expect(run(&r, "ps", "--top", "4294967296", NULL), 1, "",
+	       "ksmctl: Invalid --top value `4294967296' (expected 1 to 4294967295)\n",
+	       "ps --top 2^32");
+	expect(run(&r, "ps", "--top", NULL), 1, "",
+	       "ksmctl: Option `--top' requires an argument\n" "Usage: ksmctl ps [-j] [-o text|json|prometheus] [--all] [--proportional]\n"
+	       "          [--sort saved|merging|coverage|pid|profit] [--top N] [--user USER]\n"
+	       "          [--cgroup PATH-PREFIX] [--command SUBSTRING] [--by cgroup]\n",
+	       "ps --top without a value");
+	expect(run(&r, "ps", "--by", "user", NULL), 1, "",
+	       "ksmctl: Invalid grouping `user' (expected cgroup)\n", "ps --by user");
+	expect(run(&r, "ps", "--user", "no-such-user-xyz", NULL), 1, "",
+	       "ksmctl: Unknown user `no-such-user-xyz'\n", "ps --user unknown");
+	expect(run(&r, "ps", "-o", "xml", NULL), 1, "",
+	       "ksmctl: Invalid output format `xml' (expected text, json or prometheus)\n",
+	       "ps -o xml");
+	expect(run(&r, "ps", "--cgroup", "system.slice", NULL), 1, "",
+	       "ksmctl: Invalid cgroup path `system.slice' (expected an absolute path)\n",
+	       "ps --cgroup with a relative path");
+	expect(run(&r, "ps", "42", NULL), 1, "",
+	       "ksmctl: Unexpected argument `42'\n" "Usage: ksmctl ps [-j] [-o text|json|prometheus] [--all] [--proportional]\n"
+	       "          [--sort saved|merging|coverage|pid|profit] [--top N] [--user USER]\n"
+	       "          [--cgroup PATH-PREFIX] [--command SUBSTRING] [--by cgroup]\n",
+	       "ps with an argument");
+	fake_open_ret = -ENOENT;
+	expect(run(&r, "ps", NULL), 1, "", "", "ps without the module fails");
+	module_loaded();
+	fake_procs_ret = -ENOBUFS;
+	expect(run(&r, "ps", "-j", NULL), 1, "",
+	       "ksmctl: Unable to list processes: fake failure: No buffer space available\n",
+	       "ps: a failed dump prints nothing on stdout");
+}
+
+static const char show_text[] =
+	"pid:              200\n"
+	"ppid:             1\n"
+	"command:          qemu\n"
+	"user:             uid 4000000\n"
+	"cgroup:           /machine.slice/vm.scope\n"
+	"merging:          19.5 MiB (5000 pages)\n"
+	"profit:           19.1 MiB\n"
+	"prop. saved:      9.77 MiB\n"
+	"ksm mapped:       19.5 MiB (5000 pages)\n"
+	"mergeable:        16.0 MiB in 1 VMA\n"
+	"eligible:         32.0 MiB\n"
+	"coverage:         50%\n"
+	"anon rss:         32.0 MiB\n"
+	"\n";
+
+static void test_show(void)
+{
+	static const char usage[] = "Usage: ksmctl show [-j] [--all-vmas] PID\n";
+	struct run r;
+
+	module_loaded();
+	cli_processes();
+	expect(run(&r, "show", "200", NULL), 0,
+	       with_prefix(show_text,
+			   "START-END                          SIZE  PERM  FLAGS     KSM  NAME\n"
+			   "0x7f0000000000-0x7f0001000000  16.0 MiB  rw-p  me anon  5000\n"),
+	       "", "show PID");
+	is_int(fake_proc_flags, KSMCTL_PROC_F_PROPORTIONAL, "show asks for the proportional saving");
+	expect(run(&r, "show", "--all-vmas", "200", NULL), 0,
+	       with_prefix(show_text,
+			   "START-END                          SIZE  PERM  FLAGS     KSM  NAME\n"
+			   "0x000000400000-0x000000401000  4.00 KiB  r--p  -- file     0  /usr/bin/qemu\n"
+			   "0x7f0000000000-0x7f0001000000  16.0 MiB  rw-p  me anon  5000\n"),
+	       "", "show --all-vmas PID");
+	expect(run(&r, "-j", "show", "100", NULL), 0,
+	       "{\n"
+	       "  \"pid\": 100,\n"
+	       "  \"ppid\": 1,\n"
+	       "  \"comm\": \"httpd\",\n"
+	       "  \"uid\": 0,\n"
+	       "  \"user\": \"root\",\n"
+	       "  \"cgroup_id\": 1000,\n"
+	       "  \"cgroup_path\": \"/system.slice/httpd.service\",\n"
+	       "  \"merging_pages\": 1000,\n"
+	       "  \"profit_bytes\": 4000000,\n"
+	       "  \"mergeable_vmas\": 1,\n"
+	       "  \"mergeable_bytes\": 8388608,\n"
+	       "  \"eligible_bytes\": 8388608,\n"
+	       "  \"anon_rss_bytes\": 8388608,\n"
+	       "  \"prop_saved_bytes\": 2048000,\n"
+	       "  \"ksm_mapped_pages\": 1000,\n"
+	       "  \"saved_bytes\": 4096000,\n"
+	       "  \"vmas\": [\n"
+	       "    {\n"
+	       "      \"start\": 139637976727552,\n"
+	       "      \"end\": 139637993504768,\n"
+	       "      \"size_bytes\": 16777216,\n"
+	       "      \"flags\": 391,\n"
+	       "      \"flag_names\": [\n"
+	       "        \"read\",\n"
+	       "        \"write\",\n"
+	       "        \"mergeable\",\n"
+	       "        \"eligible\",\n"
+	       "        \"anon\"\n"
+	       "      ],\n"
+	       "      \"ksm_pages\": 5000\n"
+	       "    }\n"
+	       "  ]\n"
+	       "}\n", "", "-j show PID");
+
+	expect(run(&r, "show", "-h", NULL), 0, usage, "", "show -h");
+	expect(run(&r, "show", NULL), 1, "", with_prefix("ksmctl: Missing process id\n", usage),
+	       "show without a pid");
+	expect(run(&r, "show", "1", "2", NULL), 1, "",
+	       with_prefix("ksmctl: Unexpected argument `2'\n", usage), "show with two pids");
+	expect(run(&r, "show", "42x", NULL), 1, "", "ksmctl: Invalid pid `42x'\n", "show 42x");
+	expect(run(&r, "show", "0", NULL), 1, "", "ksmctl: Invalid pid `0'\n", "show 0");
+	expect(run(&r, "show", "--", "-1", NULL), 1, "", "ksmctl: Invalid pid `-1'\n", "show -- -1");
+	expect(run(&r, "show", "-1", NULL), 1, "",
+	       with_prefix("ksmctl: Invalid option `-1'\n", usage), "show -1 is an option");
+	expect(run(&r, "show", "999", NULL), 1, "",
+	       "ksmctl: Unable to get pid 999: no such process\n", "show of a missing process");
+	fake_open_ret = -ENOENT;
+	expect(run(&r, "show", "100", NULL), 1, "", "", "show without the module fails");
+}
+
+static const char merge_usage[] =
+	"Usage: ksmctl merge [-j] [--tree] [--range START-END]\n"
+	"          [--only heap|stack|anon|file[,...]] PID...\n";
+
+static void mark_results(void)
+{
+	struct ksmctl_mark_result *r = fake_mark_results;
+
+	r[0] = (struct ksmctl_mark_result){ .pid = 100, .processes = 1, .vmas = 12,
+		.bytes = 48 << 20, .already_vmas = 3, .already_bytes = 1 << 20,
+		.has_failed_processes = true };
+	r[0].skipped[KSMCTL_SKIP_SHARED] = 2;
+	r[0].skipped[KSMCTL_SKIP_SPECIAL] = 1;
+	r[1] = (struct ksmctl_mark_result){ .pid = 200, .err = -EPERM,
+		.error = "changing another process's memory needs CAP_SYS_ADMIN" };
+	r[2] = (struct ksmctl_mark_result){ .pid = 300, .processes = 4, .vmas = 2, .bytes = 8192,
+		.has_failed_processes = true, .failed_processes = 1 };
+	r[3] = (struct ksmctl_mark_result){ .pid = 400, .processes = 1, .vmas = 5,
+		.bytes = 5 << 20, .interrupted = true, .has_failed_processes = true };
+	fake_nmark_results = 4;
+}
+
+static void test_merge(void)
+{
+	const struct ksmctl_mark_req *c = fake_mark_calls;
+	struct sigaction sa;
+	struct run r;
+
+	module_loaded();
+	mark_results();
+	expect(run(&r, "merge", "100", NULL), 0,
+	       "pid 100: marked 12 VMAs (48.0 MiB) mergeable; 3 already mergeable (1.00 MiB); skipped 3: 2 shared, 1 special\n",
+	       "", "merge PID");
+	ok(fake_nmark_calls == 1 && !c[0].unmark && c[0].pid == 100 && !c[0].flags &&
+	   !c[0].has_range && !c[0].classes, "merge PID sends MARK with the pid only");
+
+	module_loaded();
+	mark_results();
+	expect(run(&r, "unmerge", "--tree", "--range", "0x1000-8192", "--only", "heap,stack",
+		   "300", NULL), 0,
+	       "pid 300 and descendants: unmerged 2 VMAs (8.00 KiB) in 4 processes; 1 process exited or could not be changed\n",
+	       "", "unmerge --tree --range --only");
+	ok(fake_nmark_calls == 1 && c[0].unmark && c[0].pid == 300 &&
+	   c[0].flags == KSMCTL_MARK_F_TREE && c[0].has_range && c[0].start == 0x1000 &&
+	   c[0].end == 8192 && c[0].classes == (KSMCTL_CLASS_HEAP | KSMCTL_CLASS_STACK),
+	   "unmerge sends UNMARK with the flags, the range and the classes");
+
+	module_loaded();
+	mark_results();
+	expect(run(&r, "merge", "100", "200", "999", "300", NULL), 1,
+	       "pid 100: marked 12 VMAs (48.0 MiB) mergeable; 3 already mergeable (1.00 MiB); skipped 3: 2 shared, 1 special\n"
+	       "pid 300: marked 2 VMAs (8.00 KiB) mergeable\n",
+	       "ksmctl: Unable to mark pid 200: changing another process's memory needs CAP_SYS_ADMIN\n"
+	       "ksmctl: Unable to mark pid 999: no such process\n",
+	       "merge goes on after a failed pid and exits 1");
+	is_int(fake_nmark_calls, 4, "every pid was asked for");
+
+	module_loaded();
+	mark_results();
+	expect(run(&r, "unmerge", "-j", "200", "400", NULL), 1,
+	       "[\n"
+	       "  {\n"
+	       "    \"pid\": 200,\n"
+	       "    \"ok\": false,\n"
+	       "    \"error\": \"changing another process's memory needs CAP_SYS_ADMIN\"\n"
+	       "  },\n"
+	       "  {\n"
+	       "    \"pid\": 400,\n"
+	       "    \"ok\": true,\n"
+	       "    \"error\": null,\n"
+	       "    \"processes\": 1,\n"
+	       "    \"vmas\": 5,\n"
+	       "    \"bytes\": 5242880,\n"
+	       "    \"already_vmas\": 0,\n"
+	       "    \"already_bytes\": 0,\n"
+	       "    \"skipped\": {\n"
+	       "      \"shared\": 0,\n"
+	       "      \"io\": 0,\n"
+	       "      \"hugetlb\": 0,\n"
+	       "      \"dax\": 0,\n"
+	       "      \"special\": 0,\n"
+	       "      \"class\": 0,\n"
+	       "      \"range\": 0\n"
+	       "    },\n"
+	       "    \"interrupted\": true\n"
+	       "  }\n"
+	       "]\n",
+	       "ksmctl: Unable to unmerge pid 200: changing another process's memory needs CAP_SYS_ADMIN\n",
+	       "unmerge -j: failed and interrupted results in the array, exit 1");
+
+	module_loaded();
+	mark_results();
+	expect(run(&r, "unmerge", "400", NULL), 1,
+	       "pid 400: unmerged 5 VMAs (5.00 MiB); interrupted: stopped early, the figures are partial\n",
+	       "", "an interrupted unmerge exits 1");
+
+	/* SIGINT while the kernel works on the second pid: its reply is printed, then stop. */
+	module_loaded();
+	mark_results();
+	fake_mark_sigint_pid = 300;
+	expect(run(&r, "unmerge", "100", "300", "400", NULL), 1,
+	       "pid 100: unmerged 12 VMAs (48.0 MiB); 3 already unmergeable (1.00 MiB); skipped 3: 2 shared, 1 special\n"
+	       "pid 300: unmerged 2 VMAs (8.00 KiB)\n",
+	       "ksmctl: Interrupted, 1 pid left alone\n", "SIGINT: the current reply is printed, then stop");
+	is_int(fake_nmark_calls, 2, "no request after SIGINT");
+	sigaction(SIGINT, NULL, &sa);
+	ok(sa.sa_handler == SIG_DFL, "SIGINT is back to its default action");
+}
+
+static void test_merge_errors(void)
+{
+	struct run r;
+
+	module_loaded();
+	mark_results();
+	expect(run(&r, "merge", "-h", NULL), 0, merge_usage, "", "merge -h");
+	expect(run(&r, "unmerge", "--help", NULL), 0,
+	       "Usage: ksmctl unmerge [-j] [--tree] [--range START-END]\n"
+	       "          [--only heap|stack|anon|file[,...]] PID...\n", "", "unmerge --help");
+	expect(run(&r, "merge", NULL), 1, "", with_prefix("ksmctl: Missing process id\n", merge_usage),
+	       "merge without a pid");
+	expect(run(&r, "merge", "--range", "0x2000-0x1000", "100", NULL), 1, "",
+	       "ksmctl: Invalid range `0x2000-0x1000'\n", "inverted range");
+	expect(run(&r, "merge", "--range", "0x1000", "100", NULL), 1, "",
+	       "ksmctl: Invalid range `0x1000'\n", "range without an end");
+	expect(run(&r, "merge", "--range", "4k-8k", "100", NULL), 1, "",
+	       "ksmctl: Invalid range `4k-8k'\n", "range with sizes");
+	expect(run(&r, "merge", "--only", "heap,code", "100", NULL), 1, "",
+	       "ksmctl: Invalid memory class `code' (expected heap, stack, anon or file)\n",
+	       "unknown memory class");
+	expect(run(&r, "merge", "--only", "", "100", NULL), 1, "",
+	       "ksmctl: Invalid memory class `' (expected heap, stack, anon or file)\n",
+	       "empty memory class");
+	expect(run(&r, "merge", "100", "42x", NULL), 1, "", "ksmctl: Invalid pid `42x'\n",
+	       "a bad pid among good ones");
+	expect(run(&r, "merge", "0", NULL), 1, "", "ksmctl: Invalid pid `0'\n", "pid 0");
+	expect(run(&r, "merge", "--", "-1", NULL), 1, "", "ksmctl: Invalid pid `-1'\n", "pid -1");
+	expect(run(&r, "merge", "--tree=1", "100", NULL), 1, "",
+	       with_prefix("ksmctl: Option `--tree' does not take an argument\n", merge_usage),
+	       "--tree=1");
+	is_int(fake_nmark_calls, 0, "nothing is sent when the command line is wrong");
+	fake_open_ret = -ENOENT;
+	expect(run(&r, "merge", "100", NULL), 1, "", "", "merge without the module fails");
+}
+
+static void test_status_output(void)
+{
+	struct run r;
+
+	module_loaded();
+	expect(run(&r, "status", "-o", "prometheus", NULL), 0,
+	       "# HELP ksmctl_info Version of the ksmctl kernel module.\n"
+	       "# TYPE ksmctl_info gauge\n"
+	       "ksmctl_info{module_version=\"0.1.0\"} 1\n"
+	       "# HELP ksmctl_run State of ksmd: 0 stopped, 1 running, 2 unmerging (/sys/kernel/mm/ksm/run).\n"
+	       "# TYPE ksmctl_run gauge\n"
+	       "ksmctl_run 1\n"
+	       "# HELP ksmctl_page_size_bytes Bytes per page.\n"
+	       "# TYPE ksmctl_page_size_bytes gauge\n"
+	       "ksmctl_page_size_bytes 4096\n"
+	       "# HELP ksmctl_pages_to_scan Pages ksmd scans per batch.\n"
+	       "# TYPE ksmctl_pages_to_scan gauge\n"
+	       "ksmctl_pages_to_scan 100\n"
+	       "# HELP ksmctl_sleep_millisecs Milliseconds ksmd sleeps between batches.\n"
+	       "# TYPE ksmctl_sleep_millisecs gauge\n"
+	       "ksmctl_sleep_millisecs 20\n"
+	       "# HELP ksmctl_max_page_sharing Maximum mappings of one KSM page.\n"
+	       "# TYPE ksmctl_max_page_sharing gauge\n"
+	       "ksmctl_max_page_sharing 256\n"
+	       "# HELP ksmctl_pages_shared KSM pages in use.\n"
+	       "# TYPE ksmctl_pages_shared gauge\n"
+	       "ksmctl_pages_shared 3072\n"
+	       "# HELP ksmctl_pages_sharing Mappings of KSM pages beyond the first: pages saved.\n"
+	       "# TYPE ksmctl_pages_sharing gauge\n"
+	       "ksmctl_pages_sharing 12288\n"
+	       "# HELP ksmctl_pages_unshared Pages checked that are unique.\n"
+	       "# TYPE ksmctl_pages_unshared gauge\n"
+	       "ksmctl_pages_unshared 0\n"
+	       "# HELP ksmctl_pages_volatile Pages changing too fast to be merged.\n"
+	       "# TYPE ksmctl_pages_volatile gauge\n"
+	       "ksmctl_pages_volatile 0\n"
+	       "# HELP ksmctl_saved_bytes Memory saved: pages_sharing times the page size.\n"
+	       "# TYPE ksmctl_saved_bytes gauge\n"
+	       "ksmctl_saved_bytes 50331648\n"
+	       "# HELP ksmctl_full_scans Full scans ksmd has completed.\n"
+	       "# TYPE ksmctl_full_scans counter\n"
+	       "ksmctl_full_scans 7\n", "", "status -o prometheus");
+	expect(run(&r, "status", "-o", "json", NULL), 0, status_json, "", "status -o json");
+	expect(run(&r, "-j", "status", "--output=text", NULL), 0, status_text, "",
+	       "status --output=text after -j");
+	expect(run(&r, "status", "-o", "yaml", NULL), 1, "",
+	       "ksmctl: Invalid output format `yaml' (expected text, json or prometheus)\n",
+	       "status -o yaml");
 }
 
 static void test_dispatch(void)
@@ -188,19 +724,19 @@ static void test_subcommand_options(void)
 	expect(run(&r, "-j", "status", "-h", NULL), 0, status_usage, "", "-j status -h");
 	expect(run(&r, "version", "-h", NULL), 0, version_usage, "", "version -h");
 	expect(run(&r, "status", "--foo", NULL), 1, "",
-	       "ksmctl: Invalid option `--foo'\nUsage: ksmctl status [-j]\n", "status --foo");
+	       "ksmctl: Invalid option `--foo'\nUsage: ksmctl status [-j] [-o text|json|prometheus]\n", "status --foo");
 	expect(run(&r, "status", "-x", NULL), 1, "",
-	       "ksmctl: Invalid option `-x'\nUsage: ksmctl status [-j]\n", "status -x");
+	       "ksmctl: Invalid option `-x'\nUsage: ksmctl status [-j] [-o text|json|prometheus]\n", "status -x");
 	expect(run(&r, "status", "-jx", NULL), 1, "",
-	       "ksmctl: Invalid option `-x'\nUsage: ksmctl status [-j]\n", "status -jx");
+	       "ksmctl: Invalid option `-x'\nUsage: ksmctl status [-j] [-o text|json|prometheus]\n", "status -jx");
 	expect(run(&r, "status", "--json=1", NULL), 1, "",
-	       "ksmctl: Option `--json' does not take an argument\nUsage: ksmctl status [-j]\n",
+	       "ksmctl: Option `--json' does not take an argument\nUsage: ksmctl status [-j] [-o text|json|prometheus]\n",
 	       "status --json=1");
 	expect(run(&r, "status", "now", NULL), 1, "",
-	       "ksmctl: Unexpected argument `now'\nUsage: ksmctl status [-j]\n",
+	       "ksmctl: Unexpected argument `now'\nUsage: ksmctl status [-j] [-o text|json|prometheus]\n",
 	       "status with an argument");
 	expect(run(&r, "status", "now", "-j", NULL), 1, "",
-	       "ksmctl: Unexpected argument `now'\nUsage: ksmctl status [-j]\n",
+	       "ksmctl: Unexpected argument `now'\nUsage: ksmctl status [-j] [-o text|json|prometheus]\n",
 	       "status with an argument before -j");
 	expect(run(&r, "version", "--bar", NULL), 1, "",
 	       "ksmctl: Invalid option `--bar'\nUsage: ksmctl version [-j]\n", "version --bar");
@@ -274,5 +810,11 @@ int main(void)
 	test_subcommand_options();
 	test_ipc_errors();
 	test_version();
+	test_status_output();
+	test_ps();
+	test_ps_errors();
+	test_show();
+	test_merge();
+	test_merge_errors();
 	return tap_done();
 }

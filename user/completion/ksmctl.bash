@@ -1,10 +1,21 @@
 # SPDX-License-Identifier: GPL-2.0
 # bash completion for ksmctl(8)
 
+# Pids of running processes, for "show", "merge" and "unmerge".
+_ksmctl_pids()
+{
+	local p pids=()
+
+	for p in /proc/[0-9]*; do
+		pids+=("${p#/proc/}")
+	done
+	COMPREPLY=($(compgen -W "${pids[*]}" -- "$1"))
+}
+
 _ksmctl()
 {
-	local cur=${COMP_WORDS[COMP_CWORD]}
-	local commands="status version help"
+	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
+	local commands="status ps show merge unmerge version help"
 	local global_opts="-j --json -h --help -V --version"
 	local cmd="" i
 
@@ -25,7 +36,73 @@ _ksmctl()
 	fi
 
 	case $cmd in
-	status|version)
+	status)
+		case $prev in
+		-o|--output)
+			COMPREPLY=($(compgen -W "text json prometheus" -- "$cur"))
+			return 0
+			;;
+		esac
+		COMPREPLY=($(compgen -W "-j --json -h --help -o --output" -- "$cur"))
+		;;
+	ps)
+		case $prev in
+		-o|--output)
+			COMPREPLY=($(compgen -W "text json prometheus" -- "$cur"))
+			return 0
+			;;
+		-s|--sort)
+			COMPREPLY=($(compgen -W "saved merging coverage pid profit" -- "$cur"))
+			return 0
+			;;
+		--by)
+			COMPREPLY=($(compgen -W "cgroup" -- "$cur"))
+			return 0
+			;;
+		-u|--user)
+			COMPREPLY=($(compgen -u -- "$cur"))
+			return 0
+			;;
+		-n|--top|--cgroup|--command)
+			COMPREPLY=()
+			return 0
+			;;
+		esac
+		COMPREPLY=($(compgen -W "-j --json -h --help -o --output -a --all -p --proportional
+			-s --sort -n --top -u --user --cgroup --command --by" -- "$cur"))
+		;;
+	show)
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "-j --json -h --help --all-vmas" -- "$cur"))
+		else
+			_ksmctl_pids "$cur"
+		fi
+		;;
+	merge|unmerge)
+		case $prev in
+		--only)
+			# Complete the last item of a comma-separated list.
+			local done=${cur%"${cur##*,}"} item=${cur##*,} c words=()
+
+			for c in heap stack anon file; do
+				[[ $c == "$item"* ]] && words+=("$done$c")
+			done
+			COMPREPLY=("${words[@]}")
+			compopt -o nospace 2>/dev/null
+			return 0
+			;;
+		--range)
+			COMPREPLY=()
+			return 0
+			;;
+		esac
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "-j --json -h --help --tree --range --only" -- "$cur"))
+		else
+			_ksmctl_pids "$cur"
+		fi
+		;;
+	version)
 		COMPREPLY=($(compgen -W "-j --json -h --help" -- "$cur"))
 		;;
 	*)
