@@ -1,14 +1,19 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# The ksmctl command against the real module: errors without it, the same
-# numbers as the kernel with it.
+# The ksmctl command against the real module: clear errors without it or
+# with bad input, and the same numbers as the kernel with it.
 . "$(dirname "$0")/tap.sh"
+T=$(dirname "$0")
 
-tap_plan 7
+tap_plan 24
 out=/tmp/cli.out
 err=/tmp/cli.err
 
+# json_field FILE KEY: the values of "KEY": in one-key-per-line JSON
+json_field() { sed -n "s/^ *\"$2\": *\"*\([^\",]*\)\"*,*$/\1/p" "$1"; }
+
+# --- without the module ---
 unload_module
 ksmctl status >$out 2>$err; rc=$?
 check "no_module_exit_1" test "$rc" -eq 1
@@ -16,16 +21,107 @@ check "no_module_message" test "$(cat $err)" = "$NOT_LOADED_MSG"
 check "no_module_no_stdout" test ! -s $out
 ksmctl -j status >$out 2>$err; rc=$?
 check "no_module_json_same_error" test "$rc" -eq 1 -a "$(cat $err)" = "$NOT_LOADED_MSG"
+ksmctl ps >$out 2>$err; rc=$?
+check "no_module_ps_same_error" test "$rc" -eq 1 -a "$(cat $err)" = "$NOT_LOADED_MSG"
 
+# --- status ---
 load_module
 echo 0 > /sys/kernel/mm/ksm/run
 echo 1234 > /sys/kernel/mm/ksm/pages_to_scan
 ksmctl status >$out 2>$err; rc=$?
 check "status_exit_0" test "$rc" -eq 0 -a ! -s $err
 ksmctl -j status >$out 2>$err
-pts=$(tr ',{}' '\n\n\n' < $out | sed -n 's/^ *"pages_to_scan": *\([0-9]*\) *$/\1/p')
-check "status_json_live_value" test "$pts" = "1234"
+check "status_json_live_value" test "$(json_field $out pages_to_scan)" = "1234"
 ver=$(sed -n 's/^version //p' /proc/ksmctl/status)
 check "version_reports_module" sh -c "ksmctl version | grep -qF '$ver'"
+ksmctl status -o prometheus >$out 2>$err
+check "status_prometheus" grep -q '^ksmctl_pages_to_scan 1234$' $out
 echo 100 > /sys/kernel/mm/ksm/pages_to_scan
+
+# --- ps against the kernel's own per-process files ---
+"$T/ksm_settle" --reset
+mkdir -p /sys/fs/cgroup/ksmctl-a /sys/fs/cgroup/ksmctl-b
+pids=""
+i=0
+while [ $i -lt 4 ]; do
+	# a target waits for commands on stdin: give it one that stays open
+	sleep 100000 | "$T/ksm_target" --madvise 2 >/tmp/t$i.out &
+	n=0
+	while ! grep -q ready /tmp/t$i.out 2>/dev/null && [ $n -lt 100 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	pid=$(cut -d' ' -f2 /tmp/t$i.out)
+	pids="$pids $pid"
+	if [ $((i % 2)) -eq 0 ]; then cg=a; else cg=b; fi
+	echo $pid > /sys/fs/cgroup/ksmctl-$cg/cgroup.procs
+	i=$((i + 1))
+done
+"$T/ksm_settle" 180
+ksmctl -j ps >$out 2>$err; rc=$?
+check "ps_json_exit_0" test "$rc" -eq 0
+bad=0
+for pid in $pids; do
+	want=$(cat /proc/$pid/ksm_merging_pages)
+	got=$(awk -v p="$pid" '/"pid":/ { gsub(/[^0-9]/, ""); cur = $0 }
+		/"merging_pages":/ && cur == p { gsub(/[^0-9]/, ""); print }' $out)
+	[ "$want" -gt 0 ] && [ "$got" = "$want" ] || { diag "pid $pid: ps $got, kernel $want"; bad=1; }
+done
+check "ps_merging_equals_kernel" test $bad -eq 0
+
+# --by cgroup: per-cgroup sums equal the per-process sums
+sum_of() {	# CGROUP: sum of merging_pages of processes in it, from ps -j
+	awk -v c="$1" '/"cgroup_path":/ { cg = $0; sub(/.*": "/, "", cg); sub(/".*/, "", cg) }
+		/"merging_pages":/ { v = $0; gsub(/[^0-9]/, "", v); if (cg == c) s += v }
+		END { print s + 0 }' $out
+}
+ksmctl -j ps --by cgroup >/tmp/cg.json 2>$err
+cg_a=$(awk '/"cgroup_path": "\/ksmctl-a"/ { f = 1 } f && /"merging_pages":/ { gsub(/[^0-9]/, ""); print; exit }' /tmp/cg.json)
+cg_b=$(awk '/"cgroup_path": "\/ksmctl-b"/ { f = 1 } f && /"merging_pages":/ { gsub(/[^0-9]/, ""); print; exit }' /tmp/cg.json)
+diag "cgroup a: $cg_a (processes: $(sum_of /ksmctl-a)), b: $cg_b (processes: $(sum_of /ksmctl-b))"
+check "by_cgroup_equals_process_sum" test -n "$cg_a" -a "$cg_a" = "$(sum_of /ksmctl-a)" -a \
+	-n "$cg_b" -a "$cg_b" = "$(sum_of /ksmctl-b)" -a "$cg_a" -gt 0
+ksmctl ps --cgroup /ksmctl-a >$out 2>$err
+check "ps_text_filters_cgroup" test "$(grep -c ksm_target $out)" -eq 2
+first=$(echo $pids | cut -d' ' -f1)
+ksmctl -j show $first >$out 2>$err; rc=$?
+check "show_json" test "$rc" -eq 0 -a "$(json_field $out merging_pages | head -1)" = "$(cat /proc/$first/ksm_merging_pages)"
+ksmctl ps -o prometheus >$out
+check "ps_prometheus" grep -q "^ksmctl_process_merging_pages{pid=\"$first\",comm=\"ksm_target\"" $out
+
+# --- merge / unmerge errors ---
+ksmctl merge 999999 >$out 2>$err; rc=$?
+check "merge_unknown_pid" test "$rc" -eq 1 -a "$(cat $err)" = "ksmctl: Unable to mark pid 999999: no such process"
+ksmctl merge 2 >$out 2>$err; rc=$?
+check "merge_kernel_thread" test "$rc" -eq 1 -a "$(cat $err)" = "ksmctl: Unable to mark pid 2: is a kernel thread, it has no user memory"
+ksmctl merge --range 0x2000-0x1000 $first >$out 2>$err; rc=$?
+diag "$(cat $err)"
+check "merge_inverted_range" test "$rc" -eq 1 -a -s $err
+"$T/run_as" 65534 ksmctl merge $first >$out 2>$err; rc=$?
+diag "$(cat $err)"
+check "merge_unprivileged" test "$rc" -eq 1 -a \
+	"$(cat $err)" = "ksmctl: Unable to mark pid $first: changing another process's memory needs CAP_SYS_ADMIN"
+"$T/run_as" 65534 ksmctl status >$out 2>$err; rc=$?
+check "status_unprivileged" test "$rc" -eq 0
+
+# --- unmerge, then merge: ps follows ---
+ksmctl unmerge $pids >$out 2>$err; rc=$?
+diag "$(head -1 $out)"
+check "unmerge_exit_0" test "$rc" -eq 0 -a "$(grep -c '^pid' $out)" -eq 4
+"$T/ksm_settle" 180
+ksmctl -j ps >$out 2>$err
+check "ps_empty_after_unmerge" test "$(grep -c '"pid":' $out)" -eq 0
+ksmctl merge $pids >$out 2>$err; rc=$?
+diag "$(head -1 $out)"
+check "merge_exit_0" test "$rc" -eq 0 -a "$(grep -c 'marked' $out)" -eq 4
+"$T/ksm_settle" 180
+ksmctl -j ps >$out 2>$err
+check "ps_shows_merged_again" test "$(grep -c '"pid":' $out)" -eq 4
+
+kill $pids
+killall sleep 2>/dev/null
+wait 2>/dev/null
+rm -f /tmp/t*.out
+rmdir /sys/fs/cgroup/ksmctl-a /sys/fs/cgroup/ksmctl-b 2>/dev/null
+"$T/ksm_settle" --reset
 tap_end
