@@ -1,0 +1,244 @@
+# shellcheck shell=bash disable=SC2034  # sets variables for tests/vm/run
+# SPDX-License-Identifier: GPL-2.0
+#
+# Kernel resolvers of the QEMU rig, sourced by tests/vm/run.
+#
+# kernel_resolve ID looks ID up in tests/vm/kernels ("<id> <kind> <argument>")
+# and calls the resolver of its kind, kind_<kind> ARGUMENT, which sets:
+#
+#   KERNEL_IMAGE      the bzImage/vmlinuz QEMU boots
+#   KERNEL_HEADERS    the kbuild tree modules are built against (make -C)
+#   KERNEL_RELEASE    `uname -r' of that kernel (names the module build dir)
+#   KERNEL_MAKEFLAGS  array: extra make arguments for the module build
+#
+# A resolver may download or build into "$CACHE/kernels/..." and must fail
+# with a message that says what to do. Needs: CACHE, VM_DIR, die, msg.
+# KSMCTL_KERNELS names another kernel list (to try a kernel not in ours).
+
+KERNELS_FILE=${KSMCTL_KERNELS:-$VM_DIR/kernels}
+
+kernel_ids() {
+	awk '!/^[[:space:]]*(#|$)/ { print $1 }' "$KERNELS_FILE"
+}
+
+kernel_resolve() {
+	local id=$1 line kind arg
+	line=$(awk -v id="$id" '!/^[[:space:]]*#/ && $1 == id { print $2, $3; exit }' "$KERNELS_FILE")
+	[[ -n $line ]] || die "Unknown kernel \`$id' (known: $(kernel_ids | tr '\n' ' ')); see tests/vm/kernels"
+	read -r kind arg <<<"$line"
+	KERNEL_IMAGE='' KERNEL_HEADERS='' KERNEL_RELEASE=''
+	KERNEL_MAKEFLAGS=()
+	case $kind in
+	host) kind_host "$arg" ;;
+	debian-suite) kind_debian_suite "$arg" ;;
+	debug) kind_debug "$arg" ;;
+	*) die "tests/vm/kernels: kernel \`$id' has unknown kind \`$kind'" ;;
+	esac
+	[[ -r $KERNEL_IMAGE ]] || die "$id: kernel image $KERNEL_IMAGE is not readable"
+	[[ -f $KERNEL_HEADERS/Makefile ]] || die "$id: no kbuild tree at $KERNEL_HEADERS"
+}
+
+# True if both the image and the headers of release $1 are installed.
+host_release_ok() {
+	[[ -r /boot/vmlinuz-$1 && -f /lib/modules/$1/build/Makefile ]]
+}
+
+# host SERIES: the installed Debian kernel of that series (e.g. 6.1), the one
+# the linux-image-amd64 metapackage depends on, else the newest installed one
+# that has its headers.
+kind_host() {
+	local series=$1 rel='' dep f r
+	if dep=$(dpkg-query -W -f='${Depends}' linux-image-amd64 2>/dev/null); then
+		dep=${dep%%[ ,|]*}
+		rel=${dep#linux-image-}
+		if [[ $rel != "$series".* ]] || ! host_release_ok "$rel"; then
+			rel=''
+		fi
+	fi
+	if [[ -z $rel ]]; then
+		for f in /boot/vmlinuz-"$series".*; do
+			r=${f#/boot/vmlinuz-}
+			host_release_ok "$r" && printf '%s\n' "$r"
+		done | sort -V | tail -n 1 >"$TMP/host-release"
+		rel=$(<"$TMP/host-release")
+	fi
+	if [[ -z $rel ]]; then
+		die "No installed $series kernel with its headers on this host (looked for /boot/vmlinuz-$series.* with /lib/modules/<release>/build)." \
+			"On Debian bookworm: apt-get install linux-image-amd64 linux-headers-amd64"
+	fi
+	KERNEL_RELEASE=$rel
+	KERNEL_IMAGE=/boot/vmlinuz-$rel
+	KERNEL_HEADERS=/lib/modules/$rel/build
+}
+
+# debian-suite SUITE: linux-image-amd64 and linux-headers-amd64 of another Debian
+# suite, downloaded with a private apt configuration (the host's sources and
+# state are never touched) and unpacked under "$CACHE/kernels/<suite>/":
+#   apt/                    sources.list, package lists, downloaded .debs
+#   <release>/root/         the headers, linux-kbuild and the kernel image
+#   <release>/libc/         the suite's libc6, for kbuild tools too new for ours
+# The package lists are refreshed once a day (KSMCTL_APT_REFRESH=1: now). The
+# mirror is the host's own (KSMCTL_DEBIAN_MIRROR overrides it).
+kind_debian_suite() {
+	local suite=$1 dir rel img dep pkgs=() p f
+	dir=$CACHE/kernels/$suite
+	debian_apt_setup "$suite" "$dir/apt"
+
+	dep=$(debian_depends linux-image-amd64 '^linux-image-') ||
+		die "$suite: linux-image-amd64 has no linux-image-* dependency"
+	rel=${dep#linux-image-}
+	KERNEL_RELEASE=$rel
+	KERNEL_HEADERS=$dir/$rel/root/usr/src/linux-headers-$rel
+
+	if [[ ! -f $dir/$rel/.complete ]]; then
+		msg "fetching the $suite kernel $rel into $dir/$rel"
+		rm -rf "${dir:?}/$rel"
+		mkdir -p "$dir/$rel/root" "$dir/$rel/debs"
+		# The headers: the flavour package, its -common and linux-kbuild.
+		pkgs=("linux-headers-$rel")
+		while IFS= read -r p; do
+			pkgs+=("$p")
+		done < <(debian_depends "linux-headers-$rel" '^linux-(headers-.*-common|kbuild-)' all)
+		debian_download "$dir/$rel/debs" "${pkgs[@]}" "linux-image-$rel"
+		for p in "${pkgs[@]}"; do
+			dpkg-deb -x "$dir/$rel/debs/$p.deb" "$dir/$rel/root"
+		done
+		# The image: in linux-image-<release>, or (sid) in a package it depends on.
+		debian_extract_image "$dir/$rel" "linux-image-$rel" ||
+			{
+				dep=$(debian_depends "linux-image-$rel" '^linux-(binary|image)-') &&
+					debian_download "$dir/$rel/debs" "$dep" &&
+					debian_extract_image "$dir/$rel" "$dep"
+			} ||
+			die "$suite: no vmlinuz in linux-image-$rel or its dependencies"
+		debian_fix_headers "$suite" "$dir/$rel"
+		rm -rf "${dir:?}/$rel/debs"
+		touch "$dir/$rel/.complete"
+	fi
+	KERNEL_IMAGE=$dir/$rel/vmlinuz
+	debian_make_flags "$KERNEL_HEADERS"
+}
+
+# debian_apt_setup SUITE DIR: a private apt configuration in DIR (APT array).
+debian_apt_setup() {
+	local suite=$1 dir=$2 mirror keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+	mirror=${KSMCTL_DEBIAN_MIRROR:-}
+	if [[ -z $mirror ]]; then
+		local codename
+		codename=$(. /etc/os-release && echo "${VERSION_CODENAME-}")
+		# shellcheck disable=SC2016 # apt format fields
+		mirror=$(apt-get indextargets --format '$(CODENAME) $(COMPONENT) $(REPO_URI)' 2>/dev/null |
+			awk -v c="$codename" '$1 == c && $2 == "main" { print $3; exit }')
+	fi
+	[[ -n $mirror ]] ||
+		die "Cannot tell the host's Debian mirror (no \`main' source for its own suite in apt)" \
+			"Set KSMCTL_DEBIAN_MIRROR to the URI of a Debian mirror"
+	[[ -r $keyring ]] || die "$keyring is missing" "apt-get install debian-archive-keyring"
+	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
+	printf 'deb [signed-by=%s] %s %s main\n' "$keyring" "$mirror" "$suite" >"$dir/sources.list.new"
+	APT=(-q -o "Dir::Etc::SourceList=$dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
+		-o "Dir::State::Lists=$dir/lists" -o "Dir::Cache=$dir/cache" -o Dir::State::status=/dev/null
+		-o Dir::Etc::Preferences=/dev/null -o Dir::Etc::PreferencesParts=/dev/null
+		-o APT::Architecture=amd64 -o APT::Architectures=amd64 -o APT::Sandbox::User=root
+		-o Debug::NoLocking=1)
+	if ! cmp -s "$dir/sources.list.new" "$dir/sources.list" || [[ ${KSMCTL_APT_REFRESH:-0} == 1 ]] ||
+		[[ -z $(find "$dir/lists" -maxdepth 1 -name '*_Packages*' -mmin -1440 2>/dev/null) ]]; then
+		mv "$dir/sources.list.new" "$dir/sources.list"
+		msg "updating the package lists of $suite"
+		apt-get "${APT[@]}" update >"$dir/update.log" 2>&1 ||
+			{ cat "$dir/update.log" >&2; die "$suite: apt-get update failed (see above)"; }
+	fi
+	rm -f "$dir/sources.list.new"
+}
+
+# debian_depends PACKAGE REGEX [all]: the first (or every) dependency of
+# PACKAGE whose name matches REGEX.
+debian_depends() {
+	apt-cache "${APT[@]}" depends "$1" 2>/dev/null |
+		awk -v re="$2" -v all="${3-}" '$1 == "Depends:" && $2 ~ re { print $2; if (all == "") exit }' |
+		grep . || return 1
+}
+
+# debian_download DIR PACKAGE...: PACKAGE.deb files in DIR.
+debian_download() {
+	local dir=$1 p f
+	shift
+	(cd "$dir" && apt-get "${APT[@]}" download "$@") >"$dir/download.log" 2>&1 ||
+		{ cat "$dir/download.log" >&2; die "apt-get download $* failed"; }
+	for p; do
+		f=$(find "$dir" -maxdepth 1 -name "${p}_*.deb" | head -n 1)
+		[[ -n $f ]] || die "apt-get download $p produced no .deb"
+		mv "$f" "$dir/$p.deb"
+	done
+}
+
+# debian_extract_image DIR PACKAGE: DIR/vmlinuz from DIR/debs/PACKAGE.deb.
+debian_extract_image() {
+	local dir=$1 deb=$1/debs/$2.deb f
+	[[ -f $deb ]] || return 1
+	f=$(dpkg-deb -c "$deb" | awk '{ print $NF }' | grep -E '^\./(boot/vmlinuz-|(usr/)?lib/modules/[^/]+/vmlinuz$)' | head -n 1)
+	[[ -n $f ]] || return 1
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -O "$f" >"$dir/vmlinuz"
+}
+
+# debian_fix_headers SUITE DIR: make the unpacked headers usable in place.
+debian_fix_headers() {
+	local suite=$1 dir=$2 root=$2/root f libc loader libdir have need
+	# The flavour's Makefile names /usr/src/linux-headers-<ver>-{common,amd64}.
+	for f in "$root"/usr/src/linux-headers-*/Makefile; do
+		sed -i -E "s@(^|[ =])/usr/src/@\1$root/usr/src/@g" "$f"
+	done
+	# Kbuild tools built against a newer glibc than ours run through the
+	# suite's own loader and libc.
+	have=$(getconf GNU_LIBC_VERSION | awk '{ print $2 }')
+	find "$root"/usr/lib/linux-kbuild-* -type f -perm -u+x >"$dir/tools"
+	while IFS= read -r f; do
+		[[ $(head -c 4 "$f" | tr -d '\0') == $'\x7fELF' ]] || continue
+		need=$(readelf -V --wide "$f" 2>/dev/null | grep -o 'GLIBC_[0-9.]*' | cut -d_ -f2 | sort -V | tail -n 1)
+		[[ -n $need && $(printf '%s\n' "$need" "$have" | sort -V | tail -n 1) != "$have" ]] || continue
+		libc=$dir/libc
+		if [[ ! -d $libc ]]; then
+			mkdir -p "$dir/debs" "$libc"
+			debian_download "$dir/debs" libc6
+			dpkg-deb -x "$dir/debs/libc6.deb" "$libc"
+		fi
+		loader=$(find "$libc" -name ld-linux-x86-64.so.2 | head -n 1)
+		libdir=$(dirname "$(find "$libc" -name libc.so.6 | head -n 1)")
+		[[ -n $loader && -f $libdir/libc.so.6 ]] || die "$suite: no loader or libc.so.6 in its libc6 package"
+		mv "$f" "$f.elf"
+		cat >"$f" <<-EOF
+			#!/bin/sh
+			# $suite's ${f##*/} needs glibc $need, the host has $have: run it with $suite's.
+			exec "$loader" --library-path "$libdir" --argv0 "\$0" "$f.elf" "\$@"
+		EOF
+		chmod +x "$f"
+	done <"$dir/tools"
+	rm -f "$dir/tools"
+}
+
+# debian_make_flags HEADERS: what the host's gcc and pahole need to build
+# against another suite's headers (KERNEL_MAKEFLAGS).
+debian_make_flags() {
+	local config=$1/.config cc want pahole_have pahole_want
+	want=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\([^ ]*\) .*/\1/p' "$config")
+	if [[ -n $want ]] && ! command -v "$want" >/dev/null; then
+		cc=gcc-$(gcc -dumpversion 2>/dev/null | cut -d. -f1)
+		command -v "$cc" >/dev/null || cc=gcc
+		KERNEL_MAKEFLAGS+=("CC=$cc")
+	fi
+	if grep -q '^CONFIG_CC_HAS_MIN_FUNCTION_ALIGNMENT=y' "$config" &&
+		! echo 'int x;' | "${cc:-gcc}" -fmin-function-alignment=16 -x c -c -o /dev/null - 2>/dev/null; then
+		KERNEL_MAKEFLAGS+=("CONFIG_CC_HAS_MIN_FUNCTION_ALIGNMENT=")
+	fi
+	pahole_want=$(sed -n 's/^CONFIG_PAHOLE_VERSION=//p' "$config")
+	pahole_have=$(pahole --version 2>/dev/null | tr -dc 0-9 || true)
+	if grep -q '^CONFIG_DEBUG_INFO_BTF_MODULES=y' "$config" && [[ ${pahole_have:-0} -lt ${pahole_want:-0} ]]; then
+		KERNEL_MAKEFLAGS+=("CONFIG_DEBUG_INFO_BTF_MODULES=")
+	fi
+}
+
+# debug ARG: our own debug kernel (KASAN, lockdep, kmemleak, KUnit) built from
+# linux-source-6.1.
+kind_debug() {
+	die "Kernels of kind debug are not supported yet"
+}
