@@ -63,6 +63,6 @@ step ksmctl unmerge $pids
 step ksmctl status
 
 # shellcheck disable=SC2086
-kill $pids 2>/dev/null
+kill $pids 2>/dev/null	# shellcheck disable=SC2086
 killall sleep 2>/dev/null
 "$T/ksm_settle" --reset
