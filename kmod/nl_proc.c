@@ -235,7 +235,7 @@ int ksmctl_nl_get_proc_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	int err = 0;
 
 	if (!d->checked) {
-		err = check_proc_flags(genl_dumpit_info(cb)->attrs, cb->extack,
+		err = check_proc_flags(ksmctl_dump_attrs(cb), cb->extack,
 				       &d->flags);
 		if (err)
 			return err;
@@ -325,7 +325,7 @@ static int vmas_dump_check(struct netlink_callback *cb, struct vmas_dump *d)
 	struct task_struct *task;
 	struct mm_struct *mm;
 
-	task = ksmctl_find_process(&d->viewer, genl_dumpit_info(cb)->attrs[KSMCTL_A_PID],
+	task = ksmctl_find_process(&d->viewer, ksmctl_dump_attrs(cb)[KSMCTL_A_PID],
 			    cb->extack, &mm);
 	if (IS_ERR(task))
 		return PTR_ERR(task);

@@ -67,7 +67,7 @@ bool ksmctl_may_see(const struct ksmctl_viewer *v, struct task_struct *task,
 	       gid_eq(v->fsgid, tcred->egid) && gid_eq(v->fsgid, tcred->sgid);
 	rcu_read_unlock();
 
-	return same && get_dumpable(mm) == SUID_DUMP_USER;
+	return same && ksmctl_dumpable_by_owner(task, mm);
 }
 
 /**
@@ -151,7 +151,7 @@ struct task_struct *ksmctl_next_process(const struct ksmctl_viewer *v,
 
 	rcu_read_lock();
 	for (;;) {
-		pid = find_ge_pid(*nr, v->pid_ns);
+		pid = ksmctl_find_ge_pid(*nr, v->pid_ns);
 		if (!pid)
 			break;
 		*nr = pid_nr_ns(pid, v->pid_ns);

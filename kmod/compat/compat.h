@@ -33,6 +33,13 @@
 #define KSMCTL_GENL_RESV_START_OP(first)
 #endif
 
+/* The parsed request attributes of a dump, in its callbacks. */
+#ifdef COMPAT_HAS_GENL_INFO_DUMP
+#define ksmctl_dump_attrs(cb)	(genl_info_dump(cb)->attrs)
+#else
+#define ksmctl_dump_attrs(cb)	(genl_dumpit_info(cb)->attrs)
+#endif
+
 /*
  * Per-mm KSM counters. Kernels that keep them (ksm_merging_pages and
  * ksm_rmap_items; ksm_zero_pages later, first as unsigned long, then as
@@ -78,17 +85,56 @@
 #define ksmctl_mm_merge_any(mm)	false
 #endif
 
+/*
+ * Is the process dumpable by its owner (SUID_DUMP_USER)? The rule /proc uses
+ * before showing a process's memory to its unprivileged owner. Kept in the
+ * mm until 7.1, then in the task's exec_state (accessors not exported).
+ */
+#ifdef COMPAT_HAS_TASK_EXEC_STATE
+#include <linux/sched/exec_state.h>
+static inline bool ksmctl_dumpable_by_owner(struct task_struct *task,
+					    struct mm_struct *mm)
+{
+	struct task_exec_state *es;
+	bool ret;
+
+	rcu_read_lock();
+	es = rcu_dereference(task->exec_state);
+	ret = es && es->dumpable == TASK_DUMPABLE_OWNER;
+	rcu_read_unlock();
+	return ret;
+}
+#else
+#include <linux/sched/coredump.h>
+#define ksmctl_dumpable_by_owner(task, mm) (get_dumpable(mm) == SUID_DUMP_USER)
+#endif
+
 /* VMA iteration: the maple tree iterator, or the old linked list. */
 #ifdef COMPAT_HAS_VMA_ITERATOR
 #define ksmctl_vma_iter_decl(it, mm, addr)	VMA_ITERATOR(it, mm, addr)
 #define ksmctl_for_each_vma(it, vma)		for_each_vma(it, vma)
 #else
-#define ksmctl_vma_iter_decl(it, mm, addr)				\
+#define ksmctl_vma_iter_decl(it, mm_, addr_)				\
 	struct { struct mm_struct *mm; unsigned long addr; }		\
-	it = { (mm), (addr) }
+	it = { (mm_), (addr_) }
 #define ksmctl_for_each_vma(it, vma)					\
 	for ((vma) = find_vma((it).mm, (it).addr); (vma);		\
 	     (vma) = (vma)->vm_next)
+#endif
+
+/*
+ * The next pid at or above nr in a namespace (the /proc readdir walk).
+ * find_ge_pid() is that idr lookup, but not exported by every kernel.
+ */
+#ifdef COMPAT_HAS_EXPORTED_FIND_GE_PID
+#define ksmctl_find_ge_pid(nr, ns)	find_ge_pid((nr), (ns))
+#else
+#include <linux/idr.h>
+#include <linux/pid_namespace.h>
+static inline struct pid *ksmctl_find_ge_pid(int nr, struct pid_namespace *ns)
+{
+	return idr_get_next(&ns->idr, &nr);
+}
 #endif
 
 /* Is this page a KSM page? */
