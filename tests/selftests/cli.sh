@@ -100,8 +100,10 @@ ksmctl ps -o prometheus >$out
 check "ps_prometheus" grep -q "^ksmctl_process_merging_pages{pid=\"$first\",comm=\"ksm_target\"" $out
 
 # --- merge / unmerge errors ---
-ksmctl merge 999999 >$out 2>$err; rc=$?
-check "merge_unknown_pid" test "$rc" -eq 1 -a "$(cat $err)" = "ksmctl: Unable to mark pid 999999: no such process"
+nopid=$(($(cat /proc/sys/kernel/pid_max) - 1))
+while [ -e /proc/$nopid ]; do nopid=$((nopid - 1)); done
+ksmctl merge $nopid >$out 2>$err; rc=$?
+check "merge_unknown_pid" test "$rc" -eq 1 -a "$(cat $err)" = "ksmctl: Unable to mark pid $nopid: no such process"
 ksmctl merge 2 >$out 2>$err; rc=$?
 check "merge_kernel_thread" test "$rc" -eq 1 -a "$(cat $err)" = "ksmctl: Unable to mark pid 2: is a kernel thread, it has no user memory"
 ksmctl merge --range 0x2000-0x1000 $first >$out 2>$err; rc=$?

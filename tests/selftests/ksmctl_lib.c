@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -40,6 +41,21 @@ int ksmctl_ensure_unloaded(void)
 	if (!ksmctl_is_loaded())
 		return 0;
 	return syscall(SYS_delete_module, "ksmctl", O_NONBLOCK) ? -errno : 0;
+}
+
+pid_t unused_pid(void)
+{
+	uint64_t max = 32768;
+	char path[64];
+	pid_t pid;
+
+	read_u64_file("/proc/sys/kernel/pid_max", &max);
+	for (pid = max - 1; pid > 300; pid--) {
+		snprintf(path, sizeof(path), "/proc/%d", pid);
+		if (access(path, F_OK))
+			return pid;
+	}
+	return max - 1;
 }
 
 int ksmctl_family(int fd)

@@ -17,6 +17,12 @@ int ksmctl_ensure_loaded(void);
 int ksmctl_ensure_unloaded(void);
 int ksmctl_is_loaded(void);
 
+/*
+ * A pid no process has, below the kernel's pid_max (a kernel built with a
+ * small PID_MAX_LIMIT rejects larger ones as invalid, not as unknown).
+ */
+pid_t unused_pid(void);
+
 /* Family id of "ksmctl" on fd, or a negative errno. */
 int ksmctl_family(int fd);
 

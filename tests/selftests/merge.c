@@ -550,7 +550,7 @@ FIXTURE_TEARDOWN(bad)
 
 TEST_F(bad, unknown_pid)
 {
-	EXPECT_MARK_ERR(4000000, NULL, -ESRCH, "no such process");
+	EXPECT_MARK_ERR(unused_pid(), NULL, -ESRCH, "no such process");
 }
 
 TEST_F(bad, pid_zero)

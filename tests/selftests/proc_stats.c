@@ -266,11 +266,13 @@ TEST_F(proc, pid_zero)
 
 TEST_F(proc, unknown_pid)
 {
-	EXPECT_EQ(-ESRCH, proc_get(self->fd, self->family, 4000000, 0,
-				   &self->r, &self->ans));
-	EXPECT_EQ(-ESRCH, proc_get(self->fd, self->family, 4194303, 0,
+	EXPECT_EQ(-ESRCH, proc_get(self->fd, self->family, unused_pid(), 0,
 				   &self->r, &self->ans));
 	EXPECT_STREQ("no such process", self->ans.extack_msg);
+	/* beyond what any kernel allows: not a pid at all */
+	EXPECT_EQ(-EINVAL, proc_get(self->fd, self->family, 4194305, 0,
+				    &self->r, &self->ans));
+	EXPECT_STREQ("invalid pid", self->ans.extack_msg);
 }
 
 TEST_F(proc, kernel_thread)
@@ -318,7 +320,7 @@ TEST_F(proc, vmas_errors)
 	struct nl_req r;
 	int n;
 
-	EXPECT_EQ(-ESRCH, vmas_dump(self->fd, self->family, 4000000, &v, &n,
+	EXPECT_EQ(-ESRCH, vmas_dump(self->fd, self->family, unused_pid(), &v, &n,
 				    &self->ans));
 	EXPECT_STREQ("no such process", self->ans.extack_msg);
 	free(v);
