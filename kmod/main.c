@@ -9,9 +9,11 @@
 #include <linux/init.h>
 #include <linux/module.h>
 
+#include "hooks.h"
 #include "ksm_state.h"
 #include "netlink.h"
 #include "procfs.h"
+#include "rules.h"
 
 static int __init ksmctl_init(void)
 {
@@ -25,6 +27,14 @@ static int __init ksmctl_init(void)
 	if (ret)
 		goto err_procfs;
 
+	ret = ksmctl_rules_init();
+	if (ret)
+		goto err_rules;
+
+	ret = ksmctl_hooks_init();
+	if (ret)
+		goto err_hooks;
+
 	/* last: from here on userspace can reach us */
 	ret = ksmctl_genl_init();
 	if (ret)
@@ -34,6 +44,11 @@ static int __init ksmctl_init(void)
 	return 0;
 
 err_genl:
+	ksmctl_hooks_uninit();
+err_hooks:
+	ksmctl_rules_stop();
+	ksmctl_rules_uninit();
+err_rules:
 	ksmctl_procfs_uninit();
 err_procfs:
 	ksmctl_ksm_state_uninit();
@@ -41,9 +56,17 @@ err_ksm_state:
 	return ret;
 }
 
+/*
+ * Rules are dropped; what they did stays (VMAs they marked stay mergeable).
+ * The probes go first, then the work they and the rules queue, then the
+ * family (so no rule event is sent through it after), then the rules.
+ */
 static void __exit ksmctl_exit(void)
 {
+	ksmctl_hooks_uninit();
+	ksmctl_rules_stop();
 	ksmctl_genl_uninit();
+	ksmctl_rules_uninit();
 	ksmctl_procfs_uninit();
 	ksmctl_ksm_state_uninit();
 }

@@ -156,6 +156,24 @@ static const struct genl_ops ksmctl_genl_ops[] = {
 		.policy	= ksmctl_mark_policy,
 		.maxattr = KSMCTL_MARK_POLICY_MAX,
 	},
+	{
+		.cmd	= KSMCTL_CMD_RULE_ADD,
+		.doit	= ksmctl_nl_rule_add_doit,
+		.policy	= ksmctl_rule_top_policy,
+		.maxattr = KSMCTL_RULE_POLICY_MAX,
+	},
+	{
+		.cmd	= KSMCTL_CMD_RULE_DEL,
+		.doit	= ksmctl_nl_rule_del_doit,
+		.policy	= ksmctl_rule_top_policy,
+		.maxattr = KSMCTL_RULE_POLICY_MAX,
+	},
+	{
+		.cmd	= KSMCTL_CMD_RULE_GET,
+		.dumpit	= ksmctl_nl_rule_get_dumpit,
+		.policy	= ksmctl_rule_top_policy,
+		.maxattr = KSMCTL_RULE_POLICY_MAX,
+	},
 };
 
 struct genl_family ksmctl_genl_family __ro_after_init = {
@@ -166,6 +184,8 @@ struct genl_family ksmctl_genl_family __ro_after_init = {
 	.module		= THIS_MODULE,
 	.ops		= ksmctl_genl_ops,
 	.n_ops		= ARRAY_SIZE(ksmctl_genl_ops),
+	.mcgrps		= ksmctl_mcgrps,
+	.n_mcgrps	= KSMCTL_N_MCGRPS,
 	KSMCTL_GENL_RESV_START_OP(KSMCTL_CMD_GET_STATUS)
 };
 

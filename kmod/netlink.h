@@ -24,6 +24,17 @@ extern const struct nla_policy ksmctl_mark_policy[];
 #define KSMCTL_MARK_POLICY_MAX	KSMCTL_A_CLASSES
 int ksmctl_nl_mark_doit(struct sk_buff *skb, struct genl_info *info);
 
+/* nl_rules.c */
+extern const struct nla_policy ksmctl_rule_top_policy[];
+#define KSMCTL_RULE_POLICY_MAX	KSMCTL_A_RULE
+#define KSMCTL_N_MCGRPS		1
+extern const struct genl_multicast_group ksmctl_mcgrps[KSMCTL_N_MCGRPS];
+int ksmctl_nl_rule_add_doit(struct sk_buff *skb, struct genl_info *info);
+int ksmctl_nl_rule_del_doit(struct sk_buff *skb, struct genl_info *info);
+int ksmctl_nl_rule_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+void ksmctl_nl_rule_event(u32 rule_id, u32 action, struct task_struct *task,
+			  u32 vmas, u64 bytes);
+
 int ksmctl_genl_init(void);
 void ksmctl_genl_uninit(void);
 

@@ -172,4 +172,17 @@ static inline struct pid *ksmctl_find_ge_pid(int nr, struct pid_namespace *ns)
 #define VM_SPARC_ADI	0
 #endif
 
+/*
+ * Multicast groups only CAP_SYS_ADMIN may join (the rule monitor shows pids
+ * and names of every process): a flag on newer kernels, a bit field on some
+ * stable ones; kernels with neither let anyone join.
+ */
+#if defined(COMPAT_HAS_GENL_MCAST_CAP_SYS_ADMIN)
+#define KSMCTL_GENL_MCGRP_ADMIN		.flags = GENL_MCAST_CAP_SYS_ADMIN
+#elif defined(COMPAT_HAS_GENL_MCGRP_CAP_SYS_ADMIN_BIT)
+#define KSMCTL_GENL_MCGRP_ADMIN		.cap_sys_admin = 1
+#else
+#define KSMCTL_GENL_MCGRP_ADMIN		.flags = 0
+#endif
+
 #endif /* _KSMCTL_COMPAT_H */

@@ -143,6 +143,91 @@
  *                                      descendants that exited meanwhile
  *                                      or could not be changed
  *
+ * KSMCTL_CMD_RULE_ADD (doit, CAP_SYS_ADMIN)
+ *   Add a sticky rule. The module keeps it until RULE_DEL or module unload
+ *   and applies it, asynchronously, to every process it matches, now and
+ *   later (see "Sticky rules" below). Every match attribute given must
+ *   match (AND); at least one is needed.
+ *
+ *   Request:
+ *     KSMCTL_A_RULE               NLA_NESTED, required
+ *       KSMCTL_A_RULE_ACTION           NLA_U32, required, KSMCTL_RULE_*
+ *       KSMCTL_A_RULE_FLAGS            NLA_U32, optional, KSMCTL_RULE_F_*
+ *       KSMCTL_A_RULE_PID              NLA_U32, a process (caller's pid
+ *                                      namespace); with KSMCTL_RULE_F_TREE
+ *                                      its descendants too
+ *       KSMCTL_A_RULE_CGROUP           NLA_NUL_STRING, cgroup v2 path from
+ *                                      the root of the caller's cgroup
+ *                                      namespace ("/a/b"), must exist; with
+ *                                      KSMCTL_RULE_F_RECURSIVE its
+ *                                      descendant cgroups too. The rule
+ *                                      holds that cgroup: removed, it
+ *                                      matches nothing (even if a new one
+ *                                      gets the same path)
+ *       KSMCTL_A_RULE_EXE              NLA_NUL_STRING, absolute path of an
+ *                                      executable (matched by inode, so
+ *                                      symlinks and hard links match)
+ *       KSMCTL_A_RULE_COMM             NLA_NUL_STRING, 1-15 bytes, the
+ *                                      process name (comm) exactly
+ *       KSMCTL_A_RULE_UID              NLA_U32, real uid, caller's user ns
+ *
+ *   Reply: the rule as RULE_GET shows it (with its new KSMCTL_A_RULE_ID).
+ *   Errors: -EINVAL bad attribute, -ESRCH no such pid, -ENOENT no such
+ *   cgroup or file, -EEXIST the same rule exists, -ENOSPC too many rules
+ *   (KSMCTL_RULES_MAX).
+ *
+ * KSMCTL_CMD_RULE_DEL (doit, CAP_SYS_ADMIN)
+ *   Request:
+ *     KSMCTL_A_RULE               NLA_NESTED, required
+ *       KSMCTL_A_RULE_ID               NLA_U32, required
+ *   Deleting a rule undoes nothing: VMAs it marked stay mergeable.
+ *
+ * KSMCTL_CMD_RULE_GET (dump, no privilege needed)
+ *   One message per rule, in id order:
+ *     KSMCTL_A_RULE               NLA_NESTED
+ *       KSMCTL_A_RULE_ID, _ACTION, _FLAGS and the match attributes it was
+ *       added with (PID in the caller's pid namespace, 0 if the process is
+ *       gone or invisible; UID in the caller's user namespace)
+ *       KSMCTL_A_RULE_HITS             NLA_U64, processes the rule changed
+ *
+ * KSMCTL_CMD_RULE_EVENT (notification on the "monitor" multicast group,
+ * KSMCTL_MCGRP_MONITOR; joining it needs CAP_SYS_ADMIN where the kernel
+ * can enforce that)
+ *   Sent each time a rule changed a process (VMAs marked or unmarked):
+ *     KSMCTL_A_EVENT              NLA_NESTED
+ *       KSMCTL_A_EVENT_RULE_ID         NLA_U32
+ *       KSMCTL_A_EVENT_ACTION          NLA_U32, KSMCTL_RULE_*
+ *       KSMCTL_A_EVENT_PID             NLA_U32, in the initial pid namespace
+ *       KSMCTL_A_EVENT_COMM            NLA_NUL_STRING
+ *       KSMCTL_A_EVENT_VMAS            NLA_U32, VMAs changed
+ *       KSMCTL_A_EVENT_BYTES           NLA_U64, their size
+ *
+ * Sticky rules
+ * ------------
+ * A process (thread-group leader with an mm) is "merge" if some merge rule
+ * matches it and no never rule does: never wins. The module makes every
+ * VMA KSM accepts of a merge process mergeable, and takes VM_MERGEABLE
+ * away from (and unmerges) every VMA of a never process, including VMAs
+ * the process madvise()d itself. It does so
+ *   - at once (asynchronously) when a rule is added;
+ *   - for a process that forks or execs: the tracepoints sched_process_fork
+ *     and sched_process_exec queue its pid, a work item handles it (a
+ *     kernel without tracepoints leaves this to the periodic pass);
+ *   - every KSMCTL_RULES_PERIOD_MS, while rules exist, in a pass over all
+ *     processes: new VMAs (heap growth, mmaps, thread stacks), cgroup
+ *     moves, uid changes. A process whose VMAs are already as the rule
+ *     wants costs one walk of its VMA list under the mmap read lock.
+ * A process that changed is announced on the monitor group. The passes
+ * run in one ordered workqueue; unmerging a large never process (copying
+ * its merged pages back) delays the other work until done.
+ * A pid rule follows the process through exec; TREE follows the real
+ * parent chain, so a descendant reparented away (its ancestor exited)
+ * stops matching (its VMAs stay as they were). Deleting a rule, or
+ * unloading the module (which drops every rule), undoes nothing: marked
+ * VMAs stay mergeable, as after madvise(MADV_MERGEABLE).
+ * PR_SET_MEMORY_MERGE (6.4+) is not touched: a never process that set it
+ * gets its new VMAs unmarked by the next pass.
+ *
  * Permissions
  * -----------
  * GET_STATUS is open to everyone (the same numbers are world-readable in
@@ -178,6 +263,10 @@ enum ksmctl_cmd {
 	KSMCTL_CMD_GET_VMAS,
 	KSMCTL_CMD_MARK,
 	KSMCTL_CMD_UNMARK,
+	KSMCTL_CMD_RULE_ADD,
+	KSMCTL_CMD_RULE_DEL,
+	KSMCTL_CMD_RULE_GET,
+	KSMCTL_CMD_RULE_EVENT,
 
 	__KSMCTL_CMD_LAST
 };
@@ -197,6 +286,8 @@ enum ksmctl_attr {
 	KSMCTL_A_RANGE_END,
 	KSMCTL_A_CLASSES,
 	KSMCTL_A_MARK,
+	KSMCTL_A_RULE,
+	KSMCTL_A_EVENT,
 
 	__KSMCTL_A_LAST
 };
@@ -336,5 +427,63 @@ enum ksmctl_skip {
 	__KSMCTL_SKIP_LAST
 };
 #define KSMCTL_SKIP_MAX (__KSMCTL_SKIP_LAST - 1)
+
+/* multicast group of KSMCTL_CMD_RULE_EVENT */
+#define KSMCTL_MCGRP_MONITOR	"monitor"
+
+/* most rules the module holds */
+#define KSMCTL_RULES_MAX	256
+/* period of the pass that keeps rules applied */
+#define KSMCTL_RULES_PERIOD_MS	200
+
+/* KSMCTL_A_RULE_ACTION */
+enum ksmctl_rule_action {
+	KSMCTL_RULE_UNSPEC,
+	KSMCTL_RULE_MERGE,	/* make matching processes mergeable */
+	KSMCTL_RULE_NEVER,	/* keep them unmergeable; wins over MERGE */
+
+	__KSMCTL_RULE_LAST
+};
+#define KSMCTL_RULE_ACTION_MAX (__KSMCTL_RULE_LAST - 1)
+
+/* KSMCTL_A_RULE_FLAGS */
+enum ksmctl_rule_flags {
+	KSMCTL_RULE_F_TREE	= 1U << 0,	/* PID and its descendants */
+	KSMCTL_RULE_F_RECURSIVE	= 1U << 1,	/* CGROUP and cgroups below */
+};
+#define KSMCTL_RULE_F_ALL (KSMCTL_RULE_F_TREE | KSMCTL_RULE_F_RECURSIVE)
+
+/* Attributes nested in KSMCTL_A_RULE. */
+enum ksmctl_rule_attr {
+	KSMCTL_A_RULE_UNSPEC,
+	KSMCTL_A_RULE_PAD,
+	KSMCTL_A_RULE_ID,
+	KSMCTL_A_RULE_ACTION,
+	KSMCTL_A_RULE_FLAGS,
+	KSMCTL_A_RULE_PID,
+	KSMCTL_A_RULE_CGROUP,
+	KSMCTL_A_RULE_EXE,
+	KSMCTL_A_RULE_COMM,
+	KSMCTL_A_RULE_UID,
+	KSMCTL_A_RULE_HITS,
+
+	__KSMCTL_A_RULE_LAST
+};
+#define KSMCTL_A_RULE_MAX (__KSMCTL_A_RULE_LAST - 1)
+
+/* Attributes nested in KSMCTL_A_EVENT. */
+enum ksmctl_event_attr {
+	KSMCTL_A_EVENT_UNSPEC,
+	KSMCTL_A_EVENT_PAD,
+	KSMCTL_A_EVENT_RULE_ID,
+	KSMCTL_A_EVENT_ACTION,
+	KSMCTL_A_EVENT_PID,
+	KSMCTL_A_EVENT_COMM,
+	KSMCTL_A_EVENT_VMAS,
+	KSMCTL_A_EVENT_BYTES,
+
+	__KSMCTL_A_EVENT_LAST
+};
+#define KSMCTL_A_EVENT_MAX (__KSMCTL_A_EVENT_LAST - 1)
 
 #endif /* _UAPI_LINUX_KSMCTL_H */

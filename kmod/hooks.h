@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _KSMCTL_HOOKS_H
+#define _KSMCTL_HOOKS_H
+
+int ksmctl_hooks_init(void);
+void ksmctl_hooks_uninit(void);
+
+#endif /* _KSMCTL_HOOKS_H */

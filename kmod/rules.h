@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _KSMCTL_RULES_H
+#define _KSMCTL_RULES_H
+
+#include <linux/list.h>
+#include <linux/path.h>
+#include <linux/sched.h>
+#include <linux/uidgid.h>
+
+struct cgroup;
+struct pid;
+struct netlink_ext_ack;
+
+/**
+ * struct ksmctl_rule - one sticky rule (include/uapi/linux/ksmctl.h)
+ * @node: in the rule list, by increasing @id
+ * @id: assigned by ksmctl_rule_add()
+ * @action: KSMCTL_RULE_MERGE or KSMCTL_RULE_NEVER
+ * @flags: KSMCTL_RULE_F_*
+ * @pid: match this process (with a reference), or NULL
+ * @cgrp: match this cgroup (with a reference), or NULL
+ * @cgroup_path: as given, for display
+ * @exe: match processes running this file (with a reference); @exe.dentry
+ *       NULL when not matched on
+ * @exe_path: as given, for display
+ * @comm: match this comm, "" when not matched on
+ * @uid: match this real uid, when @has_uid
+ * @has_uid: see @uid
+ * @hits: processes this rule changed
+ */
+struct ksmctl_rule {
+	struct list_head node;
+	u32 id;
+	u32 action;
+	u32 flags;
+	struct pid *pid;
+	struct cgroup *cgrp;
+	char *cgroup_path;
+	struct path exe;
+	char *exe_path;
+	char comm[TASK_COMM_LEN];
+	kuid_t uid;
+	bool has_uid;
+	u64 hits;
+};
+
+void ksmctl_rule_free(struct ksmctl_rule *r);
+int ksmctl_rule_add(struct ksmctl_rule *r, struct netlink_ext_ack *extack);
+int ksmctl_rule_del(u32 id);
+
+/* rule list access for dumps: under ksmctl_rules_lock() */
+void ksmctl_rules_lock(void);
+void ksmctl_rules_unlock(void);
+struct ksmctl_rule *ksmctl_rule_find_ge(u32 id);
+
+/* from the tracepoint probes (atomic context) */
+void ksmctl_rules_note_pid(pid_t nr);
+extern bool ksmctl_rules_active;
+
+int ksmctl_rules_init(void);
+void ksmctl_rules_stop(void);
+void ksmctl_rules_uninit(void);
+
+#endif /* _KSMCTL_RULES_H */
