@@ -22,6 +22,7 @@
 #include "mark.h"
 #include "options.h"
 #include "proc.h"
+#include "rules.h"
 #include "status.h"
 
 struct ipc {
@@ -70,6 +71,8 @@ static const char *const attr_names[KSMCTL_A_MAX + 1] = {
 	ATTR_NAME(KSMCTL_A_RANGE_END),
 	ATTR_NAME(KSMCTL_A_CLASSES),
 	ATTR_NAME(KSMCTL_A_MARK),
+	ATTR_NAME(KSMCTL_A_RULE),
+	ATTR_NAME(KSMCTL_A_EVENT),
 };
 
 static const char *const status_attr_names[KSMCTL_A_STATUS_MAX + 1] = {
@@ -144,6 +147,8 @@ static struct nla_policy attr_policy[KSMCTL_A_MAX + 1] = {
 	[KSMCTL_A_RANGE_END]	= EXACT(NLA_U64, sizeof(uint64_t)),
 	[KSMCTL_A_CLASSES]	= EXACT(NLA_U32, sizeof(uint32_t)),
 	[KSMCTL_A_MARK]		= { .type = NLA_NESTED },
+	[KSMCTL_A_RULE]		= { .type = NLA_NESTED },
+	[KSMCTL_A_EVENT]	= { .type = NLA_NESTED },
 };
 
 static struct nla_policy status_policy[KSMCTL_A_STATUS_MAX + 1] = {
@@ -1107,4 +1112,228 @@ out:
 	}
 	nlmsg_free(req.msg);
 	return ret;
+}
+
+/* Sticky rules */
+
+static const char *const rule_attr_names[KSMCTL_A_RULE_MAX + 1] = {
+	ATTR_NAME(KSMCTL_A_RULE_ID),
+	ATTR_NAME(KSMCTL_A_RULE_ACTION),
+	ATTR_NAME(KSMCTL_A_RULE_FLAGS),
+	ATTR_NAME(KSMCTL_A_RULE_PID),
+	ATTR_NAME(KSMCTL_A_RULE_CGROUP),
+	ATTR_NAME(KSMCTL_A_RULE_EXE),
+	ATTR_NAME(KSMCTL_A_RULE_COMM),
+	ATTR_NAME(KSMCTL_A_RULE_UID),
+	ATTR_NAME(KSMCTL_A_RULE_HITS),
+};
+
+static struct nla_policy rule_policy[KSMCTL_A_RULE_MAX + 1] = {
+	[KSMCTL_A_RULE_ID]	= U32,
+	[KSMCTL_A_RULE_ACTION]	= U32,
+	[KSMCTL_A_RULE_FLAGS]	= U32,
+	[KSMCTL_A_RULE_PID]	= U32,
+	[KSMCTL_A_RULE_CGROUP]	= { .type = NLA_STRING, .maxlen = RULE_PATH_MAX },
+	[KSMCTL_A_RULE_EXE]	= { .type = NLA_STRING, .maxlen = RULE_PATH_MAX },
+	[KSMCTL_A_RULE_COMM]	= { .type = NLA_STRING, .maxlen = RULE_COMM_MAX },
+	[KSMCTL_A_RULE_UID]	= U32,
+	[KSMCTL_A_RULE_HITS]	= U64,
+};
+
+static void copy_str(char *dst, size_t size, const struct nlattr *a)
+{
+	snprintf(dst, size, "%.*s", (int)strnlen(nla_data(a), nla_len(a)),
+		 (const char *)nla_data(a));
+}
+
+static int parse_rule_reply(struct request *req, struct nlattr *tb[])
+{
+	static const int required[] = { KSMCTL_A_RULE_ID, KSMCTL_A_RULE_ACTION };
+	struct nlattr *a[KSMCTL_A_RULE_MAX + 1];
+	struct rule_list *l = req->arg;
+	struct ksmctl_rule r = { 0 };
+	int ret;
+
+	if (!tb[KSMCTL_A_RULE])
+		return reply_error(req, -EPROTO, "Reply lacks %s", attr_names[KSMCTL_A_RULE]);
+	ret = nla_parse_nested(a, KSMCTL_A_RULE_MAX, tb[KSMCTL_A_RULE], rule_policy);
+	if (ret < 0)
+		return reply_error(req, -EPROTO, "Malformed rule: %s", nl_geterror(ret));
+	ret = REQUIRE(req, a, required, rule_attr_names);
+	if (ret)
+		return ret;
+	r.id = nla_get_u32(a[KSMCTL_A_RULE_ID]);
+	r.action = nla_get_u32(a[KSMCTL_A_RULE_ACTION]);
+	if (a[KSMCTL_A_RULE_FLAGS])
+		r.flags = nla_get_u32(a[KSMCTL_A_RULE_FLAGS]);
+	if (a[KSMCTL_A_RULE_HITS])
+		r.hits = nla_get_u64(a[KSMCTL_A_RULE_HITS]);
+	if (a[KSMCTL_A_RULE_PID]) {
+		r.has_pid = true;
+		r.pid = nla_get_u32(a[KSMCTL_A_RULE_PID]);
+	}
+	if (a[KSMCTL_A_RULE_UID]) {
+		r.has_uid = true;
+		r.uid = nla_get_u32(a[KSMCTL_A_RULE_UID]);
+	}
+	if (a[KSMCTL_A_RULE_CGROUP])
+		copy_str(r.cgroup, sizeof(r.cgroup), a[KSMCTL_A_RULE_CGROUP]);
+	if (a[KSMCTL_A_RULE_EXE])
+		copy_str(r.exe, sizeof(r.exe), a[KSMCTL_A_RULE_EXE]);
+	if (a[KSMCTL_A_RULE_COMM])
+		copy_str(r.comm, sizeof(r.comm), a[KSMCTL_A_RULE_COMM]);
+	if (rule_list_add(l, &r))
+		return reply_error(req, -ENOMEM, "Out of memory");
+	return 0;
+}
+
+static int put_rule(struct nl_msg *msg, const struct ksmctl_rule *r)
+{
+	struct nlattr *nest = nla_nest_start(msg, KSMCTL_A_RULE);
+
+	if (!nest ||
+	    nla_put_u32(msg, KSMCTL_A_RULE_ACTION, r->action) < 0 ||
+	    (r->flags && nla_put_u32(msg, KSMCTL_A_RULE_FLAGS, r->flags) < 0) ||
+	    (r->has_pid && nla_put_u32(msg, KSMCTL_A_RULE_PID, r->pid) < 0) ||
+	    (r->has_uid && nla_put_u32(msg, KSMCTL_A_RULE_UID, r->uid) < 0) ||
+	    (r->cgroup[0] && nla_put_string(msg, KSMCTL_A_RULE_CGROUP, r->cgroup) < 0) ||
+	    (r->exe[0] && nla_put_string(msg, KSMCTL_A_RULE_EXE, r->exe) < 0) ||
+	    (r->comm[0] && nla_put_string(msg, KSMCTL_A_RULE_COMM, r->comm) < 0))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+int ipc_rule_add(struct ipc *ipc, const struct ksmctl_rule *r, uint32_t *id)
+{
+	struct rule_list added = { 0 };
+	struct request req = {
+		.action = "add rule",
+		.reply = parse_rule_reply,
+		.arg = &added,
+	};
+	int ret;
+
+	if (!request_alloc(ipc, &req, KSMCTL_CMD_RULE_ADD, 0))
+		return -ENOMEM;
+	if (put_rule(req.msg, r))
+		ret = put_failed(&req);
+	else
+		ret = request_run(ipc, &req);
+	if (!ret && id)
+		*id = added.n ? added.rules[0].id : 0;
+	rule_list_free(&added);
+	nlmsg_free(req.msg);
+	return ret;
+}
+
+int ipc_rule_del(struct ipc *ipc, uint32_t id)
+{
+	struct request req = { .reply = parse_rule_reply };
+	struct nlattr *nest;
+	int ret;
+
+	snprintf(req.action, sizeof(req.action), "delete rule %" PRIu32, id);
+	if (!request_alloc(ipc, &req, KSMCTL_CMD_RULE_DEL, 0))
+		return -ENOMEM;
+	nest = nla_nest_start(req.msg, KSMCTL_A_RULE);
+	if (!nest || nla_put_u32(req.msg, KSMCTL_A_RULE_ID, id) < 0) {
+		ret = put_failed(&req);
+	} else {
+		nla_nest_end(req.msg, nest);
+		ret = request_run(ipc, &req);
+	}
+	nlmsg_free(req.msg);
+	return ret;
+}
+
+int ipc_rule_list(struct ipc *ipc, struct rule_list *l)
+{
+	struct request req = {
+		.action = "list rules",
+		.reply = parse_rule_reply,
+		.arg = l,
+	};
+	int ret;
+
+	if (!request_alloc(ipc, &req, KSMCTL_CMD_RULE_GET, NLM_F_DUMP))
+		return -ENOMEM;
+	ret = request_run(ipc, &req);
+	if (ret)
+		rule_list_free(l);
+	nlmsg_free(req.msg);
+	return ret;
+}
+
+/* Rule events */
+
+struct monitor_ctx {
+	ipc_event_fn fn;
+	void *arg;
+	int ret;
+};
+
+static struct nla_policy event_policy[KSMCTL_A_EVENT_MAX + 1] = {
+	[KSMCTL_A_EVENT_RULE_ID]	= U32,
+	[KSMCTL_A_EVENT_ACTION]		= U32,
+	[KSMCTL_A_EVENT_PID]		= U32,
+	[KSMCTL_A_EVENT_COMM]		= { .type = NLA_STRING, .maxlen = RULE_COMM_MAX },
+	[KSMCTL_A_EVENT_VMAS]		= U32,
+	[KSMCTL_A_EVENT_BYTES]		= U64,
+};
+
+static int event_cb(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *tb[KSMCTL_A_MAX + 1], *a[KSMCTL_A_EVENT_MAX + 1];
+	struct monitor_ctx *ctx = arg;
+	struct ksmctl_event ev = { 0 };
+
+	if (genlmsg_hdr(nlmsg_hdr(msg))->cmd != KSMCTL_CMD_RULE_EVENT ||
+	    genlmsg_parse(nlmsg_hdr(msg), 0, tb, KSMCTL_A_MAX, attr_policy) < 0 ||
+	    !tb[KSMCTL_A_EVENT] ||
+	    nla_parse_nested(a, KSMCTL_A_EVENT_MAX, tb[KSMCTL_A_EVENT], event_policy) < 0)
+		return NL_SKIP;	/* not ours, or from a newer module */
+	if (a[KSMCTL_A_EVENT_RULE_ID])
+		ev.rule_id = nla_get_u32(a[KSMCTL_A_EVENT_RULE_ID]);
+	if (a[KSMCTL_A_EVENT_ACTION])
+		ev.action = nla_get_u32(a[KSMCTL_A_EVENT_ACTION]);
+	if (a[KSMCTL_A_EVENT_PID])
+		ev.pid = nla_get_u32(a[KSMCTL_A_EVENT_PID]);
+	if (a[KSMCTL_A_EVENT_COMM])
+		copy_str(ev.comm, sizeof(ev.comm), a[KSMCTL_A_EVENT_COMM]);
+	if (a[KSMCTL_A_EVENT_VMAS])
+		ev.vmas = nla_get_u32(a[KSMCTL_A_EVENT_VMAS]);
+	if (a[KSMCTL_A_EVENT_BYTES])
+		ev.bytes = nla_get_u64(a[KSMCTL_A_EVENT_BYTES]);
+	ctx->ret = ctx->fn(&ev, ctx->arg);
+	return ctx->ret ? NL_STOP : NL_OK;
+}
+
+int ipc_monitor(struct ipc *ipc, ipc_event_fn fn, void *arg)
+{
+	struct monitor_ctx ctx = { .fn = fn, .arg = arg };
+	int grp, ret;
+
+	grp = genl_ctrl_resolve_grp(ipc->sk, KSMCTL_GENL_NAME, KSMCTL_MCGRP_MONITOR);
+	if (grp < 0) {
+		print_error("find the multicast group `" KSMCTL_MCGRP_MONITOR "'",
+			    nl_geterror(grp), 0);
+		return -nlerr_to_errno(grp);
+	}
+	nl_socket_disable_seq_check(ipc->sk);
+	nl_socket_modify_cb(ipc->sk, NL_CB_VALID, NL_CB_CUSTOM, event_cb, &ctx);
+	ret = nl_socket_add_membership(ipc->sk, grp);
+	if (ret < 0) {
+		print_error("join the multicast group `" KSMCTL_MCGRP_MONITOR "'",
+			    nl_geterror(ret), 0);
+		return -nlerr_to_errno(ret);
+	}
+	while (!ctx.ret) {
+		ret = nl_recvmsgs_default(ipc->sk);
+		if (ret < 0 && ret != -NLE_INTR && ret != -NLE_AGAIN) {
+			print_error("receive events", nl_geterror(ret), 0);
+			return -nlerr_to_errno(ret);
+		}
+	}
+	return ctx.ret < 0 ? ctx.ret : 0;
 }

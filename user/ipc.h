@@ -62,4 +62,23 @@ int ipc_get_vmas(struct ipc *ipc, uint32_t pid, struct vma_list *list);
  */
 int ipc_mark(struct ipc *ipc, const struct ksmctl_mark_req *rq, struct ksmctl_mark_result *res);
 
+/* Sticky rules. ipc_rule_add() stores the new rule's id in *id (may be NULL). */
+struct ksmctl_rule;
+struct rule_list;
+int ipc_rule_add(struct ipc *ipc, const struct ksmctl_rule *r, uint32_t *id);
+int ipc_rule_del(struct ipc *ipc, uint32_t id);
+/* KSMCTL_CMD_RULE_GET dump, appended to @l (emptied on error). */
+int ipc_rule_list(struct ipc *ipc, struct rule_list *l);
+
+/* One KSMCTL_CMD_RULE_EVENT of the "monitor" multicast group. */
+struct ksmctl_event {
+	uint32_t rule_id, action, pid, vmas;
+	char comm[16];
+	uint64_t bytes;
+};
+/* Return 0 to go on, non-zero to stop ipc_monitor() (which returns it if < 0). */
+typedef int (*ipc_event_fn)(const struct ksmctl_event *ev, void *arg);
+/* Join the monitor group and call @fn for every event, until it says stop. */
+int ipc_monitor(struct ipc *ipc, ipc_event_fn fn, void *arg);
+
 #endif

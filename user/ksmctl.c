@@ -17,6 +17,10 @@ static const struct {
 	{ "show", show_main, "Show one process's KSM figures and its mergeable memory areas" },
 	{ "merge", merge_main, "Make the memory of running processes mergeable" },
 	{ "unmerge", unmerge_main, "Undo merge: make memory unmergeable, copy merged pages back" },
+	{ "rule", rule_main, "Add, delete or list the module's sticky rules" },
+	{ "apply", apply_main, "Replace the module's rules with those of a file (/etc/ksmctl.conf)" },
+	{ "monitor", monitor_main, "Print what the rules do, as it happens" },
+	{ "run", run_main, "Run a command with its memory mergeable all its life" },
 	{ "version", version_main, "Show the versions of this tool and of the kernel module" },
 };
 

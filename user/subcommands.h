@@ -12,5 +12,9 @@ int show_main(int argc, char *argv[]);
 int merge_main(int argc, char *argv[]);
 int unmerge_main(int argc, char *argv[]);
 int version_main(int argc, char *argv[]);
+int rule_main(int argc, char *argv[]);
+int apply_main(int argc, char *argv[]);
+int monitor_main(int argc, char *argv[]);
+int run_main(int argc, char *argv[]);
 
 #endif

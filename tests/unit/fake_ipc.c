@@ -34,6 +34,10 @@ uint32_t fake_mark_sigint_pid;
 
 void fake_ipc_reset(void)
 {
+	rule_list_free(&fake_rules);
+	fake_next_rule_id = 1;
+	fake_rule_add_ret = 0;
+	fake_nrule_ops = 0;
 	fake_open_ret = 0;
 	fake_open_flags = ~0U;
 	fake_get_ret = 0;
@@ -180,4 +184,76 @@ int ipc_mark(struct ipc *ipc, const struct ksmctl_mark_req *rq, struct ksmctl_ma
 	res->err = -ESRCH;
 	snprintf(res->error, sizeof(res->error), "no such process");
 	return res->err;
+}
+
+struct rule_list fake_rules;
+uint32_t fake_next_rule_id = 1;
+int fake_rule_add_ret;
+char fake_rule_ops[FAKE_MAX * 4][600];
+unsigned int fake_nrule_ops;
+
+static void rule_op(const char *fmt, const char *s, uint32_t n)
+{
+	if (fake_nrule_ops < FAKE_MAX * 4)
+		snprintf(fake_rule_ops[fake_nrule_ops++], sizeof(fake_rule_ops[0]), fmt,
+			 s ? s : "", n);
+}
+
+int ipc_rule_add(struct ipc *ipc, const struct ksmctl_rule *r, uint32_t *id)
+{
+	struct ksmctl_rule copy = *r;
+	char text[512];
+
+	if (ipc != &fake_socket)
+		return -EBADF;
+	rule_format(r, text, sizeof(text));
+	rule_op("add %s", text, 0);
+	if (fake_rule_add_ret) {
+		fprintf(stderr, "ksmctl: Unable to add rule: %s\n", strerror(-fake_rule_add_ret));
+		return fake_rule_add_ret;
+	}
+	copy.id = fake_next_rule_id++;
+	if (id)
+		*id = copy.id;
+	return rule_list_add(&fake_rules, &copy);
+}
+
+int ipc_rule_del(struct ipc *ipc, uint32_t id)
+{
+	size_t i;
+
+	if (ipc != &fake_socket)
+		return -EBADF;
+	rule_op("del%s %u", NULL, id);
+	for (i = 0; i < fake_rules.n; i++) {
+		if (fake_rules.rules[i].id == id) {
+			memmove(&fake_rules.rules[i], &fake_rules.rules[i + 1],
+				(fake_rules.n - i - 1) * sizeof(fake_rules.rules[0]));
+			fake_rules.n--;
+			return 0;
+		}
+	}
+	fprintf(stderr, "ksmctl: Unable to delete rule %u: no rule with this id\n", id);
+	return -ENOENT;
+}
+
+int ipc_rule_list(struct ipc *ipc, struct rule_list *l)
+{
+	size_t i;
+
+	if (ipc != &fake_socket)
+		return -EBADF;
+	rule_op("list%s", NULL, 0);
+	for (i = 0; i < fake_rules.n; i++)
+		if (rule_list_add(l, &fake_rules.rules[i]))
+			return -ENOMEM;
+	return 0;
+}
+
+int ipc_monitor(struct ipc *ipc, ipc_event_fn fn, void *arg)
+{
+	(void)ipc;
+	(void)fn;
+	(void)arg;
+	return -EOPNOTSUPP;
 }

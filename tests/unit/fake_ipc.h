@@ -12,6 +12,7 @@
 #include "ipc.h"
 #include "mark.h"
 #include "proc.h"
+#include "rules.h"
 #include "status.h"
 
 #define FAKE_MAX 16
@@ -44,6 +45,18 @@ extern unsigned int fake_nmark_results;
 extern struct ksmctl_mark_req fake_mark_calls[FAKE_MAX];
 extern unsigned int fake_nmark_calls;
 extern uint32_t fake_mark_sigint_pid;	/* raise(SIGINT) while "marking" it */
+
+/*
+ * Rules: fake_rules is what ipc_rule_list() returns; ipc_rule_add() appends
+ * to it (id = fake_next_rule_id++) unless fake_rule_add_ret, ipc_rule_del()
+ * removes from it (-ENOENT, printed, if absent). fake_rule_ops logs every
+ * call: "add <rule text>", "del <id>", "list".
+ */
+extern struct rule_list fake_rules;
+extern uint32_t fake_next_rule_id;
+extern int fake_rule_add_ret;
+extern char fake_rule_ops[FAKE_MAX * 4][600];
+extern unsigned int fake_nrule_ops;
 
 void fake_ipc_reset(void);
 

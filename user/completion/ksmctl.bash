@@ -15,7 +15,7 @@ _ksmctl_pids()
 _ksmctl()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local commands="status ps show merge unmerge version help"
+	local commands="status ps show merge unmerge rule apply monitor run version help"
 	local global_opts="-j --json -h --help -V --version"
 	local cmd="" i
 
@@ -100,6 +100,75 @@ _ksmctl()
 			COMPREPLY=($(compgen -W "-j --json -h --help --tree --range --only" -- "$cur"))
 		else
 			_ksmctl_pids "$cur"
+		fi
+		;;
+	rule)
+		local sub="" j
+
+		for ((j = i + 1; j < COMP_CWORD; j++)); do
+			case ${COMP_WORDS[j]} in
+			-*) ;;
+			*) sub=${COMP_WORDS[j]}; break ;;
+			esac
+		done
+		case $sub in
+		"")
+			COMPREPLY=($(compgen -W "add del list -j --json -h --help" -- "$cur"))
+			;;
+		add)
+			case $prev in
+			--pid)
+				_ksmctl_pids "$cur"
+				return 0
+				;;
+			--exe)
+				COMPREPLY=($(compgen -f -- "$cur"))
+				return 0
+				;;
+			--cgroup)
+				COMPREPLY=($(compgen -d -- "${cur:-/sys/fs/cgroup/}"))
+				return 0
+				;;
+			--uid)
+				COMPREPLY=()
+				return 0
+				;;
+			--comm)
+				COMPREPLY=($(compgen -W "$(ps -eo comm= 2>/dev/null | sort -u)" -- "$cur"))
+				return 0
+				;;
+			--action)
+				COMPREPLY=($(compgen -W "merge never" -- "$cur"))
+				return 0
+				;;
+			esac
+			COMPREPLY=($(compgen -W "--pid --tree --cgroup --recursive --exe --comm --uid
+				--action -h --help" -- "$cur"))
+			;;
+		del)
+			COMPREPLY=($(compgen -W "$(awk 'NR > 1 { print $1 }' /proc/ksmctl/rules 2>/dev/null)" -- "$cur"))
+			;;
+		list)
+			COMPREPLY=($(compgen -W "-j --json" -- "$cur"))
+			;;
+		esac
+		;;
+	apply)
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "-n --check -h --help" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -f -- "$cur"))
+		fi
+		;;
+	monitor)
+		COMPREPLY=($(compgen -W "-j --json -h --help" -- "$cur"))
+		;;
+	run)
+		# the command and its arguments
+		if [[ $COMP_CWORD -eq $((i + 1)) || ($COMP_CWORD -eq $((i + 2)) && ${COMP_WORDS[i + 1]} == --) ]]; then
+			COMPREPLY=($(compgen -c -- "$cur"))
+		else
+			COMPREPLY=($(compgen -f -- "$cur"))
 		fi
 		;;
 	version)

@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ksmctl rule add|del|list: the module's sticky rules.
+ */
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "args.h"
+#include "ipc.h"
+#include "options.h"
+#include "rules.h"
+#include "subcommands.h"
+
+static void usage(FILE *f)
+{
+	fputs("Usage: " PROG_NAME " rule add [--pid PID [--tree]] [--cgroup PATH [--recursive]]\n"
+	      "                  [--exe PATH] [--comm NAME] [--uid UID] [--action merge|never]\n"
+	      "       " PROG_NAME " rule del ID...\n"
+	      "       " PROG_NAME " rule list [-j]\n", f);
+}
+
+enum {
+	OPT_PID = 256, OPT_TREE, OPT_CGROUP, OPT_RECURSIVE, OPT_EXE, OPT_COMM, OPT_UID, OPT_ACTION,
+};
+
+static int parse_uid(const char *s, uint32_t *uid)
+{
+	char *end;
+	unsigned long long v;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*end || errno || v >= UINT32_MAX)
+		return -EINVAL;
+	*uid = v;
+	return 0;
+}
+
+/* Parse the options of "rule add" into @r; 0, or 1 after printing the error. */
+int rule_parse_args(int argc, char *argv[], struct ksmctl_rule *r)
+{
+	static const char optstring[] = "+:h";
+	static const struct option options[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "pid", required_argument, NULL, OPT_PID },
+		{ "tree", no_argument, NULL, OPT_TREE },
+		{ "cgroup", required_argument, NULL, OPT_CGROUP },
+		{ "recursive", no_argument, NULL, OPT_RECURSIVE },
+		{ "exe", required_argument, NULL, OPT_EXE },
+		{ "comm", required_argument, NULL, OPT_COMM },
+		{ "uid", required_argument, NULL, OPT_UID },
+		{ "action", required_argument, NULL, OPT_ACTION },
+		{ NULL, 0, NULL, 0 }
+	};
+	char path[PATH_MAX];
+	const char *why;
+	int c;
+
+	memset(r, 0, sizeof(*r));
+	r->action = KSMCTL_RULE_MERGE;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, optstring, options, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			usage(stdout);
+			return 2;
+		case OPT_PID:
+			if (parse_pid(optarg, &r->pid)) {
+				fprintf(stderr, PROG_NAME ": Invalid pid `%s'\n", optarg);
+				return 1;
+			}
+			r->has_pid = true;
+			break;
+		case OPT_TREE:
+			r->flags |= KSMCTL_RULE_F_TREE;
+			break;
+		case OPT_CGROUP:
+			if (rule_cgroup_path(optarg, r->cgroup, sizeof(r->cgroup))) {
+				fprintf(stderr, PROG_NAME ": Invalid cgroup `%s'\n", optarg);
+				return 1;
+			}
+			break;
+		case OPT_RECURSIVE:
+			r->flags |= KSMCTL_RULE_F_RECURSIVE;
+			break;
+		case OPT_EXE:
+			/* the kernel wants an absolute path; resolve ours */
+			if (optarg[0] != '/' && realpath(optarg, path))
+				optarg = path;
+			if (optarg[0] != '/' || strlen(optarg) >= sizeof(r->exe)) {
+				fprintf(stderr, PROG_NAME ": Invalid executable path `%s'\n", optarg);
+				return 1;
+			}
+			snprintf(r->exe, sizeof(r->exe), "%s", optarg);
+			break;
+		case OPT_COMM:
+			if (!optarg[0] || strlen(optarg) >= sizeof(r->comm)) {
+				fprintf(stderr, PROG_NAME ": Process name must be 1 to 15 bytes: `%s'\n",
+					optarg);
+				return 1;
+			}
+			snprintf(r->comm, sizeof(r->comm), "%s", optarg);
+			break;
+		case OPT_UID:
+			if (parse_uid(optarg, &r->uid)) {
+				fprintf(stderr, PROG_NAME ": Invalid uid `%s'\n", optarg);
+				return 1;
+			}
+			r->has_uid = true;
+			break;
+		case OPT_ACTION:
+			if (rule_parse_action(optarg, &r->action)) {
+				fprintf(stderr, PROG_NAME ": Unknown action `%s' (expected merge or never)\n",
+					optarg);
+				return 1;
+			}
+			break;
+		default:
+			option_error(c, argv, optstring);
+			usage(stderr);
+			return 1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, PROG_NAME ": Unexpected argument `%s'\n", argv[optind]);
+		usage(stderr);
+		return 1;
+	}
+	if (rule_check(r, &why)) {
+		fprintf(stderr, PROG_NAME ": %s\n", why);
+		usage(stderr);
+		return 1;
+	}
+	return 0;
+}
+
+static int rule_add_main(int argc, char *argv[])
+{
+	struct ksmctl_rule r;
+	struct ipc *ipc;
+	uint32_t id = 0;
+	int ret;
+
+	ret = rule_parse_args(argc, argv, &r);
+	if (ret)
+		return ret == 2 ? 0 : 1;
+	if (ipc_open(&ipc, 0))
+		return 1;
+	ret = ipc_rule_add(ipc, &r, &id);
+	ipc_close(ipc);
+	if (ret)
+		return 1;
+	printf("%" PRIu32 "\n", id);
+	return 0;
+}
+
+static int rule_del_main(int argc, char *argv[])
+{
+	struct ipc *ipc;
+	uint32_t id;
+	int i, failed = 0;
+
+	if (argc < 2) {
+		fputs(PROG_NAME ": Missing rule id\n", stderr);
+		usage(stderr);
+		return 1;
+	}
+	for (i = 1; i < argc; i++) {
+		if (parse_pid(argv[i], &id)) {	/* same range: 1 to 2^31 - 1 */
+			fprintf(stderr, PROG_NAME ": Invalid rule id `%s'\n", argv[i]);
+			return 1;
+		}
+	}
+	if (ipc_open(&ipc, 0))
+		return 1;
+	for (i = 1; i < argc; i++) {
+		parse_pid(argv[i], &id);
+		if (ipc_rule_del(ipc, id))
+			failed = 1;
+	}
+	ipc_close(ipc);
+	return failed;
+}
+
+static int rule_list_main(int argc, char *argv[], bool json)
+{
+	struct rule_list l = { 0 };
+	struct ipc *ipc;
+	int i, ret;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json")) {
+			json = true;
+		} else {
+			fprintf(stderr, PROG_NAME ": Unexpected argument `%s'\n", argv[i]);
+			usage(stderr);
+			return 1;
+		}
+	}
+	if (ipc_open(&ipc, 0))
+		return 1;
+	ret = ipc_rule_list(ipc, &l);
+	ipc_close(ipc);
+	if (ret)
+		return 1;
+	if (json)
+		rule_print_list_json(stdout, &l);
+	else
+		rule_print_list_text(stdout, &l);
+	rule_list_free(&l);
+	return 0;
+}
+
+int rule_main(int argc, char *argv[])
+{
+	bool json = opt_json;
+	int i = 1;
+
+	while (i < argc && (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json"))) {
+		json = true;
+		i++;
+	}
+	if (i >= argc)
+		return rule_list_main(1, argv, json);
+	if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[i], "add"))
+		return rule_add_main(argc - i, argv + i);
+	if (!strcmp(argv[i], "del"))
+		return rule_del_main(argc - i, argv + i);
+	if (!strcmp(argv[i], "list"))
+		return rule_list_main(argc - i, argv + i, json);
+	fprintf(stderr, PROG_NAME ": Invalid rule command `%s'\n", argv[i]);
+	usage(stderr);
+	return 1;
+}
