@@ -86,14 +86,20 @@ void wl_stop(pid_t pid)
 	waitpid(pid, NULL, 0);
 }
 
-static int ksm_counters(uint64_t c[4])
+/*
+ * pages_volatile moves while ksmd meets pages for the first time (it makes
+ * an rmap item for each), in a first scan that merges nothing and leaves
+ * the others alone: seconds on a slow (debug, emulated) kernel.
+ */
+static int ksm_counters(uint64_t c[5])
 {
-	static const char *const f[4] = { "pages_shared", "pages_sharing",
-					  "pages_unshared", "full_scans" };
+	static const char *const f[5] = { "pages_shared", "pages_sharing",
+					  "pages_unshared", "full_scans",
+					  "pages_volatile" };
 	char path[96];
 	int i;
 
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 5; i++) {
 		snprintf(path, sizeof(path), KSM_SYSFS "%s", f[i]);
 		if (read_u64_file(path, &c[i]))
 			return -EIO;
@@ -103,7 +109,7 @@ static int ksm_counters(uint64_t c[4])
 
 int ksm_settle(int timeout_s)
 {
-	uint64_t last[4] = { 0 }, now[4] = { 0 };
+	uint64_t last[5] = { 0 }, now[5] = { 0 }, prev[5];
 	time_t end = time(NULL) + timeout_s, idle_since;
 	int stable = 0;
 
@@ -111,21 +117,23 @@ int ksm_settle(int timeout_s)
 	write_str_file(KSM_SYSFS "pages_to_scan", "10000");
 	write_str_file(KSM_SYSFS "run", "1");
 	ksm_counters(last);
+	memcpy(prev, last, sizeof(prev));
 	idle_since = time(NULL);
 	while (time(NULL) < end) {
 		usleep(10000);
 		if (ksm_counters(now))
 			break;
+		if (memcmp(now, prev, sizeof(now)))
+			idle_since = time(NULL);
+		memcpy(prev, now, sizeof(prev));
 		if (now[3] == last[3]) {
 			/*
 			 * ksmd drops every mm left without mergeable VMAs and
 			 * then sleeps: no more full scans. Nothing merged and
 			 * nothing moving for 3 s is settled too.
 			 */
-			if (memcmp(now, last, sizeof(now)))
-				idle_since = time(NULL);
-			else if (!now[0] && !now[1] && !now[2] &&
-				 time(NULL) - idle_since >= 3) {
+			if (!now[0] && !now[1] && !now[2] &&
+			    time(NULL) - idle_since >= 3) {
 				write_str_file(KSM_SYSFS "run", "0");
 				return 0;
 			}

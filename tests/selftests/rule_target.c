@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A process for the sticky-rule tests, driven over stdin/stdout like
+ * ksm_target. It never calls madvise() unless told to.
+ *
+ *   rule_target [MIB]
+ *
+ * Maps and fills MIB (default 4) MiB, prints "ready <pid>", then answers
+ * one line per command:
+ *   mmap MIB   map and fill MIB more: "ok"
+ *   brk MIB    grow the heap (sbrk) by MIB and fill it: "ok"
+ *   thread     start a thread (its stack is a new mapping) that sleeps: "ok"
+ *   spawn      fork a child that maps 2 MiB and sleeps: "<child pid>"
+ *   exec       execute itself again (same pid), which prints "ready <pid>"
+ *   madvise    madvise(MADV_MERGEABLE) every mapping: "ok"
+ *   quit       exit (children are killed: PR_SET_PDEATHSIG)
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+static void map_fill(size_t mib)
+{
+	char *p = mmap(NULL, mib << 20, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		exit(1);
+	memset(p, 0x5a, mib << 20);
+}
+
+static void *sleeper(void *arg)
+{
+	/* touch the stack so it has pages */
+	char buf[64 * 1024];
+
+	memset(buf, 0x5a, sizeof(buf));
+	(void)arg;
+	for (;;)
+		pause();
+	return buf[0] == 1 ? NULL : arg;
+}
+
+static void madvise_all(void)
+{
+	FILE *f = fopen("/proc/self/maps", "re");
+	unsigned long s, e;
+	char line[512];
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx-%lx", &s, &e) == 2)
+			madvise((void *)s, e - s, MADV_MERGEABLE);
+	fclose(f);
+}
+
+int main(int argc, char *argv[])
+{
+	char cmd[64];
+	size_t mib = argc > 1 ? strtoul(argv[1], NULL, 0) : 4;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	map_fill(mib);
+	printf("ready %d\n", getpid());
+	while (fgets(cmd, sizeof(cmd), stdin)) {
+		if (!strncmp(cmd, "mmap ", 5)) {
+			map_fill(strtoul(cmd + 5, NULL, 0));
+			printf("ok\n");
+		} else if (!strncmp(cmd, "brk ", 4)) {
+			size_t len = strtoul(cmd + 4, NULL, 0) << 20;
+			char *p = sbrk(len);
+
+			if (p == (void *)-1) {
+				printf("failed\n");
+				continue;
+			}
+			memset(p, 0x5a, len);
+			printf("ok\n");
+		} else if (!strncmp(cmd, "thread", 6)) {
+			pthread_t t;
+
+			printf(pthread_create(&t, NULL, sleeper, NULL) ? "failed\n" : "ok\n");
+		} else if (!strncmp(cmd, "spawn", 5)) {
+			pid_t pid = fork();
+
+			if (pid == 0) {
+				prctl(PR_SET_PDEATHSIG, SIGKILL);
+				map_fill(2);
+				for (;;)
+					pause();
+			}
+			printf("%d\n", pid);
+		} else if (!strncmp(cmd, "exec", 4)) {
+			char *args[] = { "rule_target", "1", NULL };
+			char path[4096];
+			ssize_t n = readlink("/proc/self/exe", path,
+					     sizeof(path) - 1);
+
+			if (n > 0) {
+				path[n] = '\0';
+				execv(path, args);
+			}
+			printf("failed\n");
+		} else if (!strncmp(cmd, "madvise", 7)) {
+			madvise_all();
+			printf("ok\n");
+		} else if (!strncmp(cmd, "quit", 4)) {
+			return 0;
+		} else {
+			printf("unknown\n");
+		}
+	}
+	return 0;
+}

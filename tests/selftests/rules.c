@@ -1,0 +1,805 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Sticky rules: RULE_ADD / RULE_DEL / RULE_GET, what the rules keep doing
+ * (new VMAs, forks, exec, cgroup moves), never over merge, the monitor
+ * group, bad input, permission, and module unload with rules active.
+ *
+ * "Covered" means: at least 99% of the process's eligible bytes are in
+ * mergeable VMAs (GET_PROC). The bound asked of the module is 1 s from the
+ * moment memory is mapped; tests print what they measured.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <limits.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../include/uapi/linux/ksmctl.h"
+#include "kselftest_harness.h"
+
+#undef TEST_TIMEOUT_DEFAULT
+#define TEST_TIMEOUT_DEFAULT 300
+#include "ksmctl_lib.h"
+#include "nl.h"
+
+#define BOUND_MS	1000
+#define CGROUP_ROOT	"/sys/fs/cgroup"
+#define TEST_CGROUP	"ksmctl-rules-test"
+#define NOBODY		65534
+
+/* ---- rule requests ---- */
+
+struct rule {
+	uint32_t action, flags, pid, uid;
+	int has_pid, has_uid;
+	const char *cgroup, *exe, *comm;
+};
+
+static struct nlattr *nest_start(struct nl_req *r, uint16_t type)
+{
+	struct nlattr *a = (struct nlattr *)(r->buf +
+					     NLMSG_ALIGN(r->nlh->nlmsg_len));
+
+	nl_put(r, type | NLA_F_NESTED, "", 0);
+	return a;
+}
+
+static void nest_end(struct nl_req *r, struct nlattr *a)
+{
+	a->nla_len = (char *)r->buf + r->nlh->nlmsg_len - (char *)a;
+}
+
+static uint32_t reply_rule_id(struct nl_ans *ans)
+{
+	size_t len = ans->reply_len - NLMSG_HDRLEN - GENL_HDRLEN;
+	void *p = ans->reply + NLMSG_HDRLEN + GENL_HDRLEN;
+	struct nlattr *n, *a;
+
+	if (ans->reply_len <= NLMSG_HDRLEN + GENL_HDRLEN)
+		return 0;
+	n = nl_attr_find(p, len, KSMCTL_A_RULE);
+	if (!n)
+		return 0;
+	a = nl_attr_find(nl_attr_data(n), nl_attr_len(n), KSMCTL_A_RULE_ID);
+	return a ? *(uint32_t *)nl_attr_data(a) : 0;
+}
+
+/* 0 and *id, or -errno (ans has the extack) */
+static int rule_add(int fd, int fam, const struct rule *ru, uint32_t *id,
+		    struct nl_ans *ans)
+{
+	struct nl_req r;
+	struct nlattr *n;
+	int err;
+
+	nl_req_init(&r, fam, KSMCTL_CMD_RULE_ADD, KSMCTL_GENL_VERSION, 0);
+	n = nest_start(&r, KSMCTL_A_RULE);
+	if (ru->action)
+		nl_put_u32(&r, KSMCTL_A_RULE_ACTION, ru->action);
+	if (ru->flags)
+		nl_put_u32(&r, KSMCTL_A_RULE_FLAGS, ru->flags);
+	if (ru->has_pid)
+		nl_put_u32(&r, KSMCTL_A_RULE_PID, ru->pid);
+	if (ru->has_uid)
+		nl_put_u32(&r, KSMCTL_A_RULE_UID, ru->uid);
+	if (ru->cgroup)
+		nl_put_str(&r, KSMCTL_A_RULE_CGROUP, ru->cgroup);
+	if (ru->exe)
+		nl_put_str(&r, KSMCTL_A_RULE_EXE, ru->exe);
+	if (ru->comm)
+		nl_put_str(&r, KSMCTL_A_RULE_COMM, ru->comm);
+	nest_end(&r, n);
+	err = nl_talk(fd, &r, ans);
+	if (err)
+		return err;
+	if (ans->error)
+		return ans->error;
+	if (id)
+		*id = reply_rule_id(ans);
+	return 0;
+}
+
+static int rule_del(int fd, int fam, uint32_t id, struct nl_ans *ans)
+{
+	struct nl_req r;
+	struct nlattr *n;
+	int err;
+
+	nl_req_init(&r, fam, KSMCTL_CMD_RULE_DEL, KSMCTL_GENL_VERSION, 0);
+	n = nest_start(&r, KSMCTL_A_RULE);
+	nl_put_u32(&r, KSMCTL_A_RULE_ID, id);
+	nest_end(&r, n);
+	err = nl_talk(fd, &r, ans);
+	return err ?: ans->error;
+}
+
+struct idlist {
+	uint32_t ids[512];
+	uint64_t hits[512];
+	int n;
+};
+
+static int list_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct idlist *l = arg;
+	size_t len = nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
+	void *p = (char *)nlh + NLMSG_HDRLEN + GENL_HDRLEN;
+	struct nlattr *n = nl_attr_find(p, len, KSMCTL_A_RULE), *a;
+
+	if (!n || l->n == 512)
+		return 0;
+	a = nl_attr_find(nl_attr_data(n), nl_attr_len(n), KSMCTL_A_RULE_ID);
+	l->ids[l->n] = a ? *(uint32_t *)nl_attr_data(a) : 0;
+	a = nl_attr_find(nl_attr_data(n), nl_attr_len(n), KSMCTL_A_RULE_HITS);
+	l->hits[l->n] = a ? *(uint64_t *)nl_attr_data(a) : 0;
+	l->n++;
+	return 0;
+}
+
+static int rule_list(int fd, int fam, struct idlist *l)
+{
+	static struct nl_ans ans;
+	struct nl_req r;
+
+	memset(l, 0, sizeof(*l));
+	nl_req_init(&r, fam, KSMCTL_CMD_RULE_GET, KSMCTL_GENL_VERSION,
+		    NLM_F_DUMP);
+	return nl_dump(fd, &r, &ans, list_cb, l);
+}
+
+static void rules_clear(int fd, int fam)
+{
+	static struct nl_ans ans;
+	struct idlist l;
+	int i;
+
+	if (rule_list(fd, fam, &l))
+		return;
+	for (i = 0; i < l.n; i++)
+		rule_del(fd, fam, l.ids[i], &ans);
+}
+
+/* ---- measuring coverage ---- */
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static struct nl_ans scratch;
+
+/* mergeable / eligible, in per mille; -1 if the process is gone */
+static int coverage(int fd, int fam, pid_t pid)
+{
+	struct proc_rec r;
+
+	if (proc_get(fd, fam, pid, 0, &r, &scratch))
+		return -1;
+	if (!r.eligible_bytes)
+		return 0;
+	return r.mergeable_bytes * 1000 / r.eligible_bytes;
+}
+
+/* ms until >= 99% covered (from start), or -1 after timeout_ms */
+static long wait_covered(int fd, int fam, pid_t pid, long start, long timeout_ms)
+{
+	while (now_ms() - start <= timeout_ms) {
+		if (coverage(fd, fam, pid) >= 990)
+			return now_ms() - start;
+		usleep(10000);
+	}
+	return -1;
+}
+
+/* ms until no mergeable byte is left, or -1 */
+static long wait_uncovered(int fd, int fam, pid_t pid, long start,
+			   long timeout_ms)
+{
+	while (now_ms() - start <= timeout_ms) {
+		if (coverage(fd, fam, pid) == 0)
+			return now_ms() - start;
+		usleep(10000);
+	}
+	return -1;
+}
+
+static int cmd(struct target *t, const char *c, char *buf, size_t len)
+{
+	return target_cmd(t, c, buf, len);
+}
+
+FIXTURE(rules) {
+	int fd, fam;
+	struct target t;
+	struct nl_ans ans;
+};
+
+FIXTURE_SETUP(rules)
+{
+	ASSERT_EQ(0, ksmctl_ensure_loaded());
+	self->fd = nl_open();
+	ASSERT_LE(0, self->fd);
+	self->fam = ksmctl_family(self->fd);
+	ASSERT_LT(0, self->fam);
+	rules_clear(self->fd, self->fam);
+	memset(&self->t, 0, sizeof(self->t));
+}
+
+FIXTURE_TEARDOWN(rules)
+{
+	rules_clear(self->fd, self->fam);
+	target_stop(&self->t);
+	close(self->fd);
+	ksm_reset();
+}
+
+/* a pid rule: applied at once, new mmaps, survives exec, children (tree) */
+TEST_F(rules, pid_rule_new_vmas_exec_and_tree)
+{
+	struct rule ru = { .action = KSMCTL_RULE_MERGE, .has_pid = 1,
+			   .flags = KSMCTL_RULE_F_TREE };
+	char buf[64];
+	uint32_t id = 0;
+	long t0, ms;
+	pid_t child;
+
+	ASSERT_EQ(0, target_start(&self->t, "rule_target", "8", NULL));
+	ASSERT_EQ(0, coverage(self->fd, self->fam, self->t.pid));
+	ru.pid = self->t.pid;
+	t0 = now_ms();
+	ASSERT_EQ(0, rule_add(self->fd, self->fam, &ru, &id, &self->ans))
+		TH_LOG("%s", self->ans.extack_msg);
+	ASSERT_LT(0, id);
+	ms = wait_covered(self->fd, self->fam, self->t.pid, t0, BOUND_MS);
+	TH_LOG("rule added -> covered: %ld ms", ms);
+	ASSERT_LE(0, ms);
+
+	t0 = now_ms();
+	ASSERT_EQ(0, cmd(&self->t, "mmap 16", buf, sizeof(buf)));
+	ASSERT_STREQ("ok", buf);
+	ms = wait_covered(self->fd, self->fam, self->t.pid, t0, BOUND_MS);
+	TH_LOG("16 MiB mmap -> covered: %ld ms", ms);
+	ASSERT_LE(0, ms);
+
+	t0 = now_ms();
+	ASSERT_EQ(0, cmd(&self->t, "brk 8", buf, sizeof(buf)));
+	ASSERT_STREQ("ok", buf);
+	ms = wait_covered(self->fd, self->fam, self->t.pid, t0, BOUND_MS);
+	TH_LOG("8 MiB heap growth -> covered: %ld ms", ms);
+	ASSERT_LE(0, ms);
+
+	t0 = now_ms();
+	ASSERT_EQ(0, cmd(&self->t, "thread", buf, sizeof(buf)));
+	ASSERT_STREQ("ok", buf);
+	ms = wait_covered(self->fd, self->fam, self->t.pid, t0, BOUND_MS);
+	TH_LOG("thread stack -> covered: %ld ms", ms);
+	ASSERT_LE(0, ms);
+
+	t0 = now_ms();
+	ASSERT_EQ(0, cmd(&self->t, "spawn", buf, sizeof(buf)));
+	child = atoi(buf);
+	ASSERT_LT(0, child);
+	ms = wait_covered(self->fd, self->fam, child, t0, BOUND_MS);
+	TH_LOG("fork -> child covered: %ld ms", ms);
+	ASSERT_LE(0, ms);
+
+	t0 = now_ms();
+	ASSERT_EQ(0, cmd(&self->t, "exec", buf, sizeof(buf)));
+	ASSERT_EQ(0, strncmp(buf, "ready", 5));
+	ms = wait_covered(self->fd, self->fam, self->t.pid, t0, BOUND_MS);
+	TH_LOG("exec -> covered: %ld ms", ms);
+	ASSERT_LE(0, ms);
+}
+
+/* the opt-in latency of new memory, over many mappings */
+TEST_F(rules, new_memory_latency)
+{
+	struct rule ru = { .action = KSMCTL_RULE_MERGE, .has_pid = 1 };
+	long t0, ms, max = 0, sum = 0;
+	char buf[64];
+	int i, n = 20;
+
+	ASSERT_EQ(0, target_start(&self->t, "rule_target", "1", NULL));
+	ru.pid = self->t.pid;
+	t0 = now_ms();
+	ASSERT_EQ(0, rule_add(self->fd, self->fam, &ru, NULL, &self->ans));
+	ASSERT_LE(0, wait_covered(self->fd, self->fam, self->t.pid, t0,
+				  BOUND_MS));
+	for (i = 0; i < n; i++) {
+		/* each mapping is a large part of the process: 4 MiB more */
+		t0 = now_ms();
+		ASSERT_EQ(0, cmd(&self->t, i % 2 ? "mmap 4" : "brk 4", buf,
+				 sizeof(buf)));
+		ms = wait_covered(self->fd, self->fam, self->t.pid, t0,
+				  BOUND_MS);
+		ASSERT_LE(0, ms) TH_LOG("mapping %d not covered within %d ms",
+					i, BOUND_MS);
+		sum += ms;
+		if (ms > max)
+			max = ms;
+	}
+	TH_LOG("%d mappings: mean %ld ms, max %ld ms (bound %d ms, period %d ms)",
+	       n, sum / n, max, BOUND_MS, KSMCTL_RULES_PERIOD_MS);
+}
+
+/* a cgroup rule: a process moved in, its later children and mmaps */
+TEST_F(rules, cgroup_rule_covers_moved_process)
+{
+	struct rule ru = { .action = KSMCTL_RULE_MERGE,
+			   .cgroup = "/" TEST_CGROUP,
+			   .flags = KSMCTL_RULE_F_RECURSIVE };
+	char buf[64], procs[256];
+	long t0, ms;
+	pid_t child;
+	FILE *f;
+
+	if (mkdir(CGROUP_ROOT "/" TEST_CGROUP, 0755) && errno != EEXIST)
+		SKIP(return, "cannot create a cgroup v2: %s", strerror(errno));
+	ASSERT_EQ(0, target_start(&self->t, "rule_target", "8", NULL));
+	ASSERT_EQ(0, rule_add(self->fd, self->fam, &ru, NULL, &self->ans))
+		TH_LOG("%s", self->ans.extack_msg);
+	usleep(600 * 1000);
+	EXPECT_EQ(0, coverage(self->fd, self->fam, self->t.pid));
+
+	snprintf(procs, sizeof(procs), CGROUP_ROOT "/" TEST_CGROUP "/cgroup.procs");
+	f = fopen(procs, "w");
+	ASSERT_NE(NULL, f);
+	t0 = now_ms();
+	fprintf(f, "%d\n", self->t.pid);
+	ASSERT_EQ(0, fclose(f));
+	ms = wait_covered(self->fd, self->fam, self->t.pid, t0, BOUND_MS);
+	TH_LOG("moved into the cgroup -> covered: %ld ms", ms);
+	EXPECT_LE(0, ms);
+
+	t0 = now_ms();
+	ASSERT_EQ(0, cmd(&self->t, "spawn", buf, sizeof(buf)));
+	child = atoi(buf);
+	ms = wait_covered(self->fd, self->fam, child, t0, BOUND_MS);
+	TH_LOG("child -> covered: %ld ms", ms);
+	EXPECT_LE(0, ms);
+
+	t0 = now_ms();
+	ASSERT_EQ(0, cmd(&self->t, "mmap 8", buf, sizeof(buf)));
+	ms = wait_covered(self->fd, self->fam, self->t.pid, t0, BOUND_MS);
+	TH_LOG("mmap -> covered: %ld ms", ms);
+	EXPECT_LE(0, ms);
+
+	target_stop(&self->t);
+	usleep(100 * 1000);
+	rmdir(CGROUP_ROOT "/" TEST_CGROUP);
+}
+
+/* rules by comm and by exe catch a binary started after the rule */
+TEST_F(rules, exec_rules_catch_new_processes)
+{
+	char exe[PATH_MAX];
+	struct rule by_comm = { .action = KSMCTL_RULE_MERGE,
+				.comm = "rule_target" };
+	struct rule by_exe = { .action = KSMCTL_RULE_MERGE, .exe = exe };
+	uint32_t id;
+	long t0, ms;
+
+	snprintf(exe, sizeof(exe), "%s/rule_target", test_dir());
+
+	ASSERT_EQ(0, rule_add(self->fd, self->fam, &by_comm, &id, &self->ans))
+		TH_LOG("%s", self->ans.extack_msg);
+	t0 = now_ms();
+	ASSERT_EQ(0, target_start(&self->t, "rule_target", "8", NULL));
+	ms = wait_covered(self->fd, self->fam, self->t.pid, t0, BOUND_MS);
+	TH_LOG("comm rule: start -> covered: %ld ms", ms);
+	EXPECT_LE(0, ms);
+	target_stop(&self->t);
+	ASSERT_EQ(0, rule_del(self->fd, self->fam, id, &self->ans));
+
+	ASSERT_EQ(0, rule_add(self->fd, self->fam, &by_exe, &id, &self->ans))
+		TH_LOG("%s", self->ans.extack_msg);
+	t0 = now_ms();
+	ASSERT_EQ(0, target_start(&self->t, "rule_target", "8", NULL));
+	ms = wait_covered(self->fd, self->fam, self->t.pid, t0, BOUND_MS);
+	TH_LOG("exe rule: start -> covered: %ld ms", ms);
+	EXPECT_LE(0, ms);
+}
+
+/* never wins over merge, unmerges what was merged, and stays */
+TEST_F(rules, never_beats_merge)
+{
+	struct rule merge = { .action = KSMCTL_RULE_MERGE, .has_pid = 1 };
+	struct rule never = { .action = KSMCTL_RULE_NEVER,
+			      .comm = "rule_target" };
+	struct proc_rec pr;
+	char buf[64];
+	long t0, ms;
+	int i;
+
+	ASSERT_EQ(0, target_start(&self->t, "rule_target", "8", NULL));
+	merge.pid = self->t.pid;
+	t0 = now_ms();
+	ASSERT_EQ(0, rule_add(self->fd, self->fam, &merge, NULL, &self->ans));
+	ASSERT_LE(0, wait_covered(self->fd, self->fam, self->t.pid, t0,
+				  BOUND_MS));
+	/* let ksmd merge the 0x5a pages */
+	ASSERT_EQ(0, ksm_settle(120));
+	ASSERT_EQ(0, proc_get(self->fd, self->fam, self->t.pid, 0, &pr,
+			      &self->ans));
+	if (pr.has_rmap)
+		EXPECT_LT(0, pr.merging);
+	ASSERT_EQ(0, proc_get(self->fd, self->fam, self->t.pid,
+			      KSMCTL_PROC_F_PROPORTIONAL, &pr, &self->ans));
+	EXPECT_LT(0, pr.ksm_mapped);
+
+	t0 = now_ms();
+	ASSERT_EQ(0, rule_add(self->fd, self->fam, &never, NULL, &self->ans));
+	ms = wait_uncovered(self->fd, self->fam, self->t.pid, t0, BOUND_MS);
+	TH_LOG("never rule -> unmarked: %ld ms", ms);
+	ASSERT_LE(0, ms);
+	/*
+	 * Unmerging follows the unmark in the same step. (ksm_merging_pages
+	 * only drops when ksmd next scans, and ksm_settle() stopped it: count
+	 * the page-table entries that map KSM pages instead.)
+	 */
+	for (i = 0; i < 100; i++) {
+		ASSERT_EQ(0, proc_get(self->fd, self->fam, self->t.pid,
+				      KSMCTL_PROC_F_PROPORTIONAL, &pr,
+				      &self->ans));
+		if (!pr.ksm_mapped)
+			break;
+		usleep(10000);
+	}
+	EXPECT_TRUE(pr.has_prop);
+	EXPECT_EQ(0, pr.ksm_mapped);
+
+	/* the process opts itself in: taken back */
+	t0 = now_ms();
+	ASSERT_EQ(0, cmd(&self->t, "madvise", buf, sizeof(buf)));
+	usleep(50 * 1000);
+	ms = wait_uncovered(self->fd, self->fam, self->t.pid, t0, BOUND_MS);
+	TH_LOG("self madvise -> unmarked again: %ld ms", ms);
+	EXPECT_LE(0, ms);
+	ASSERT_EQ(0, cmd(&self->t, "mmap 4", buf, sizeof(buf)));
+	usleep(2 * KSMCTL_RULES_PERIOD_MS * 1000);
+	EXPECT_EQ(0, coverage(self->fd, self->fam, self->t.pid));
+}
+
+/* hundreds of processes start and exit while rules are active */
+TEST_F(rules, churn)
+{
+	struct rule all = { .action = KSMCTL_RULE_MERGE, .has_uid = 1,
+			    .uid = 0 };
+	struct rule never = { .action = KSMCTL_RULE_NEVER, .comm = "churn-never" };
+	struct idlist l;
+	int i, status, bad = 0;
+
+	ASSERT_EQ(0, rule_add(self->fd, self->fam, &all, NULL, &self->ans));
+	ASSERT_EQ(0, rule_add(self->fd, self->fam, &never, NULL, &self->ans));
+	for (i = 0; i < 300; i++) {
+		pid_t pid = fork();
+
+		ASSERT_LE(0, pid);
+		if (pid == 0) {
+			char *p;
+
+			if (i % 3 == 0)
+				prctl(PR_SET_NAME, "churn-never");
+			p = malloc(1 << 20);
+			if (p)
+				memset(p, 1, 1 << 20);
+			if (i % 5 == 0) {
+				pid_t g = fork();
+
+				if (g == 0)
+					_exit(0);
+			}
+			usleep((i % 7) * 1000);
+			_exit(0);
+		}
+		if (i % 50 == 0)
+			EXPECT_EQ(0, rule_list(self->fd, self->fam, &l));
+	}
+	while (wait(&status) > 0)
+		if (!WIFEXITED(status) || WEXITSTATUS(status))
+			bad++;
+	EXPECT_EQ(0, bad);
+	EXPECT_EQ(0, rule_list(self->fd, self->fam, &l));
+	EXPECT_EQ(2, l.n);
+	TH_LOG("hits: merge %llu, never %llu",
+	       (unsigned long long)l.hits[0], (unsigned long long)l.hits[1]);
+}
+
+/* ---- bad input ---- */
+
+struct bad_case {
+	const char *name;
+	struct rule ru;
+	int err;
+	const char *msg;
+};
+
+TEST_F(rules, bad_input)
+{
+	static const char longpath[] = "/" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+	const struct bad_case cases[] = {
+		{ "no action", { .comm = "x" }, -EINVAL, "RULE_ACTION" },
+		{ "bad action", { .action = 7, .comm = "x" }, -EINVAL, "action" },
+		{ "no match", { .action = 1 }, -EINVAL, "no match" },
+		{ "bad flags", { .action = 1, .comm = "x", .flags = 1 << 7 },
+		  -EINVAL, "flags" },
+		{ "tree without pid", { .action = 1, .comm = "x",
+		  .flags = KSMCTL_RULE_F_TREE }, -EINVAL, "RULE_PID" },
+		{ "recursive without cgroup", { .action = 1, .comm = "x",
+		  .flags = KSMCTL_RULE_F_RECURSIVE }, -EINVAL, "RULE_CGROUP" },
+		{ "empty comm", { .action = 1, .comm = "" }, -EINVAL, "empty" },
+		{ "long comm", { .action = 1, .comm = "0123456789abcdef" },
+		  -EINVAL, "15" },
+		{ "pid 0", { .action = 1, .has_pid = 1, .pid = 0 }, -ESRCH,
+		  "no such process" },
+		{ "no such pid", { .action = 1, .has_pid = 1, .pid = 4000000 },
+		  -ESRCH, "no such process" },
+		{ "empty cgroup", { .action = 1, .cgroup = "" }, -EINVAL, "empty" },
+		{ "relative cgroup", { .action = 1, .cgroup = "a/b" }, -EINVAL,
+		  "absolute" },
+		{ "no such cgroup", { .action = 1, .cgroup = "/no/such" },
+		  -ENOENT, "cgroup" },
+		{ "no such exe", { .action = 1, .exe = "/no/such/file" },
+		  -ENOENT, "file" },
+		{ "exe is a directory", { .action = 1, .exe = "/" }, -EINVAL,
+		  "regular" },
+		{ "long exe", { .action = 1, .exe = longpath }, -ENOENT, "file" },
+	};
+	struct rule dup = { .action = KSMCTL_RULE_MERGE, .comm = "dup" };
+	struct nl_req r;
+	struct nlattr *n;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int err = rule_add(self->fd, self->fam, &cases[i].ru, NULL,
+				   &self->ans);
+
+		EXPECT_EQ(cases[i].err, err) TH_LOG("case %s", cases[i].name);
+		EXPECT_NE(NULL, strstr(self->ans.extack_msg, cases[i].msg))
+			TH_LOG("case %s: extack \"%s\"", cases[i].name,
+			       self->ans.extack_msg);
+	}
+
+	/* duplicate */
+	ASSERT_EQ(0, rule_add(self->fd, self->fam, &dup, NULL, &self->ans));
+	EXPECT_EQ(-EEXIST, rule_add(self->fd, self->fam, &dup, NULL, &self->ans));
+	EXPECT_NE(NULL, strstr(self->ans.extack_msg, "same rule"));
+
+	/* an unknown attribute in the nest (a match type that does not exist) */
+	nl_req_init(&r, self->fam, KSMCTL_CMD_RULE_ADD, KSMCTL_GENL_VERSION, 0);
+	n = nest_start(&r, KSMCTL_A_RULE);
+	nl_put_u32(&r, KSMCTL_A_RULE_ACTION, 1);
+	nl_put_u32(&r, KSMCTL_A_RULE_MAX + 1, 1);
+	nest_end(&r, n);
+	ASSERT_EQ(0, nl_talk(self->fd, &r, &self->ans));
+	EXPECT_EQ(-EINVAL, self->ans.error);
+	EXPECT_NE(0, self->ans.extack_msg[0]);
+	EXPECT_LE(0, self->ans.extack_off);
+
+	/* an id given to ADD */
+	nl_req_init(&r, self->fam, KSMCTL_CMD_RULE_ADD, KSMCTL_GENL_VERSION, 0);
+	n = nest_start(&r, KSMCTL_A_RULE);
+	nl_put_u32(&r, KSMCTL_A_RULE_ACTION, 1);
+	nl_put_str(&r, KSMCTL_A_RULE_COMM, "x");
+	nl_put_u32(&r, KSMCTL_A_RULE_ID, 5);
+	nest_end(&r, n);
+	ASSERT_EQ(0, nl_talk(self->fd, &r, &self->ans));
+	EXPECT_EQ(-EINVAL, self->ans.error);
+	EXPECT_NE(NULL, strstr(self->ans.extack_msg, "RULE_ID"));
+
+	/* no nest at all */
+	nl_req_init(&r, self->fam, KSMCTL_CMD_RULE_ADD, KSMCTL_GENL_VERSION, 0);
+	ASSERT_EQ(0, nl_talk(self->fd, &r, &self->ans));
+	EXPECT_EQ(-EINVAL, self->ans.error);
+	EXPECT_NE(NULL, strstr(self->ans.extack_msg, "RULE"));
+
+	/* DEL: no id, unknown id */
+	nl_req_init(&r, self->fam, KSMCTL_CMD_RULE_DEL, KSMCTL_GENL_VERSION, 0);
+	n = nest_start(&r, KSMCTL_A_RULE);
+	nest_end(&r, n);
+	ASSERT_EQ(0, nl_talk(self->fd, &r, &self->ans));
+	EXPECT_EQ(-EINVAL, self->ans.error);
+	EXPECT_NE(NULL, strstr(self->ans.extack_msg, "RULE_ID"));
+	EXPECT_EQ(-ENOENT, rule_del(self->fd, self->fam, 999999, &self->ans));
+	EXPECT_NE(NULL, strstr(self->ans.extack_msg, "no rule"));
+}
+
+/* RULE_ADD and RULE_DEL need CAP_SYS_ADMIN; RULE_GET does not */
+TEST_F(rules, permission)
+{
+	struct rule ru = { .action = KSMCTL_RULE_MERGE, .comm = "perm" };
+	uint32_t id;
+	int status;
+	pid_t pid;
+
+	ASSERT_EQ(0, rule_add(self->fd, self->fam, &ru, &id, &self->ans));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct rule other = { .action = KSMCTL_RULE_MERGE,
+				      .comm = "perm2" };
+		static struct nl_ans ans;
+		struct idlist l;
+		int fd;
+
+		if (setresgid(NOBODY, NOBODY, NOBODY) ||
+		    setresuid(NOBODY, NOBODY, NOBODY))
+			_exit(10);
+		fd = nl_open();
+		if (fd < 0)
+			_exit(11);
+		if (rule_add(fd, self->fam, &other, NULL, &ans) != -EPERM)
+			_exit(1);
+		if (!strstr(ans.extack_msg, "CAP_SYS_ADMIN"))
+			_exit(2);
+		if (rule_del(fd, self->fam, id, &ans) != -EPERM)
+			_exit(3);
+		if (rule_list(fd, self->fam, &l) || l.n != 1)
+			_exit(4);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+/* /proc/ksmctl/rules lists them */
+TEST_F(rules, procfs_lists_rules)
+{
+	struct rule ru = { .action = KSMCTL_RULE_NEVER, .comm = "procfs-rule",
+			   .has_uid = 1, .uid = 123 };
+	char line[512], want[128];
+	uint32_t id;
+	int found = 0;
+	FILE *f;
+
+	ASSERT_EQ(0, rule_add(self->fd, self->fam, &ru, &id, &self->ans));
+	snprintf(want, sizeof(want), "%u never 0 comm=procfs-rule uid=123\n", id);
+	f = fopen("/proc/ksmctl/rules", "re");
+	ASSERT_NE(NULL, f);
+	while (fgets(line, sizeof(line), f))
+		if (!strcmp(line, want))
+			found = 1;
+	fclose(f);
+	EXPECT_TRUE(found) TH_LOG("no line \"%s\"", want);
+}
+
+/* the monitor group reports rule hits */
+static int mcast_group_id(int fd, const char *family, const char *group)
+{
+	static struct nl_ans ans;
+	struct nl_req r;
+	struct nlattr *grps, *g;
+	size_t len, glen;
+	char *p;
+
+	nl_req_init(&r, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, 0);
+	nl_put_str(&r, CTRL_ATTR_FAMILY_NAME, family);
+	if (nl_talk(fd, &r, &ans) || ans.error || !ans.reply_len)
+		return -1;
+	len = ans.reply_len - NLMSG_HDRLEN - GENL_HDRLEN;
+	grps = nl_attr_find(ans.reply + NLMSG_HDRLEN + GENL_HDRLEN, len,
+			    CTRL_ATTR_MCAST_GROUPS);
+	if (!grps)
+		return -1;
+	p = nl_attr_data(grps);
+	glen = nl_attr_len(grps);
+	while (glen >= NLA_HDRLEN) {
+		struct nlattr *name, *id;
+
+		g = (struct nlattr *)p;
+		name = nl_attr_find(nl_attr_data(g), nl_attr_len(g),
+				    CTRL_ATTR_MCAST_GRP_NAME);
+		id = nl_attr_find(nl_attr_data(g), nl_attr_len(g),
+				  CTRL_ATTR_MCAST_GRP_ID);
+		if (name && id && !strcmp(nl_attr_data(name), group))
+			return *(uint32_t *)nl_attr_data(id);
+		if (NLA_ALIGN(g->nla_len) >= glen)
+			break;
+		glen -= NLA_ALIGN(g->nla_len);
+		p += NLA_ALIGN(g->nla_len);
+	}
+	return -1;
+}
+
+TEST_F(rules, monitor_reports_hits)
+{
+	struct rule ru = { .action = KSMCTL_RULE_MERGE, .has_pid = 1 };
+	static char buf[8192];
+	struct timeval tv = { 5, 0 };
+	int grp, mfd, got = 0;
+	uint32_t id;
+	long t0;
+
+	grp = mcast_group_id(self->fd, KSMCTL_GENL_NAME, KSMCTL_MCGRP_MONITOR);
+	ASSERT_LT(0, grp);
+	mfd = nl_open();
+	ASSERT_LE(0, mfd);
+	ASSERT_EQ(0, setsockopt(mfd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp,
+				sizeof(grp)));
+	ASSERT_EQ(0, setsockopt(mfd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
+
+	ASSERT_EQ(0, target_start(&self->t, "rule_target", "2", NULL));
+	ru.pid = self->t.pid;
+	ASSERT_EQ(0, rule_add(self->fd, self->fam, &ru, &id, &self->ans));
+	t0 = now_ms();
+	while (!got && now_ms() - t0 < 5000) {
+		ssize_t n = recv(mfd, buf, sizeof(buf), 0);
+		struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+
+		if (n <= 0)
+			break;
+		for (; NLMSG_OK(nlh, n); nlh = NLMSG_NEXT(nlh, n)) {
+			struct genlmsghdr *gh = NLMSG_DATA(nlh);
+			size_t len = nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
+			struct nlattr *ev, *a;
+
+			if (gh->cmd != KSMCTL_CMD_RULE_EVENT)
+				continue;
+			ev = nl_attr_find((char *)gh + GENL_HDRLEN, len,
+					  KSMCTL_A_EVENT);
+			if (!ev)
+				continue;
+			a = nl_attr_find(nl_attr_data(ev), nl_attr_len(ev),
+					 KSMCTL_A_EVENT_PID);
+			if (a && *(uint32_t *)nl_attr_data(a) ==
+			    (uint32_t)self->t.pid) {
+				a = nl_attr_find(nl_attr_data(ev),
+						 nl_attr_len(ev),
+						 KSMCTL_A_EVENT_RULE_ID);
+				EXPECT_EQ(id, *(uint32_t *)nl_attr_data(a));
+				got = 1;
+			}
+		}
+	}
+	close(mfd);
+	EXPECT_TRUE(got);
+}
+
+/* unload with rules active: rules gone, marks stay, no splat */
+TEST_F(rules, unload_with_rules_active)
+{
+	struct rule ru = { .action = KSMCTL_RULE_MERGE, .has_pid = 1 };
+	struct rule ru2 = { .action = KSMCTL_RULE_MERGE, .has_uid = 1, .uid = 0 };
+	struct idlist l;
+	char line[256];
+	long t0;
+	FILE *f;
+	int n;
+
+	ASSERT_EQ(0, target_start(&self->t, "rule_target", "8", NULL));
+	ru.pid = self->t.pid;
+	t0 = now_ms();
+	ASSERT_EQ(0, rule_add(self->fd, self->fam, &ru, NULL, &self->ans));
+	ASSERT_EQ(0, rule_add(self->fd, self->fam, &ru2, NULL, &self->ans));
+	ASSERT_LE(0, wait_covered(self->fd, self->fam, self->t.pid, t0,
+				  BOUND_MS));
+	close(self->fd);
+	ASSERT_EQ(0, ksmctl_ensure_unloaded());
+	ASSERT_EQ(0, ksmctl_ensure_loaded());
+	self->fd = nl_open();
+	ASSERT_LE(0, self->fd);
+	self->fam = ksmctl_family(self->fd);
+	ASSERT_LT(0, self->fam);
+	ASSERT_EQ(0, rule_list(self->fd, self->fam, &l));
+	EXPECT_EQ(0, l.n);
+	f = fopen("/proc/ksmctl/rules", "re");
+	ASSERT_NE(NULL, f);
+	for (n = 0; fgets(line, sizeof(line), f); n++)
+		;
+	fclose(f);
+	EXPECT_EQ(1, n);	/* the header only */
+	EXPECT_LE(990, coverage(self->fd, self->fam, self->t.pid));
+}
+
+TEST_HARNESS_MAIN
