@@ -69,7 +69,7 @@ function result(ok, desc, directive) {
 	printf "%s %d %s%s\n", ok ? "ok" : "not ok", n, desc, directive
 }
 FNR == 1 { finish_suite(); suite = ""; plan = 0; seen = 0; failed = 0; suite_ok = 0 }
-/^    # Subtest: / { suite = substr($0, 17); next }
+/^    # Subtest: / { suite = substr($0, 16); next }
 /^    1\.\.[0-9]+/ { plan = substr($0, 8) + 0; next }
 /^    KTAP version/ || /^KTAP version/ || /^1\.\./ { next }
 /^    (not )?ok [0-9]+ / {
@@ -88,7 +88,7 @@ FNR == 1 { finish_suite(); suite = ""; plan = 0; seen = 0; failed = 0; suite_ok 
 	next
 }
 /^(not )?ok [0-9]+ / { suite_ok = $0 !~ /^not ok/; next }
-/[^ \t]/ { s = $0; sub(/^[ \t]+(# )?/, "", s); print "# " s }
+/[^ \t]/ { s = $0; sub(/^[ \t]*(# )?/, "", s); print "# " s }
 END {
 	finish_suite()
 	printf "1..%d\n", n

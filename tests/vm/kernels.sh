@@ -238,7 +238,104 @@ debian_make_flags() {
 }
 
 # debug ARG: our own debug kernel (KASAN, lockdep, kmemleak, KUnit) built from
-# linux-source-6.1.
+# Debian's linux-source-6.1 (`make deps'): `make tinyconfig', the fragment
+# tests/vm/debug.config merged in, `make olddefconfig', then bzImage and
+# modules (for Module.symvers, which out-of-tree module builds need). The
+# build tree is the kbuild tree of the module build. It lives in
+# "$CACHE/debug/<key>/", where the key hashes the fragment, the
+# linux-source-6.1 version and the gcc version: a kernel is built once (cold:
+# 15-30 min on 2 cores), and ccache ("$CACHE/debug/ccache") keeps what the
+# compiler did for the next key.
+# KSMCTL_LINUX_SOURCE names another linux-source-6.1 tarball.
+DEBUG_RECIPE=1	# bump when the steps below change what they build
 kind_debug() {
-	die "Kernels of kind debug are not supported yet"
+	local tar=${KSMCTL_LINUX_SOURCE:-/usr/src/linux-source-6.1.tar.xz} frag=$VM_DIR/debug.config
+	local pkgver gccver key dir tree
+	[[ -r $tar ]] || die "$tar is missing: the debug kernel is built from it" \
+		"Run \`make deps' (Debian package linux-source-6.1)"
+	[[ -r $frag ]] || die "$frag is missing"
+	command -v ccache >/dev/null || die "ccache not found" "apt-get install ccache"
+	pkgver=$(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null || stat -c '%s %Y' "$tar")
+	gccver=$(gcc --version | head -n 1)
+	key=$(printf '%s\n' "recipe $DEBUG_RECIPE" "$pkgver" "$gccver" "$tar" | cat - "$frag" |
+		sha256sum | cut -c 1-16)
+	dir=$CACHE/debug/$key
+	tree=$dir/linux
+	mkdir -p "$CACHE/debug"
+	# One build at a time (runs of other kernel ids or build dirs share it).
+	exec 8>"$CACHE/debug/.lock"
+	if ! flock -n 8; then
+		msg "waiting for another build of the debug kernel"
+		flock 8
+	fi
+	if [[ ! -f $dir/.complete ]]; then
+		debug_build "$tar" "$frag" "$dir" "$tree" "$pkgver"
+	fi
+	exec 8>&-
+	# Its mtime says when a tree was last used (see debug_build's clean-up).
+	touch "$dir/.complete"
+	KERNEL_RELEASE=$(<"$dir/release")
+	KERNEL_IMAGE=$tree/arch/x86/boot/bzImage
+	KERNEL_HEADERS=$tree
+}
+
+# debug_build TAR FRAGMENT DIR TREE VERSION: build the debug kernel in TREE.
+debug_build() {
+	local tar=$1 frag=$2 dir=$3 tree=$4 pkgver=$5 t0=$EPOCHREALTIME t1 pid n rc=0 line want missing=()
+	local make=(make -C "$tree" -j"$JOBS" CC="ccache gcc" HOSTCC="ccache gcc")
+	export CCACHE_DIR=$CACHE/debug/ccache
+	msg "building the debug kernel from linux-source-6.1 $pkgver into $dir (15-30 min cold; log: $dir/build.log)"
+	rm -rf "$dir"
+	mkdir -p "$tree" "$CCACHE_DIR"
+	msg "debug kernel: extracting $tar"
+	tar -C "$tree" --strip-components=1 -xJf "$tar" ||
+		die "debug kernel: cannot extract $tar"
+	msg "debug kernel: configuring (tinyconfig + ${frag#"$REPO"/})"
+	{
+		"${make[@]}" tinyconfig &&
+			(cd "$tree" && scripts/kconfig/merge_config.sh -m .config "$frag") &&
+			"${make[@]}" olddefconfig
+	} >"$dir/build.log" 2>&1 || { tail -n 40 "$dir/build.log" >&2; die "debug kernel: configuration failed (see above)"; }
+	# Every setting of the fragment must have survived olddefconfig.
+	while IFS= read -r line; do
+		case $line in
+		CONFIG_*=*) grep -qxF -- "$line" "$tree/.config" || missing+=("$line") ;;
+		'# CONFIG_'*' is not set')
+			want=${line#\# }
+			want=${want%% *}
+			! grep -q "^$want=" "$tree/.config" || missing+=("$line")
+			;;
+		esac
+	done <"$frag"
+	if [[ ${#missing[@]} -gt 0 ]]; then
+		die "debug kernel: olddefconfig dropped or changed settings of ${frag#"$REPO"/}:" \
+			"${missing[@]}" "(their dependencies are missing: see $tree/.config)"
+	fi
+	msg "debug kernel: compiling bzImage and modules with $JOBS jobs"
+	"${make[@]}" bzImage modules >>"$dir/build.log" 2>&1 &
+	pid=$!
+	n=0
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 2
+		# progress every 30 s
+		[[ $((n += 2)) -lt 30 ]] || {
+			n=0
+			msg "debug kernel: $(since "$t0") s, $(grep -c '^  CC ' "$dir/build.log" || true) files compiled"
+		}
+	done
+	wait "$pid" || rc=$?
+	[[ $rc -eq 0 ]] || { tail -n 40 "$dir/build.log" >&2; die "debug kernel: build failed (see above; $dir/build.log)"; }
+	[[ -f $tree/arch/x86/boot/bzImage && -f $tree/Module.symvers ]] ||
+		die "debug kernel: the build made no bzImage or Module.symvers ($dir/build.log)"
+	"${make[@]}" -s kernelrelease >"$dir/release" 2>>"$dir/build.log" ||
+		die "debug kernel: \`make kernelrelease' failed"
+	touch "$dir/.complete"
+	# Trees of other keys unused for two days (another checkout may still
+	# use one with its own debug.config), and failed builds, go.
+	find "$CACHE/debug" -mindepth 1 -maxdepth 1 -type d ! -name ccache ! -name "${dir##*/}" |
+		while IFS= read -r old; do
+			[[ -n $(find "$old/.complete" -mmin -2880 2>/dev/null) ]] || rm -rf "$old"
+		done
+	t1=$(since "$t0")
+	msg "debug kernel $(<"$dir/release") built in $t1 s ($(du -k "$tree/arch/x86/boot/bzImage" | cut -f1) KiB bzImage)"
 }
