@@ -6,6 +6,9 @@
 #   make                 build the module (running kernel) and the tool
 #   make check           host unit tests, dkms build, VM tests on every kernel
 #   make demo            boot a VM with the module and show ksmctl at work
+#   make stress [DURATION=600] [KERNEL=debug]
+#                        long fuzz and churn runs in the debug kernel
+#   make bench           the benchmarks of bench/, in a VM per kernel (KERNELS=...)
 #   sudo make install    install the tool, man page and completion
 #   sudo make dkms-install   register the module with DKMS
 
@@ -46,6 +49,17 @@ check:
 demo:
 	@tests/vm/run $(or $(KERNEL),6.1) --demo
 
+# The fuzz and stress selftests read their run time from the guest's
+# environment (kernel command-line words); every program gets enough time.
+DURATION ?= 600
+stress:
+	@KSMCTL_VM_APPEND="KSMCTL_FUZZ_SECONDS=$(DURATION) KSMCTL_STRESS_SECONDS=$(DURATION)" \
+	 KSMCTL_TEST_TIMEOUT=$$(( $(DURATION) * 3 + 300 )) \
+	 tests/vm/run $(or $(KERNEL),debug)
+
+bench:
+	@bench/run $(KERNELS)
+
 install: user
 	$(MAKE) -C user install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
 
@@ -70,7 +84,8 @@ clean:
 	-$(MAKE) -C kmod clean KERNELRELEASE=$(KERNELRELEASE) 2>/dev/null
 	$(MAKE) -C user clean
 	$(MAKE) -C tests/selftests clean
+	$(MAKE) -C bench clean
 	rm -rf build
 
-.PHONY: all module user deps check demo install module-install dkms-install \
+.PHONY: all module user deps check demo bench install module-install dkms-install \
 	dkms-uninstall clean
