@@ -244,50 +244,42 @@ int ksmctl_nl_get_proc_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 
 	for (;;) {
 		struct task_struct *task;
-		struct mm_struct *mm;
 		void *hdr;
+		int shown;
 
 		task = ksmctl_next_process(&d->viewer, &d->next);
 		if (!task)
 			break;
-		mm = get_task_mm(task);
-		if (!mm || !ksmctl_may_see(&d->viewer, task, mm))
-			goto skip;
-		err = ksmctl_proc_collect(&d->viewer, task, mm,
-					  d->flags & KSMCTL_PROC_F_PROPORTIONAL,
-					  &d->st);
-		if (err)
-			goto stop;
-		if ((d->flags & KSMCTL_PROC_F_MERGING_ONLY) &&
-		    !d->st.merging_pages && !d->st.zero_pages)
-			goto skip;
+		shown = ksmctl_proc_collect_shown(&d->viewer, task,
+					d->flags & KSMCTL_PROC_F_PROPORTIONAL,
+					d->flags & KSMCTL_PROC_F_MERGING_ONLY,
+					&d->st);
+		if (shown <= 0) {
+			put_task_struct(task);
+			if (shown < 0) {
+				err = shown;
+				break;
+			}
+			d->next++;
+			continue;
+		}
 		proc_cgroup_path(task, d->cgpath, sizeof(d->cgpath));
+		put_task_struct(task);
 
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 				  cb->nlh->nlmsg_seq, &ksmctl_genl_family,
 				  NLM_F_MULTI, KSMCTL_CMD_GET_PROC);
 		if (!hdr) {
 			err = -EMSGSIZE;
-			goto stop;
+			break;
 		}
 		err = proc_fill(skb, &d->st, d->cgpath);
 		if (err) {
 			genlmsg_cancel(skb, hdr);
-			goto stop;
+			break;	/* this process again next time */
 		}
 		genlmsg_end(skb, hdr);
-skip:
-		if (mm)
-			mmput(mm);
-		put_task_struct(task);
 		d->next++;
-		continue;
-stop:
-		/* this process again next time, unless it failed for good */
-		if (mm)
-			mmput(mm);
-		put_task_struct(task);
-		break;
 	}
 
 	if (err == -EMSGSIZE) {

@@ -287,3 +287,37 @@ int ksmctl_proc_collect(const struct ksmctl_viewer *v,
 	}
 	return 0;
 }
+
+/**
+ * ksmctl_proc_collect_shown() - the figures of a process, if it is shown
+ * @v: the viewer
+ * @task: the thread-group leader, with a reference held
+ * @proportional: also walk page tables for the proportional saving
+ * @merging_only: show only processes with merging or zero pages; where the
+ *	kernel keeps per-mm counters they are tested before the costly part
+ * @st: output
+ *
+ * Return: 1 and @st filled; 0 if the process is not shown (no mm, not
+ * visible to @v, or nothing merged); -EINTR on a fatal signal.
+ */
+int ksmctl_proc_collect_shown(const struct ksmctl_viewer *v,
+			      struct task_struct *task, bool proportional,
+			      bool merging_only, struct ksmctl_proc_stats *st)
+{
+	struct mm_struct *mm = get_task_mm(task);
+	int ret = 0;
+
+	if (!mm)
+		return 0;
+	if (!ksmctl_may_see(v, task, mm))
+		goto out;
+	if (merging_only && KSMCTL_HAVE_MM_KSM_COUNTERS &&
+	    !ksmctl_mm_merging_pages(mm) && !ksmctl_mm_zero_pages(mm))
+		goto out;
+	ret = ksmctl_proc_collect(v, task, mm, proportional, st);
+	if (!ret)
+		ret = !merging_only || st->merging_pages || st->zero_pages;
+out:
+	mmput(mm);
+	return ret;
+}

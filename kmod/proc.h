@@ -71,6 +71,9 @@ struct task_struct *ksmctl_next_process(const struct ksmctl_viewer *v,
 int ksmctl_proc_collect(const struct ksmctl_viewer *v,
 			struct task_struct *task, struct mm_struct *mm,
 			bool proportional, struct ksmctl_proc_stats *st);
+int ksmctl_proc_collect_shown(const struct ksmctl_viewer *v,
+			      struct task_struct *task, bool proportional,
+			      bool merging_only, struct ksmctl_proc_stats *st);
 int ksmctl_cgroup_path(struct task_struct *task, char *buf, size_t len);
 
 #endif /* _KSMCTL_PROC_H */

@@ -80,9 +80,7 @@ static int processes_show(struct seq_file *m, void *v)
 {
 	struct processes_iter *it = m->private;
 	struct ksmctl_proc_stats *st = &it->st;
-	struct task_struct *task = v;
-	struct mm_struct *mm;
-	int err;
+	int shown;
 
 	if (v == SEQ_START_TOKEN) {
 		seq_printf(m, "%7s %10s %10s %10s %14s %5s %s\n", "PID",
@@ -90,15 +88,9 @@ static int processes_show(struct seq_file *m, void *v)
 			   "VMAS", "COMMAND");
 		return 0;
 	}
-	mm = get_task_mm(task);
-	if (!mm)
-		return 0;
-	err = 0;
-	if (!ksmctl_may_see(&it->viewer, task, mm))
-		goto out;
-	err = ksmctl_proc_collect(&it->viewer, task, mm, false, st);
-	if (err || (!st->merging_pages && !st->zero_pages))
-		goto out;
+	shown = ksmctl_proc_collect_shown(&it->viewer, v, false, true, st);
+	if (shown <= 0)
+		return shown;
 	seq_printf(m, "%7d %10llu ", st->pid, st->merging_pages);
 	if (st->has & KSMCTL_HAS_ZERO_PAGES)
 		seq_printf(m, "%10llu ", st->zero_pages);
@@ -109,9 +101,7 @@ static int processes_show(struct seq_file *m, void *v)
 	else
 		seq_printf(m, "%10s %14s ", "-", "-");
 	seq_printf(m, "%5u %s\n", st->mergeable_vmas, st->comm);
-out:
-	mmput(mm);
-	return err;
+	return 0;
 }
 
 static const struct seq_operations processes_seq_ops = {
