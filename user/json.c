@@ -1,24 +1,60 @@
 // SPDX-License-Identifier: GPL-2.0
 
 #include <assert.h>
-#include <inttypes.h>
+#include <string.h>
 
 #include "json.h"
 
+void outbuf_init(struct outbuf *o, FILE *f)
+{
+	/* Not the whole struct: the data needs no clearing. */
+	o->f = f;
+	o->len = 0;
+}
+
+void outbuf_flush(struct outbuf *o)
+{
+	if (o->len)
+		fwrite(o->data, 1, o->len, o->f);
+	o->len = 0;
+}
+
+void outbuf_put_slow(struct outbuf *o, const void *p, size_t n)
+{
+	outbuf_flush(o);
+	if (n >= sizeof(o->data)) {
+		fwrite(p, 1, n, o->f);
+		return;
+	}
+	memcpy(o->data, p, n);
+	o->len = n;
+}
+
 void json_init(struct json *j, FILE *f, bool pretty)
 {
-	*j = (struct json){ .f = f, .pretty = pretty };
+	j->pretty = pretty;
+	j->after_key = false;
+	j->depth = 0;
+	j->empty[0] = true;
+	outbuf_init(&j->out, f);
+}
+
+void json_flush(struct json *j)
+{
+	outbuf_flush(&j->out);
 }
 
 static void newline_indent(struct json *j)
 {
-	unsigned int i;
+	size_t n = 1 + 2 * (size_t)j->depth;
+	char *p;
 
 	if (!j->pretty)
 		return;
-	fputc('\n', j->f);
-	for (i = 0; i < j->depth; ++i)
-		fputs("  ", j->f);
+	p = outbuf_reserve(&j->out, n);
+	p[0] = '\n';
+	memset(p + 1, ' ', n - 1);
+	outbuf_commit(&j->out, n);
 }
 
 /* Separate the coming key or value from what precedes it. */
@@ -31,15 +67,18 @@ static void separate(struct json *j)
 	if (!j->depth)
 		return;
 	if (!j->empty[j->depth])
-		fputc(',', j->f);
+		outbuf_putc(&j->out, ',');
 	j->empty[j->depth] = false;
 	newline_indent(j);
 }
 
+/* After a value: the outermost one ends the document. */
 static void value_done(struct json *j)
 {
-	if (!j->depth)
-		fputc('\n', j->f);
+	if (!j->depth) {
+		outbuf_putc(&j->out, '\n');
+		outbuf_flush(&j->out);
+	}
 }
 
 unsigned int utf8_sequence(const unsigned char *s)
@@ -76,58 +115,104 @@ unsigned int utf8_sequence(const unsigned char *s)
 	return len;
 }
 
-static void write_string(FILE *f, const char *str)
+/* The JSON escape of a byte that cannot appear as it is. */
+static void put_escape(struct json *j, unsigned char c)
 {
-	const unsigned char *s = (const unsigned char *)str;
+	static const char hex[] = "0123456789abcdef";
+	char *p;
+
+	switch (c) {
+	case '"':
+		outbuf_put(&j->out, "\\\"", 2);
+		return;
+	case '\\':
+		outbuf_put(&j->out, "\\\\", 2);
+		return;
+	case '\b':
+		outbuf_put(&j->out, "\\b", 2);
+		return;
+	case '\f':
+		outbuf_put(&j->out, "\\f", 2);
+		return;
+	case '\n':
+		outbuf_put(&j->out, "\\n", 2);
+		return;
+	case '\r':
+		outbuf_put(&j->out, "\\r", 2);
+		return;
+	case '\t':
+		outbuf_put(&j->out, "\\t", 2);
+		return;
+	}
+	if (c >= 0x80) {
+		outbuf_put(&j->out, "\\ufffd", 6);	/* not part of valid UTF-8 */
+		return;
+	}
+	p = outbuf_reserve(&j->out, 6);
+	memcpy(p, "\\u00", 4);
+	p[4] = hex[c >> 4];
+	p[5] = hex[c & 0xf];
+	outbuf_commit(&j->out, 6);
+}
+
+/* Bytes that need no escaping are written in runs, as they are. */
+static void write_string(struct json *j, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str, *run = s;
 	unsigned int len;
 
-	fputc('"', f);
-	while (*s) {
-		switch (*s) {
-		case '"':
-			fputs("\\\"", f);
-			break;
-		case '\\':
-			fputs("\\\\", f);
-			break;
-		case '\b':
-			fputs("\\b", f);
-			break;
-		case '\f':
-			fputs("\\f", f);
-			break;
-		case '\n':
-			fputs("\\n", f);
-			break;
-		case '\r':
-			fputs("\\r", f);
-			break;
-		case '\t':
-			fputs("\\t", f);
-			break;
-		default:
-			if (*s < 0x20) {
-				fprintf(f, "\\u%04x", *s);
-			} else if (*s < 0x80) {
-				fputc(*s, f);
-			} else if ((len = utf8_sequence(s))) {
-				fwrite(s, 1, len, f);
-				s += len;
-				continue;
-			} else {
-				fputs("\\ufffd", f);
-			}
+	outbuf_putc(&j->out, '"');
+	for (;;) {
+		unsigned char c = *s;
+
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+			++s;
+			continue;
 		}
-		++s;
+		if (c >= 0x80 && (len = utf8_sequence(s))) {
+			s += len;
+			continue;
+		}
+		outbuf_put(&j->out, run, (size_t)(s - run));
+		if (!c)
+			break;
+		put_escape(j, c);
+		run = ++s;
 	}
-	fputc('"', f);
+	outbuf_putc(&j->out, '"');
+}
+
+/* @v in decimal, after a minus sign if @minus, at @buf; the length. */
+static unsigned int dec(char *buf, uint64_t v, bool minus)
+{
+	char tmp[DEC_MAX];
+	unsigned int n = 0;
+
+	do {
+		tmp[DEC_MAX - ++n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (minus)	/* 19 digits at most: 9223372036854775808 */
+		tmp[DEC_MAX - ++n] = '-';
+	memcpy(buf, tmp + DEC_MAX - n, n);
+	return n;
+}
+
+unsigned int dec_u64(char buf[static DEC_MAX], uint64_t v)
+{
+	return dec(buf, v, false);
+}
+
+unsigned int dec_s64(char buf[static DEC_MAX], int64_t v)
+{
+	return v < 0 ? dec(buf, -(uint64_t)v, true) : dec(buf, (uint64_t)v, false);
 }
 
 static void container_begin(struct json *j, char open)
 {
 	separate(j);
 	assert(j->depth < JSON_MAX_DEPTH);
-	fputc(open, j->f);
+	outbuf_putc(&j->out, open);
 	j->empty[++j->depth] = true;
 }
 
@@ -137,7 +222,7 @@ static void container_end(struct json *j, char close)
 	--j->depth;
 	if (!j->empty[j->depth + 1])
 		newline_indent(j);
-	fputc(close, j->f);
+	outbuf_putc(&j->out, close);
 	value_done(j);
 }
 
@@ -165,43 +250,52 @@ void json_key(struct json *j, const char *key)
 {
 	assert(j->depth > 0 && !j->after_key);
 	separate(j);
-	write_string(j->f, key);
-	fputs(j->pretty ? ": " : ":", j->f);
+	write_string(j, key);
+	outbuf_put(&j->out, ": ", j->pretty ? 2 : 1);
 	j->after_key = true;
 }
 
 void json_string(struct json *j, const char *s)
 {
 	separate(j);
-	write_string(j->f, s);
+	write_string(j, s);
 	value_done(j);
 }
 
 void json_u64(struct json *j, uint64_t v)
 {
+	char *p;
+
 	separate(j);
-	fprintf(j->f, "%" PRIu64, v);
+	p = outbuf_reserve(&j->out, DEC_MAX);
+	outbuf_commit(&j->out, dec_u64(p, v));
 	value_done(j);
 }
 
 void json_s64(struct json *j, int64_t v)
 {
+	char *p;
+
 	separate(j);
-	fprintf(j->f, "%" PRId64, v);
+	p = outbuf_reserve(&j->out, DEC_MAX);
+	outbuf_commit(&j->out, dec_s64(p, v));
 	value_done(j);
 }
 
 void json_bool(struct json *j, bool v)
 {
 	separate(j);
-	fputs(v ? "true" : "false", j->f);
+	if (v)
+		outbuf_put(&j->out, "true", 4);
+	else
+		outbuf_put(&j->out, "false", 5);
 	value_done(j);
 }
 
 void json_null(struct json *j)
 {
 	separate(j);
-	fputs("null", j->f);
+	outbuf_put(&j->out, "null", 4);
 	value_done(j);
 }
 
