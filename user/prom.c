@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
 #include "prom.h"
 
 void prom_family(FILE *f, const char *name, const char *type, const char *help)
@@ -12,61 +10,151 @@ void prom_family(FILE *f, const char *name, const char *type, const char *help)
 	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-static void escape_value(FILE *f, const char *str)
+/*
+ * @str escaped as a label value at @out, or only measured if @out is NULL;
+ * return the length. Runs of bytes that need no escaping are copied whole.
+ */
+static size_t escape_value(char *out, const char *str)
 {
-	const unsigned char *s = (const unsigned char *)str;
+	const unsigned char *s = (const unsigned char *)str, *run = s;
 	unsigned int len;
+	size_t n = 0;
 
-	while (*s) {
-		if (*s == '\\') {
-			fputs("\\\\", f);
-		} else if (*s == '"') {
-			fputs("\\\"", f);
-		} else if (*s == '\n') {
-			fputs("\\n", f);
-		} else if (*s < 0x80) {
-			fputc(*s, f);
-		} else if ((len = utf8_sequence(s))) {
-			fwrite(s, 1, len, f);
+	for (;;) {
+		unsigned char c = *s;
+		const char *esc;
+
+		if (c && c < 0x80 && c != '\\' && c != '"' && c != '\n') {
+			++s;
+			continue;
+		}
+		if (c >= 0x80 && (len = utf8_sequence(s))) {
 			s += len;
 			continue;
-		} else {
-			fputs("\xef\xbf\xbd", f);	/* U+FFFD */
 		}
-		++s;
+		if (out)
+			memcpy(out + n, run, (size_t)(s - run));
+		n += (size_t)(s - run);
+		if (!c)
+			return n;
+		if (c == '\\')
+			esc = "\\\\";
+		else if (c == '"')
+			esc = "\\\"";
+		else if (c == '\n')
+			esc = "\\n";
+		else
+			esc = "\xef\xbf\xbd";	/* U+FFFD */
+		len = (unsigned int)strlen(esc);
+		if (out)
+			memcpy(out + n, esc, len);
+		n += len;
+		run = ++s;
 	}
 }
 
 char *prom_labels(unsigned int n, const char *const keys[], const char *const values[])
 {
-	char *buf = NULL;
-	size_t len;
+	size_t len = 0, at = 0, klen;
 	unsigned int i;
-	FILE *f;
+	char *buf;
 
-	f = open_memstream(&buf, &len);
-	if (!f)
+	/* {k1="v1",k2="v2"}: 4 bytes around each pair, 1 for the end. */
+	for (i = 0; i < n; ++i)
+		len += strlen(keys[i]) + escape_value(NULL, values[i]) + 4;
+	buf = malloc(len + (n ? 1 : 0) + 1);
+	if (!buf)
 		return NULL;
 	for (i = 0; i < n; ++i) {
-		fprintf(f, "%s%s=\"", i ? "," : "{", keys[i]);
-		escape_value(f, values[i]);
-		fputc('"', f);
+		buf[at++] = i ? ',' : '{';
+		klen = strlen(keys[i]);
+		memcpy(buf + at, keys[i], klen);
+		at += klen;
+		buf[at++] = '=';
+		buf[at++] = '"';
+		at += escape_value(buf + at, values[i]);
+		buf[at++] = '"';
 	}
 	if (n)
-		fputc('}', f);
-	if (fclose(f)) {
-		free(buf);
-		return NULL;
-	}
+		buf[at++] = '}';
+	buf[at] = '\0';
 	return buf;
+}
+
+/* "name{labels} value\n"; @value has the blank and the newline. */
+static void sample(FILE *f, const char *name, const char *labels, const char *value, size_t len)
+{
+	fputs(name, f);
+	fputs(labels, f);
+	fwrite(value, 1, len, f);
 }
 
 void prom_sample_u64(FILE *f, const char *name, const char *labels, uint64_t v)
 {
-	fprintf(f, "%s%s %" PRIu64 "\n", name, labels, v);
+	char value[DEC_MAX + 2];
+	size_t len;
+
+	value[0] = ' ';
+	len = 1 + dec_u64(value + 1, v);
+	value[len++] = '\n';
+	sample(f, name, labels, value, len);
 }
 
 void prom_sample_s64(FILE *f, const char *name, const char *labels, int64_t v)
 {
-	fprintf(f, "%s%s %" PRId64 "\n", name, labels, v);
+	char value[DEC_MAX + 2];
+	size_t len;
+
+	value[0] = ' ';
+	len = 1 + dec_s64(value + 1, v);
+	value[len++] = '\n';
+	sample(f, name, labels, value, len);
+}
+
+static void put_str(struct outbuf *o, const char *s)
+{
+	outbuf_put(o, s, strlen(s));
+}
+
+void prom_family_out(struct outbuf *o, const char *name, const char *type, const char *help)
+{
+	put_str(o, "# HELP ");
+	put_str(o, name);
+	outbuf_putc(o, ' ');
+	put_str(o, help);
+	put_str(o, "\n# TYPE ");
+	put_str(o, name);
+	outbuf_putc(o, ' ');
+	put_str(o, type);
+	outbuf_putc(o, '\n');
+}
+
+/* "name{labels} ", then the value and a newline. */
+static char *sample_start(struct outbuf *o, const char *name, const char *labels)
+{
+	char *p;
+
+	put_str(o, name);
+	put_str(o, labels);
+	p = outbuf_reserve(o, DEC_MAX + 2);
+	*p = ' ';
+	return p + 1;
+}
+
+void prom_sample_u64_out(struct outbuf *o, const char *name, const char *labels, uint64_t v)
+{
+	char *p = sample_start(o, name, labels);
+	unsigned int n = dec_u64(p, v);
+
+	p[n] = '\n';
+	outbuf_commit(o, n + 2);
+}
+
+void prom_sample_s64_out(struct outbuf *o, const char *name, const char *labels, int64_t v)
+{
+	char *p = sample_start(o, name, labels);
+	unsigned int n = dec_s64(p, v);
+
+	p[n] = '\n';
+	outbuf_commit(o, n + 2);
 }

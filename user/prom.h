@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "json.h"
+
 /* "# HELP @name @help" and "# TYPE @name @type" ("gauge", "counter"). */
 void prom_family(FILE *f, const char *name, const char *type, const char *help);
 
@@ -23,5 +25,10 @@ char *prom_labels(unsigned int n, const char *const keys[], const char *const va
 
 void prom_sample_u64(FILE *f, const char *name, const char *labels, uint64_t v);
 void prom_sample_s64(FILE *f, const char *name, const char *labels, int64_t v);
+
+/* The same gathered in @o, for output of many samples. */
+void prom_family_out(struct outbuf *o, const char *name, const char *type, const char *help);
+void prom_sample_u64_out(struct outbuf *o, const char *name, const char *labels, uint64_t v);
+void prom_sample_s64_out(struct outbuf *o, const char *name, const char *labels, int64_t v);
 
 #endif

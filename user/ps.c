@@ -302,10 +302,12 @@ static void print_families(FILE *f, const char *prefix, size_t n, char *const *l
 			   struct value (*get)(const void *ctx, size_t i, enum metric m),
 			   const void *ctx, enum metric first)
 {
+	struct outbuf o;
 	char name[96];
 	unsigned int m;
 	size_t i;
 
+	outbuf_init(&o, f);
 	for (m = first; m < M_COUNT; ++m) {
 		bool any = false;
 
@@ -316,14 +318,15 @@ static void print_families(FILE *f, const char *prefix, size_t n, char *const *l
 			if (!val.present || !labels[i])
 				continue;
 			if (!any)
-				prom_family(f, name, "gauge", metrics[m].help);
+				prom_family_out(&o, name, "gauge", metrics[m].help);
 			any = true;
 			if (val.is_signed)
-				prom_sample_s64(f, name, labels[i], val.s);
+				prom_sample_s64_out(&o, name, labels[i], val.s);
 			else
-				prom_sample_u64(f, name, labels[i], val.u);
+				prom_sample_u64_out(&o, name, labels[i], val.u);
 		}
 	}
+	outbuf_flush(&o);
 }
 
 struct proc_ctx {
