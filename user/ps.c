@@ -98,10 +98,18 @@ static void table_print_or_fail(struct table *t, FILE *f)
 	table_free(t);
 }
 
+/* @v in decimal at @buf, a string. */
+static char *dec_str(char buf[static DEC_MAX + 1], uint64_t v)
+{
+	buf[dec_u64(buf, v)] = '\0';
+	return buf;
+}
+
 void ps_print_text(FILE *f, const struct ksmctl_proc *const *rows, size_t n,
 		   const struct ps_view *v)
 {
-	char pid[16], saved[BYTES_STR_MAX], merging[24], coverage[COVERAGE_STR_MAX], what[48];
+	char pid[DEC_MAX + 1], saved[BYTES_STR_MAX], merging[DEC_MAX + 1];
+	char coverage[COVERAGE_STR_MAX], what[48];
 	struct proc_sum total = { 0 };
 	struct table t;
 	size_t i;
@@ -111,10 +119,9 @@ void ps_print_text(FILE *f, const struct ksmctl_proc *const *rows, size_t n,
 		const struct ksmctl_proc *p = rows[i];
 
 		proc_sum_add(&total, p, v->page_size);
-		snprintf(pid, sizeof(pid), "%" PRIu32, p->pid);
-		snprintf(merging, sizeof(merging), "%" PRIu64, p->merging_pages);
-		table_add(&t, pid, p->user,
-			  fmt_bytes(saved, proc_saved(p, v->proportional, v->page_size)), merging,
+		table_add(&t, dec_str(pid, p->pid), p->user,
+			  fmt_bytes(saved, proc_saved(p, v->proportional, v->page_size)),
+			  dec_str(merging, p->merging_pages),
 			  fmt_coverage(coverage, p->mergeable_bytes, p->eligible_bytes), p->comm);
 	}
 	snprintf(merging, sizeof(merging), "%" PRIu64, total.merging_pages);
@@ -366,7 +373,7 @@ void ps_print_prometheus(FILE *f, const struct ksmctl_proc *const *rows, size_t 
 	static const char *const keys[] = { "pid", "comm", "user", "cgroup" };
 	struct proc_ctx ctx = { rows, v };
 	char **labels = calloc(n ? n : 1, sizeof(*labels));
-	char pid[16];
+	char pid[DEC_MAX + 1];
 	size_t i;
 
 	if (!labels) {
@@ -377,7 +384,7 @@ void ps_print_prometheus(FILE *f, const struct ksmctl_proc *const *rows, size_t 
 		const char *values[] = { pid, rows[i]->comm, rows[i]->user,
 					 rows[i]->cgroup_path ? rows[i]->cgroup_path : "" };
 
-		snprintf(pid, sizeof(pid), "%" PRIu32, rows[i]->pid);
+		dec_str(pid, rows[i]->pid);
 		labels[i] = prom_labels(4, keys, values);
 		if (!labels[i])
 			labels_failed();

@@ -2,10 +2,12 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "table.h"
 
 static bool is_control(unsigned char c)
@@ -13,29 +15,63 @@ static bool is_control(unsigned char c)
 	return c < 0x20 || c == 0x7f;
 }
 
-char *text_escape(const char *s)
+/*
+ * The escaped length and the display width of @s: a control character
+ * becomes four bytes, and UTF-8 continuation bytes take no column.
+ */
+static void escape_measure(const char *s, size_t *len, size_t *width)
 {
-	size_t len = 0, i;
-	char *out, *o;
+	size_t l = 0, w = 0;
 
-	for (i = 0; s[i]; ++i)
-		len += is_control((unsigned char)s[i]) ? 4 : 1;
-	out = malloc(len + 1);
-	if (!out)
-		return NULL;
-	for (o = out, i = 0; s[i]; ++i) {
+	for (; *s; ++s) {
+		unsigned char c = (unsigned char)*s;
+
+		if (is_control(c)) {
+			l += 4;
+			w += 4;
+		} else {
+			l += 1;
+			w += (c & 0xc0) != 0x80;
+		}
+	}
+	*len = l;
+	*width = w;
+}
+
+/* @s escaped at @out (room for its escaped length); no NUL is added. */
+static void escape_to(char *out, const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == strlen(s)) {		/* nothing to escape */
+		memcpy(out, s, len);
+		return;
+	}
+	for (i = 0; s[i]; ++i) {
 		unsigned char c = (unsigned char)s[i];
 
 		if (is_control(c)) {
-			*o++ = '\\';
-			*o++ = (char)('0' + (c >> 6));
-			*o++ = (char)('0' + ((c >> 3) & 7));
-			*o++ = (char)('0' + (c & 7));
+			*out++ = '\\';
+			*out++ = (char)('0' + (c >> 6));
+			*out++ = (char)('0' + ((c >> 3) & 7));
+			*out++ = (char)('0' + (c & 7));
 		} else {
-			*o++ = (char)c;
+			*out++ = (char)c;
 		}
 	}
-	*o = '\0';
+}
+
+char *text_escape(const char *s)
+{
+	size_t len, width;
+	char *out;
+
+	escape_measure(s, &len, &width);
+	out = malloc(len + 1);
+	if (!out)
+		return NULL;
+	escape_to(out, s, len);
+	out[len] = '\0';
 	return out;
 }
 
@@ -57,8 +93,38 @@ void table_init(struct table *t, const struct table_col *cols, unsigned int ncol
 	*t = (struct table){ .ncols = ncols, .cols = cols };
 }
 
+/* Append @s, escaped, to t->text and describe it in @cell; -ENOMEM. */
+static int add_cell(struct table *t, const char *s, struct table_cell *cell)
+{
+	size_t len, width;
+
+	escape_measure(s, &len, &width);
+	if (len > UINT_MAX)
+		return -ENOMEM;
+	*cell = (struct table_cell){ .text = t->text_len, .len = (unsigned int)len,
+				     .width = (unsigned int)width };
+	if (!len)
+		return 0;
+	if (t->text_cap - t->text_len < len) {
+		size_t cap = t->text_cap ? t->text_cap : 4096;
+		char *text;
+
+		while (cap - t->text_len < len)
+			cap *= 2;
+		text = realloc(t->text, cap);
+		if (!text)
+			return -ENOMEM;
+		t->text = text;
+		t->text_cap = cap;
+	}
+	escape_to(t->text + t->text_len, s, len);
+	t->text_len += len;
+	return 0;
+}
+
 void table_add(struct table *t, ...)
 {
+	struct table_cell *row;
 	unsigned int c;
 	va_list ap;
 
@@ -66,7 +132,7 @@ void table_add(struct table *t, ...)
 		return;
 	if (t->nrows == t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 32;
-		char **cells = realloc(t->cells, cap * t->ncols * sizeof(*cells));
+		struct table_cell *cells = realloc(t->cells, cap * t->ncols * sizeof(*cells));
 
 		if (!cells) {
 			t->failed = true;
@@ -75,20 +141,65 @@ void table_add(struct table *t, ...)
 		t->cells = cells;
 		t->cap = cap;
 	}
+	row = &t->cells[t->nrows * t->ncols];
 	va_start(ap, t);
 	for (c = 0; c < t->ncols; ++c) {
 		const char *s = va_arg(ap, const char *);
-		char *copy = text_escape(s ? s : "");
 
-		if (!copy)
+		if (add_cell(t, s ? s : "", &row[c])) {
 			t->failed = true;
-		t->cells[t->nrows * t->ncols + c] = copy;
+			break;
+		}
+		if (row[c].width > t->widths[c])
+			t->widths[c] = row[c].width;
 	}
 	va_end(ap);
 	++t->nrows;
 }
 
-/* Display width of a cell: UTF-8 continuation bytes take no column. */
+static void put_blanks(struct outbuf *o, size_t n)
+{
+	while (n) {
+		size_t k = n < 256 ? n : 256;
+
+		memset(outbuf_reserve(o, k), ' ', k);
+		outbuf_commit(o, k);
+		n -= k;
+	}
+}
+
+/* What print_row() needs of a cell. */
+struct cell_text {
+	const char *s;
+	size_t len, width;
+};
+
+/* Blanks are held back until text follows them: no line ends in blanks. */
+static void print_row(const struct table *t, struct outbuf *o, const size_t *widths,
+		      const struct cell_text *cells)
+{
+	size_t pending = 0;
+	unsigned int c;
+
+	for (c = 0; c < t->ncols; ++c) {
+		size_t w = cells[c].width;
+
+		if (c)
+			pending += 2;
+		if (t->cols[c].right)
+			pending += widths[c] - w;
+		if (w) {
+			put_blanks(o, pending);
+			outbuf_put(o, cells[c].s, cells[c].len);
+			pending = 0;
+		}
+		if (!t->cols[c].right)
+			pending += widths[c] - w;
+	}
+	outbuf_putc(o, '\n');
+}
+
+/* Display width of a heading: UTF-8 continuation bytes take no column. */
 static size_t width(const char *s)
 {
 	size_t w = 0;
@@ -98,61 +209,39 @@ static size_t width(const char *s)
 	return w;
 }
 
-/* Blanks are held back until text follows them: no line ends in blanks. */
-static void print_row(const struct table *t, FILE *f, const size_t *widths, const char *const *cells)
-{
-	size_t pending = 0;
-	unsigned int c;
-
-	for (c = 0; c < t->ncols; ++c) {
-		size_t w = width(cells[c]);
-
-		if (c)
-			pending += 2;
-		if (t->cols[c].right)
-			pending += widths[c] - w;
-		if (w) {
-			fprintf(f, "%*s%s", (int)pending, "", cells[c]);
-			pending = 0;
-		}
-		if (!t->cols[c].right)
-			pending += widths[c] - w;
-	}
-	fputc('\n', f);
-}
-
 int table_print(const struct table *t, FILE *f)
 {
-	size_t widths[TABLE_MAX_COLS] = { 0 };
-	const char *heads[TABLE_MAX_COLS];
+	struct cell_text cells[TABLE_MAX_COLS];
+	size_t widths[TABLE_MAX_COLS];
 	unsigned int c;
+	struct outbuf o;
 	size_t r;
 
 	if (t->failed)
 		return -ENOMEM;
+	outbuf_init(&o, f);
 	for (c = 0; c < t->ncols; ++c) {
-		heads[c] = t->cols[c].head;
-		widths[c] = width(heads[c]);
-		for (r = 0; r < t->nrows; ++r) {
-			size_t w = width(t->cells[r * t->ncols + c]);
+		const char *head = t->cols[c].head;
 
-			if (w > widths[c])
-				widths[c] = w;
-		}
+		cells[c] = (struct cell_text){ head, strlen(head), width(head) };
+		widths[c] = cells[c].width > t->widths[c] ? cells[c].width : t->widths[c];
 	}
-	print_row(t, f, widths, heads);
-	for (r = 0; r < t->nrows; ++r)
-		print_row(t, f, widths, (const char *const *)&t->cells[r * t->ncols]);
+	print_row(t, &o, widths, cells);
+	for (r = 0; r < t->nrows; ++r) {
+		const struct table_cell *row = &t->cells[r * t->ncols];
+
+		for (c = 0; c < t->ncols; ++c)
+			cells[c] = (struct cell_text){ row[c].len ? t->text + row[c].text : "",
+						       row[c].len, row[c].width };
+		print_row(t, &o, widths, cells);
+	}
+	outbuf_flush(&o);
 	return 0;
 }
 
 void table_free(struct table *t)
 {
-	size_t i, n = t->nrows * t->ncols;
-
-	/* A failed row may have NULL cells: free(NULL) is fine. */
-	for (i = 0; i < n; ++i)
-		free(t->cells[i]);
 	free(t->cells);
+	free(t->text);
 	*t = (struct table){ 0 };
 }

@@ -32,12 +32,22 @@ struct table_col {
 	bool right;		/* right-aligned (numbers) */
 };
 
+/* A cell: its escaped text in table.text, and how wide it shows. */
+struct table_cell {
+	size_t text;			/* offset in table.text */
+	unsigned int len;		/* bytes */
+	unsigned int width;		/* columns, as the padding counts them */
+};
+
 struct table {
 	unsigned int ncols;
 	const struct table_col *cols;
-	char **cells;		/* row-major, ncols per row */
+	struct table_cell *cells;	/* row-major, ncols per row */
 	size_t nrows, cap;
-	bool failed;		/* out of memory: table_print() reports it */
+	char *text;			/* the text of every cell, one after the other */
+	size_t text_len, text_cap;
+	size_t widths[TABLE_MAX_COLS];	/* the widest cell of each column */
+	bool failed;			/* out of memory: table_print() reports it */
 };
 
 void table_init(struct table *t, const struct table_col *cols, unsigned int ncols);
