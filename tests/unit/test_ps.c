@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 
+#include "json.h"
 #include "prom.h"
 #include "ps.h"
 #include "status.h"
@@ -634,6 +635,220 @@ static const struct {
 	  "a label longer than the column: value\n" },
 };
 
+/* The label escaping rules byte by byte, as a reference for prom_labels(). */
+static void ref_label_value(FILE *f, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	unsigned int len;
+
+	while (*s) {
+		if (*s == '\\')
+			fputs("\\\\", f);
+		else if (*s == '"')
+			fputs("\\\"", f);
+		else if (*s == '\n')
+			fputs("\\n", f);
+		else if (*s < 0x80)
+			fputc(*s, f);
+		else if ((len = utf8_sequence(s))) {
+			fwrite(s, 1, len, f);
+			s += len;
+			continue;
+		} else
+			fputs("\xef\xbf\xbd", f);
+		++s;
+	}
+}
+
+/* @n bytes of @unit repeated, NUL-terminated, malloc()ed. */
+static char *repeat(const char *unit, size_t n)
+{
+	size_t len = strlen(unit), i;
+	char *s = malloc(n + 1);
+
+	if (!s)
+		abort();
+	for (i = 0; i < n; ++i)
+		s[i] = unit[i % len];
+	s[n] = '\0';
+	return s;
+}
+
+/* Label sets and samples with every kind of byte, long values and the integer limits. */
+static void test_prom_writer(void)
+{
+	static const char *const units[] = {
+		"plain/path.service", "a\\b\"c\nd\te", "\xff\xc3\xa9\xe2\x82\xac\xc0\xaf\xed\xa0\x80\xf0\x9d\x84\x9e",
+		"\xe2\x82", "\\", "\x01\x7f",
+	};
+	static const char *const keys[] = { "pid", "comm", "cgroup" };
+	unsigned int u, bad = 0;
+	char *data = NULL, *want = NULL;
+	size_t len, want_len;
+	FILE *f, *w;
+
+	for (u = 0; u < sizeof(units) / sizeof(units[0]); ++u) {
+		size_t n;
+
+		for (n = 0; n < 40; n += 13) {
+			char *v1 = repeat(units[u], n), *v2 = repeat(units[(u + 1) % 6], 5000 + n);
+			const char *values[] = { "42", v1, v2 };
+			char *got = prom_labels(3, keys, values);
+
+			w = open_memstream(&want, &want_len);
+			if (!w || !got)
+				abort();
+			fputs("{pid=\"42\",comm=\"", w);
+			ref_label_value(w, v1);
+			fputs("\",cgroup=\"", w);
+			ref_label_value(w, v2);
+			fputs("\"}", w);
+			fclose(w);
+			if (strcmp(got, want) && !bad++) {
+				tap_diag_string("first mismatch", got);
+				tap_diag_string("expected", want);
+			}
+			free(got);
+			free(want);
+			free(v1);
+			free(v2);
+		}
+	}
+	is_int(bad, 0, "prom_labels() escapes like the format wants, values of 5,000 bytes and more");
+
+	f = open_memstream(&data, &len);
+	if (!f)
+		abort();
+	prom_sample_u64(f, "m", "", 0);
+	prom_sample_u64(f, "m", "{a=\"b\"}", UINT64_MAX);
+	prom_sample_s64(f, "n", "", INT64_MIN);
+	prom_sample_s64(f, "n", "{a=\"b\"}", INT64_MAX);
+	prom_sample_s64(f, "n", "", -1);
+	prom_sample_s64(f, "n", "", 0);
+	fclose(f);
+	is_str(data,
+	       "m 0\n"
+	       "m{a=\"b\"} 18446744073709551615\n"
+	       "n -9223372036854775808\n"
+	       "n{a=\"b\"} 9223372036854775807\n"
+	       "n -1\n"
+	       "n 0\n", "prometheus samples at 0 and the integer limits");
+	free(data);
+}
+
+/*
+ * The table layout as simply as it can be written, from text_escape():
+ * the reference for table_print().
+ */
+static size_t ref_width(const char *s)
+{
+	size_t w = 0;
+
+	for (; *s; ++s)
+		w += ((unsigned char)*s & 0xc0) != 0x80;
+	return w;
+}
+
+static void ref_table(FILE *f, const struct table_col *cols, unsigned int ncols,
+		      const char *const *cells, size_t nrows)
+{
+	size_t widths[TABLE_MAX_COLS] = { 0 }, r;
+	char **esc = calloc((nrows + 1) * ncols, sizeof(*esc));
+	unsigned int c;
+
+	if (!esc)
+		abort();
+	for (c = 0; c < ncols; ++c) {
+		esc[c] = strdup(cols[c].head);
+		for (r = 0; r < nrows; ++r)
+			esc[(r + 1) * ncols + c] = text_escape(cells[r * ncols + c] ?
+							       cells[r * ncols + c] : "");
+	}
+	for (r = 0; r <= nrows; ++r) {
+		for (c = 0; c < ncols; ++c) {
+			size_t w = ref_width(esc[r * ncols + c]);
+
+			if (w > widths[c])
+				widths[c] = w;
+		}
+	}
+	for (r = 0; r <= nrows; ++r) {
+		size_t pending = 0;
+
+		for (c = 0; c < ncols; ++c) {
+			const char *s = esc[r * ncols + c];
+			size_t w = ref_width(s);
+
+			if (c)
+				pending += 2;
+			if (cols[c].right)
+				pending += widths[c] - w;
+			if (w) {
+				fprintf(f, "%*s%s", (int)pending, "", s);
+				pending = 0;
+			}
+			if (!cols[c].right)
+				pending += widths[c] - w;
+		}
+		fputc('\n', f);
+	}
+	for (r = 0; r < (nrows + 1) * ncols; ++r)
+		free(esc[r]);
+	free(esc);
+}
+
+/* Thousands of rows, cells longer than any buffer, every kind of byte. */
+static void test_table_writer(void)
+{
+	static const struct table_col cols[] = {
+		{ "N", true },
+		{ "WHAT", false },
+		{ "SIZE", true },
+		{ "NAME", false },
+	};
+	static const char *const samples[] = {
+		"", NULL, "x", "caf\xc3\xa9", "tab\there", "\x7f\x01", "\x80", "\xe2\x82\xac\xe2\x82\xac",
+		"a rather longer cell than the others",
+	};
+	enum { ROWS = 3000 };
+	const char **cells = calloc(ROWS * 4, sizeof(*cells));
+	char *big = repeat("long\x1b", 20000), (*num)[16] = calloc(ROWS, sizeof(*num));
+	char *data = NULL, *want = NULL;
+	size_t len, want_len, r;
+	struct table t;
+	FILE *f;
+
+	if (!cells || !num)
+		abort();
+	table_init(&t, cols, 4);
+	for (r = 0; r < ROWS; ++r) {
+		snprintf(num[r], sizeof(num[r]), "%zu", r * 37 % 100000);
+		cells[r * 4] = num[r];
+		cells[r * 4 + 1] = samples[r % 9];
+		cells[r * 4 + 2] = samples[r * 7 % 9];
+		cells[r * 4 + 3] = r == ROWS / 2 ? big : samples[r * 5 % 9];
+		table_add(&t, cells[r * 4], cells[r * 4 + 1], cells[r * 4 + 2], cells[r * 4 + 3]);
+	}
+	f = open_memstream(&data, &len);
+	if (!f)
+		abort();
+	is_int(table_print(&t, f), 0, "table_print() of 3,000 rows");
+	fclose(f);
+	table_free(&t);
+	f = open_memstream(&want, &want_len);
+	if (!f)
+		abort();
+	ref_table(f, cols, 4, cells, ROWS);
+	fclose(f);
+	ok(len == want_len && !memcmp(data, want, len),
+	   "the table as the simple layout has it (%zu bytes), a cell of 20,000 bytes", len);
+	free(data);
+	free(want);
+	free(big);
+	free(num);
+	free(cells);
+}
+
 int main(int argc, char *argv[])
 {
 	size_t i;
@@ -658,5 +873,7 @@ int main(int argc, char *argv[])
 		is_str(data, cases[i].want, "%s", cases[i].name);
 		free(data);
 	}
+	test_prom_writer();
+	test_table_writer();
 	return tap_done();
 }
