@@ -25,6 +25,9 @@
 #include "rules.h"
 #include "status.h"
 
+/* What one receive can take; see socket_open(). */
+#define RECV_BUF_SIZE 65536
+
 struct ipc {
 	struct nl_sock *sk;
 	int family;
@@ -627,8 +630,14 @@ static int socket_open(struct ipc *ipc)
 	/* Best effort: kernels before 4.12 have no extended acks. */
 	setsockopt(nl_socket_get_fd(ipc->sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
 	setsockopt(nl_socket_get_fd(ipc->sk), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
-	/* Let libnl size its buffer to each message, dumps can be large. */
-	nl_socket_enable_msg_peek(ipc->sk);
+	/*
+	 * One read per message buffer, into 64 KiB, instead of a peek at its
+	 * size and a second read: the kernel's dump buffers are at most 32 KiB
+	 * and our replies far smaller. libnl reports a longer one as
+	 * NLE_MSG_TRUNC rather than dropping part of it.
+	 */
+	nl_socket_disable_msg_peek(ipc->sk);
+	nl_socket_set_msg_buf_size(ipc->sk, RECV_BUF_SIZE);
 	return 0;
 }
 
