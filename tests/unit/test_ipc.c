@@ -440,6 +440,38 @@ static void test_kernel_transport(void)
 	nl_socket_free(ipc.sk);
 }
 
+/*
+ * A reply longer than the receive buffer is an error, not a message cut
+ * short or dropped: socket_open() relies on it when it sizes the buffer.
+ */
+static void test_kernel_truncation(void)
+{
+	struct ipc ipc = { .family = GENL_ID_CTRL };
+	unsigned int replies;
+	struct capture c;
+	char *err;
+	int ret;
+
+	capture_begin(&c);
+	ret = socket_open(&ipc);
+	capture_end(&c);
+	capture_free(&c);
+	if (ret) {
+		tap_skip("no generic netlink here", "a reply longer than the receive buffer");
+		return;
+	}
+	/* nlctrl's description of itself is well over 64 bytes. */
+	nl_socket_set_msg_buf_size(ipc.sk, 64);
+	ret = ctrl_request(&ipc, CTRL_CMD_GETFAMILY, 0, CTRL_ATTR_FAMILY_NAME, sizeof("nlctrl"),
+			   "nlctrl", "get family", &replies, &err);
+	if (!ok(ret == -EPROTO && replies == 0 &&
+		!strcmp(err, "ksmctl: Unable to get family: Kernel reported truncated message\n"),
+		"a reply longer than the receive buffer is an error"))
+		tap_diag_string("stderr", err);
+	free(err);
+	nl_socket_free(ipc.sk);
+}
+
 static void test_open_without_module(void)
 {
 	struct ipc *ipc = (struct ipc *)&fake_ipc;
@@ -1185,6 +1217,7 @@ int main(void)
 	test_ack_and_finish();
 	test_status_reply();
 	test_kernel_transport();
+	test_kernel_truncation();
 	test_open_without_module();
 	test_scripted();
 	return tap_done();
