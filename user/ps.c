@@ -5,13 +5,13 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "args.h"
 #include "ipc.h"
 #include "options.h"
 #include "prom.h"
 #include "ps.h"
-#include "status.h"
 #include "subcommands.h"
 #include "table.h"
 #include "units.h"
@@ -583,7 +583,6 @@ int ps_main(int argc, char *argv[])
 {
 	struct proc_list list = { 0 };
 	const struct ksmctl_proc **rows;
-	struct ksmctl_status st;
 	struct ps_args a;
 	struct ps_view v;
 	struct ipc *ipc;
@@ -599,16 +598,16 @@ int ps_main(int argc, char *argv[])
 		(a.all ? 0 : KSMCTL_PROC_F_MERGING_ONLY);
 	if (ipc_open(&ipc, 0))
 		return 1;
-	ret = ipc_get_status(ipc, &st);
-	if (!ret)
-		ret = ipc_get_procs(ipc, flags, &list);
+	ret = ipc_get_procs(ipc, flags, &list);
 	ipc_close(ipc);
 	if (ret)
 		return 1;
 
 	for (i = 0; i < list.n; ++i)
 		user_name(list.procs[i].user, list.procs[i].uid);
-	v = (struct ps_view){ .page_size = st.page_size, .proportional = a.proportional };
+	/* The kernel's page size, without asking the module for its status. */
+	v = (struct ps_view){ .page_size = (uint32_t)sysconf(_SC_PAGESIZE),
+			      .proportional = a.proportional };
 
 	ret = 0;
 	rows = calloc(list.n ? list.n : 1, sizeof(*rows));
