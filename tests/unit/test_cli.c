@@ -389,6 +389,12 @@ static void test_ps_errors(void)
 	expect(run(&r, "ps", "-j", NULL), 1, "",
 	       "ksmctl: Unable to list processes: fake failure: No buffer space available\n",
 	       "ps: a failed dump prints nothing on stdout");
+	/* The rows above assume 4 KiB pages, the host's on x86-64. */
+	module_loaded();
+	cli_processes();
+	fake_get_ret = -EPERM;
+	expect(run(&r, "ps", NULL), 0, ps_text, "",
+	       "ps takes the page size from the host, not from a status request");
 }
 
 static const char show_text[] =
