@@ -5,6 +5,7 @@
 #include <pwd.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "units.h"
@@ -45,30 +46,92 @@ static bool lookup(const char *name, uint32_t uid, char *name_out, uint32_t *uid
 	return found;
 }
 
+/*
+ * Names already looked up, by uid: an open-addressing hash table that grows
+ * with the distinct uids seen (processes belong to a few users), so no uid
+ * is looked up twice.
+ */
+struct user_entry {
+	bool used;
+	uint32_t uid;
+	char name[USER_NAME_MAX];
+};
+
+static struct {
+	struct user_entry *slots;
+	size_t size;		/* a power of two, or 0 */
+	size_t count;
+} cache;
+
+static size_t slot_of(uint32_t uid, size_t size)
+{
+	uint32_t h = uid;
+
+	h ^= h >> 16;
+	h *= 0x45d9f3bU;
+	h ^= h >> 16;
+	return h & (size - 1);
+}
+
+static struct user_entry *cache_find(uint32_t uid)
+{
+	size_t i;
+
+	if (!cache.size)
+		return NULL;
+	for (i = slot_of(uid, cache.size); cache.slots[i].used; i = (i + 1) & (cache.size - 1)) {
+		if (cache.slots[i].uid == uid)
+			return &cache.slots[i];
+	}
+	return NULL;
+}
+
+static void cache_insert(struct user_entry *slots, size_t size, const struct user_entry *e)
+{
+	size_t i;
+
+	for (i = slot_of(e->uid, size); slots[i].used; i = (i + 1) & (size - 1))
+		;
+	slots[i] = *e;
+}
+
+/* Remember @name for @uid; out of memory, the next call looks it up again. */
+static void cache_add(uint32_t uid, const char *name)
+{
+	struct user_entry e = { .used = true, .uid = uid };
+
+	/* At most three quarters full, so that probes stay short. */
+	if ((cache.count + 1) * 4 > cache.size * 3) {
+		size_t size = cache.size ? cache.size * 2 : 64, i;
+		struct user_entry *slots = calloc(size, sizeof(*slots));
+
+		if (!slots)
+			return;
+		for (i = 0; i < cache.size; ++i) {
+			if (cache.slots[i].used)
+				cache_insert(slots, size, &cache.slots[i]);
+		}
+		free(cache.slots);
+		cache.slots = slots;
+		cache.size = size;
+	}
+	snprintf(e.name, sizeof(e.name), "%s", name);
+	cache_insert(cache.slots, cache.size, &e);
+	++cache.count;
+}
+
 char *user_name(char buf[static USER_NAME_MAX], uint32_t uid)
 {
-	/* Processes belong to a few users: remember the last ones asked for. */
-	static struct {
-		bool used;
-		uint32_t uid;
-		char name[USER_NAME_MAX];
-	} cache[32];
-	static unsigned int next;
+	const struct user_entry *e = cache_find(uid);
 	uint32_t found_uid;
-	unsigned int i;
 
-	for (i = 0; i < sizeof(cache) / sizeof(cache[0]); ++i) {
-		if (cache[i].used && cache[i].uid == uid) {
-			snprintf(buf, USER_NAME_MAX, "%s", cache[i].name);
-			return buf;
-		}
+	if (e) {
+		memcpy(buf, e->name, USER_NAME_MAX);
+		return buf;
 	}
 	if (!lookup(NULL, uid, buf, &found_uid))
 		snprintf(buf, USER_NAME_MAX, "%" PRIu32, uid);
-	i = next++ % (sizeof(cache) / sizeof(cache[0]));
-	cache[i].used = true;
-	cache[i].uid = uid;
-	snprintf(cache[i].name, sizeof(cache[i].name), "%s", buf);
+	cache_add(uid, buf);
 	return buf;
 }
 
