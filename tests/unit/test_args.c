@@ -170,6 +170,28 @@ static void test_users(void)
 	ok(!user_parse("root", &uid) && uid == 0, "--user root");
 }
 
+/* The cache of names keeps every uid, however many: its table grows. */
+static void test_user_cache(void)
+{
+	char buf[USER_NAME_MAX], want[USER_NAME_MAX];
+	struct passwd *pw = getpwuid(0);
+	bool root = pw && !strcmp(pw->pw_name, "root");
+	unsigned int i, pass, bad = 0;
+
+	/* Uids far above any system's, twice over: looked up, then remembered. */
+	for (pass = 0; pass < 2; ++pass) {
+		for (i = 0; i < 1000; ++i) {
+			uint32_t u = 3900000000U + i * 7919;
+
+			snprintf(want, sizeof(want), "%" PRIu32, u);
+			bad += strcmp(user_name(buf, u), want) != 0;
+			if (root)
+				bad += strcmp(user_name(buf, 0), "root") != 0;
+		}
+	}
+	is_int(bad, 0, "1,000 distinct uids, each asked for twice, with root in between");
+}
+
 int main(void)
 {
 #ifdef KSMCTL_NO_NSS
@@ -183,5 +205,6 @@ int main(void)
 	test_classes();
 	test_words();
 	test_users();
+	test_user_cache();
 	return tap_done();
 }
