@@ -1,17 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Probes on the sched_process_fork and sched_process_exec tracepoints, so
- * that the rules reach a process as soon as it forks or execs.
+ * Probes on the scheduler's and the cgroup core's tracepoints, so that the
+ * rules reach a process as soon as something that may change its verdict
+ * happens to it:
+ *   sched_process_fork   a new process (a new mm; not a new thread)
+ *   sched_process_exec   a new program (comm, exe, a new mm)
+ *   cgroup_attach_task   moved into another cgroup
  *
  * The tracepoint structures are not exported: they are found by name with
  * for_each_kernel_tracepoint() and attached with tracepoint_probe_register().
  * The probes run in atomic context: they only queue the pid (rules.c).
  *
- * A kernel without tracepoints (CONFIG_TRACEPOINTS=n, e.g. a tinyconfig)
- * has none to find: the rules then rely on their periodic pass alone, so a
- * new process is reached within one period instead of at once.
+ * A kernel without some of these tracepoints (CONFIG_TRACEPOINTS=n, e.g. a
+ * tinyconfig) leaves the events to the rules' scan of all processes, which
+ * then runs every KSMCTL_RULES_PERIOD_MS instead of every
+ * KSMCTL_RULES_SCAN_MS (ksmctl_hooks_complete).
  */
 
+#include <linux/kernel.h>
 #include <linux/sched.h>
 #include <linux/string.h>
 #include <linux/tracepoint.h>
@@ -19,9 +25,10 @@
 #include "hooks.h"
 #include "rules.h"
 
+struct cgroup;
 struct linux_binprm;
 
-static struct tracepoint *tp_fork, *tp_exec;
+bool ksmctl_hooks_complete;
 
 static void probe_fork(void *data, struct task_struct *parent,
 		       struct task_struct *child)
@@ -42,42 +49,76 @@ static void probe_exec(void *data, struct task_struct *p, pid_t old_pid,
 	ksmctl_rules_note_pid(task_tgid_nr(p));
 }
 
+static void probe_attach(void *data, struct cgroup *dst_cgrp,
+			 const char *path, struct task_struct *task,
+			 bool threadgroup)
+{
+	if (!READ_ONCE(ksmctl_rules_active) || (task->flags & PF_KTHREAD))
+		return;
+	ksmctl_rules_note_pid(task_tgid_nr(task));
+}
+
+static struct hook {
+	const char *name;
+	void *probe;
+	struct tracepoint *tp;
+	bool on;
+} hooks[] = {
+	{ "sched_process_fork", probe_fork },
+	{ "sched_process_exec", probe_exec },
+	{ "cgroup_attach_task", probe_attach },
+};
+
 static void find_tp(struct tracepoint *tp, void *priv)
 {
-	if (!strcmp(tp->name, "sched_process_fork"))
-		tp_fork = tp;
-	else if (!strcmp(tp->name, "sched_process_exec"))
-		tp_exec = tp;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(hooks); i++)
+		if (!strcmp(tp->name, hooks[i].name))
+			hooks[i].tp = tp;
+}
+
+static void hooks_unregister(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(hooks); i++) {
+		if (hooks[i].on)
+			tracepoint_probe_unregister(hooks[i].tp,
+						    hooks[i].probe, NULL);
+		hooks[i].on = false;
+	}
+	tracepoint_synchronize_unregister();
 }
 
 int __init ksmctl_hooks_init(void)
 {
+	unsigned int i, found = 0;
 	int err;
 
 	for_each_kernel_tracepoint(find_tp, NULL);
-	if (!tp_fork || !tp_exec) {
-		pr_info("no sched_process_fork/exec tracepoints: rules apply to new processes at the next pass\n");
-		tp_fork = tp_exec = NULL;
-		return 0;
+	for (i = 0; i < ARRAY_SIZE(hooks); i++) {
+		if (!hooks[i].tp) {
+			pr_info("no %s tracepoint: rules see its events at their next scan\n",
+				hooks[i].name);
+			continue;
+		}
+		err = tracepoint_probe_register(hooks[i].tp, hooks[i].probe,
+						NULL);
+		if (err) {
+			hooks_unregister();
+			return err;
+		}
+		hooks[i].on = true;
+		found++;
 	}
-	err = tracepoint_probe_register(tp_fork, probe_fork, NULL);
-	if (err)
-		return err;
-	err = tracepoint_probe_register(tp_exec, probe_exec, NULL);
-	if (err) {
-		tracepoint_probe_unregister(tp_fork, probe_fork, NULL);
-		tracepoint_synchronize_unregister();
-		return err;
-	}
+	ksmctl_hooks_complete = found == ARRAY_SIZE(hooks);
 	return 0;
 }
 
 /* After this no probe runs, nor is about to. */
 void ksmctl_hooks_uninit(void)
 {
-	if (!tp_fork)
-		return;
-	tracepoint_probe_unregister(tp_exec, probe_exec, NULL);
-	tracepoint_probe_unregister(tp_fork, probe_fork, NULL);
-	tracepoint_synchronize_unregister();
+	hooks_unregister();
+	ksmctl_hooks_complete = false;
 }

@@ -2,7 +2,8 @@
 /*
  * /proc/ksmctl/: read-only views for cat and scripts.
  *
- * status: one "name value" pair per line; names match /sys/kernel/mm/ksm/.
+ * status: one "name value" pair per line; names match /sys/kernel/mm/ksm/,
+ * then the rules_* figures of the module's rules (ksmctl_rules_stats()).
  * processes: a table of the processes with merging or zero pages, as the
  * reader may see them (the permission rule of GET_PROC).
  */
@@ -16,11 +17,13 @@
 #include "ksm_state.h"
 #include "proc.h"
 #include "procfs.h"
+#include "rules.h"
 
 static struct proc_dir_entry *ksmctl_proc_dir;
 
 static int status_show(struct seq_file *m, void *v)
 {
+	struct ksmctl_rules_stats rs;
 	struct ksmctl_ksm_state st;
 	enum ksmctl_ksm_field f;
 	int err;
@@ -35,6 +38,15 @@ static int status_show(struct seq_file *m, void *v)
 		if (ksmctl_ksm_has(&st, f))
 			seq_printf(m, "%s %lld\n", ksmctl_ksm_field_name(f),
 				   st.val[f]);
+
+	ksmctl_rules_stats(&rs);
+	seq_printf(m, "rules %u\n", rs.rules);
+	seq_printf(m, "rules_followed %lu\n", rs.followed);
+	seq_printf(m, "rules_scans %llu\n", rs.scans);
+	seq_printf(m, "rules_ticks %llu\n", rs.ticks);
+	seq_printf(m, "rules_looks %llu\n", rs.looks);
+	seq_printf(m, "rules_walks %llu\n", rs.walks);
+	seq_printf(m, "rules_work_ns %llu\n", rs.work_ns);
 	return 0;
 }
 

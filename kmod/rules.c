@@ -3,22 +3,36 @@
  * Sticky rules: the rule list, matching, and the work that keeps the
  * matching processes' VMAs as the rules want them.
  *
- * Everything that changes a process runs in one ordered workqueue, so
- * never two passes at once:
- *   - pass_work, a delayed work: a pass over every process, queued at once
- *     when a rule is added and then every KSMCTL_RULES_PERIOD_MS while
- *     rules exist (new VMAs, cgroup moves, uid changes);
- *   - pending_work: the processes the tracepoint probes (hooks.c) saw fork
- *     or exec, handled one by one. The probes run in atomic context: they
- *     only put the pid in a small array under a spinlock and queue the
- *     work; if the array is full the next pass is brought forward instead.
+ * The processes a rule matches are followed: an xarray, by tgid, holds a
+ * reference to each one's struct pid, its verdict (merge or never), and
+ * what its VMAs were when last found as the verdict wants them. Everything
+ * that looks at a process runs in one ordered workqueue, so never two at
+ * once:
+ *   - a scan of every process, which finds the processes to follow: at
+ *     once when a rule is added, then every KSMCTL_RULES_SCAN_MS (uid
+ *     changes and anything an event missed);
+ *   - between scans, every KSMCTL_RULES_PERIOD_MS, a tick over the
+ *     followed processes only (new VMAs: heap growth, mmaps, thread
+ *     stacks);
+ *   - pending_work: the processes the tracepoint probes (hooks.c) saw
+ *     fork, exec or move to another cgroup, looked at after a short delay
+ *     (so that the fork and the exec of one new process are one look). The
+ *     probes run in atomic context: they only put the pid in a small array
+ *     under a spinlock and queue the work; if the array is full the next
+ *     scan is brought forward instead.
+ * Without the probes (a kernel without those tracepoints) the scan runs
+ * every KSMCTL_RULES_PERIOD_MS instead.
  *
  * A process is looked at as: get_task_mm(); the verdict of the rules under
- * rules_lock (a mutex; RCU inside for the cgroup, parent chain and exe
- * file); then, without rules_lock, a cheap check under the mmap read lock
- * (does any VMA differ from the verdict?) and only then ksmctl_mark_mm(),
- * which takes the mmap write lock in bounded batches. A process that exits
- * meanwhile is harmless: we hold its task and mm until done.
+ * rules_mutex (RCU inside for the cgroup, parent chain and exe file), kept
+ * until the rules change (rules_gen) or an event or scan asks again; then,
+ * without rules_mutex, a cheap check under the mmap read lock (does any VMA
+ * differ from the verdict?) and only then ksmctl_mark_mm(), which takes the
+ * mmap write lock in bounded batches. Where the kernel counts the mmap
+ * write-lock sections of an mm (ksmctl_mm_write_seq()), an unchanged count
+ * since the VMAs were last found right skips even the check: VMAs and their
+ * flags change only under the write lock. A process that exits meanwhile is
+ * harmless: we hold its task and mm until done.
  */
 
 #include <linux/cgroup.h>
@@ -35,21 +49,26 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
+#include <linux/xarray.h>
 
 #include <linux/ksmctl.h>
 
+#include "hooks.h"
 #include "mark.h"
 #include "netlink.h"
 #include "rules.h"
 #include "vma.h"
 
-#define PENDING_MAX	64	/* pids queued by the probes between works */
+#define PENDING_MAX	128	/* pids queued by the probes between works */
+#define PENDING_DELAY_MS 10	/* gather the events of one process */
 
-static DEFINE_MUTEX(rules_mutex);	/* rules, next_id, stopping */
+static DEFINE_MUTEX(rules_mutex);	/* rules, next_id, stopping, scan_now */
 static LIST_HEAD(rules);
 static unsigned int nr_rules;
 static u32 next_id = 1;
 static bool stopping;
+static bool scan_now;			/* the next pass scans all processes */
+static unsigned int rules_gen;		/* bumped by every rule change */
 
 /* read by the probes without a lock: is there anything to do? */
 bool ksmctl_rules_active;
@@ -58,12 +77,47 @@ static struct workqueue_struct *rules_wq;
 static void pass_fn(struct work_struct *work);
 static void pending_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(pass_work, pass_fn);
-static DECLARE_WORK(pending_work, pending_fn);
+static DECLARE_DELAYED_WORK(pending_work, pending_fn);
 
 static DEFINE_SPINLOCK(pending_lock);	/* pending, nr_pending, overflow */
 static pid_t pending[PENDING_MAX];
 static unsigned int nr_pending;
 static bool pending_overflow;
+
+/**
+ * struct followed - a process some rule matches
+ * @pid: its struct pid (a reference): tells a reused tgid apart
+ * @verdict: KSMCTL_RULE_MERGE or KSMCTL_RULE_NEVER
+ * @rule_id: the rule that decided it
+ * @gen: rules_gen when decided
+ * @clean: its VMAs were found as @verdict wants them, in @mm at @seq
+ * @mm: identity only (no reference): the mm found clean
+ * @seq: ksmctl_mm_write_seq() of @mm then
+ *
+ * In the xarray "followed", by tgid in the initial pid namespace; used by
+ * the workqueue only (and by ksmctl_rules_uninit() once it is gone).
+ */
+struct followed {
+	struct pid *pid;
+	u32 verdict;
+	u32 rule_id;
+	unsigned int gen;
+	bool clean;
+	struct mm_struct *mm;
+	unsigned long seq;
+};
+
+static DEFINE_XARRAY(followed);
+static unsigned long nr_followed;
+
+/* what the work cost; written by the workqueue only */
+static struct {
+	atomic64_t work_ns;
+	atomic64_t scans;
+	atomic64_t ticks;
+	atomic64_t looks;
+	atomic64_t walks;
+} stats;
 
 void ksmctl_rules_lock(void)
 {
@@ -116,12 +170,14 @@ static bool rule_same(const struct ksmctl_rule *a, const struct ksmctl_rule *b)
 	       (!a->has_uid || uid_eq(a->uid, b->uid));
 }
 
-/* bring the next pass forward to now; under rules_mutex */
+/* have the next pass scan all processes, now; under rules_mutex */
 static void kick_pass(void)
 {
 	lockdep_assert_held(&rules_mutex);
-	if (!stopping && nr_rules)
+	if (!stopping && nr_rules) {
+		scan_now = true;
 		mod_delayed_work(rules_wq, &pass_work, 0);
+	}
 }
 
 /**
@@ -156,6 +212,7 @@ int ksmctl_rule_add(struct ksmctl_rule *r, struct netlink_ext_ack *extack)
 	r->id = next_id++;
 	list_add_tail(&r->node, &rules);
 	nr_rules++;
+	rules_gen++;
 	WRITE_ONCE(ksmctl_rules_active, true);
 	kick_pass();
 out:
@@ -179,11 +236,19 @@ int ksmctl_rule_del(u32 id)
 			found = r;
 			list_del(&r->node);
 			nr_rules--;
+			rules_gen++;
 			break;
 		}
 	}
-	if (!nr_rules)
+	/*
+	 * The followed processes get their verdicts again at the next tick;
+	 * without rules, the next pass lets them all go.
+	 */
+	if (found && !nr_rules) {
 		WRITE_ONCE(ksmctl_rules_active, false);
+		if (!stopping)
+			mod_delayed_work(rules_wq, &pass_work, 0);
+	}
 	mutex_unlock(&rules_mutex);
 	ksmctl_rule_free(found);
 	return found ? 0 : -ENOENT;
@@ -242,8 +307,12 @@ static bool rule_matches(const struct ksmctl_rule *r, struct task_struct *task,
 	return true;
 }
 
-/* KSMCTL_RULE_* the rules want for this process (UNSPEC: none), and which */
-static u32 verdict(struct task_struct *task, struct mm_struct *mm, u32 *id)
+/*
+ * KSMCTL_RULE_* the rules want for this process (UNSPEC: none), which rule
+ * decided (@id), and rules_gen then (@gen)
+ */
+static u32 verdict(struct task_struct *task, struct mm_struct *mm, u32 *id,
+		   unsigned int *gen)
 {
 	char comm[TASK_COMM_LEN];
 	struct ksmctl_rule *r;
@@ -261,17 +330,22 @@ static u32 verdict(struct task_struct *task, struct mm_struct *mm, u32 *id)
 			break;
 	}
 	rcu_read_unlock();
+	*gen = rules_gen;
 	mutex_unlock(&rules_mutex);
 	return v;
 }
 
-/* Does any VMA differ from what the verdict wants? */
-static bool mm_differs(struct mm_struct *mm, bool unmark)
+/*
+ * Does any VMA differ from what the verdict wants? @seq gets the mm's
+ * write sequence, read under the lock, i.e. of the VMAs looked at.
+ */
+static bool mm_differs(struct mm_struct *mm, bool unmark, unsigned long *seq)
 {
 	struct vm_area_struct *vma;
 	bool ret = false;
 
 	mmap_read_lock(mm);
+	*seq = ksmctl_mm_write_seq(mm);
 	{
 		ksmctl_vma_iter_decl(it, mm, 0);
 
@@ -300,34 +374,125 @@ static void count_hit(u32 id)
 	mutex_unlock(&rules_mutex);
 }
 
-/* apply the rules to one process; in the workqueue */
-static void apply_task(struct task_struct *task)
+/* make the VMAs of @mm as @verdict wants them; @f may be NULL */
+static void apply(struct task_struct *task, struct mm_struct *mm,
+		  struct followed *f, u32 verdict, u32 id)
 {
 	struct ksmctl_mark_req rq = {
 		.start = 0, .end = ULONG_MAX, .classes = KSMCTL_CLASS_ALL,
+		.unmark = verdict == KSMCTL_RULE_NEVER,
 	};
 	struct ksmctl_mark_res res = { 0 };
-	struct mm_struct *mm;
-	u32 v, id = 0;
+	unsigned long seq;
 	int err;
 
-	mm = get_task_mm(task);
-	if (!mm)
-		return;		/* exited, or a kernel thread */
-	v = verdict(task, mm, &id);
-	if (v == KSMCTL_RULE_UNSPEC)
-		goto out;
-	rq.unmark = v == KSMCTL_RULE_NEVER;
-	if (!mm_differs(mm, rq.unmark))
-		goto out;
+	if (KSMCTL_HAVE_MM_WRITE_SEQ && f && f->clean && f->mm == mm &&
+	    ksmctl_mm_write_seq(mm) == f->seq)
+		return;		/* not a VMA changed since found right */
+	atomic64_inc(&stats.walks);
+	if (!mm_differs(mm, rq.unmark, &seq)) {
+		if (f) {
+			f->clean = true;
+			f->mm = mm;
+			f->seq = seq;
+		}
+		return;
+	}
+	if (f)
+		f->clean = false;	/* the next look checks our work */
 	err = ksmctl_mark_mm(mm, &rq, &res);
 	if (err)
 		pr_debug("rule %u: pid %d: error %d\n", id, task_tgid_nr(task),
 			 err);
 	if (res.vmas) {
 		count_hit(id);
-		ksmctl_nl_rule_event(id, v, task, res.vmas, res.bytes);
+		ksmctl_nl_rule_event(id, verdict, task, res.vmas, res.bytes);
 	}
+}
+
+static void unfollow(unsigned long nr)
+{
+	struct followed *f = xa_erase(&followed, nr);
+
+	if (f) {
+		put_pid(f->pid);
+		kfree(f);
+		nr_followed--;
+	}
+}
+
+static struct followed *follow(struct task_struct *task)
+{
+	struct followed *f = kzalloc(sizeof(*f), GFP_KERNEL);
+
+	if (!f)
+		return NULL;
+	f->pid = get_task_pid(task, PIDTYPE_TGID);
+	if (!f->pid || xa_err(xa_store(&followed, task_tgid_nr(task), f,
+				       GFP_KERNEL))) {
+		put_pid(f->pid);
+		kfree(f);
+		return NULL;	/* looked at by the next scan instead */
+	}
+	nr_followed++;
+	return f;
+}
+
+static void unfollow_all(void)
+{
+	struct followed *f;
+	unsigned long nr;
+
+	xa_for_each(&followed, nr, f)
+		unfollow(nr);
+}
+
+/* why a process is looked at */
+enum look {
+	LOOK_TICK,	/* followed: its verdict stands unless the rules changed */
+	LOOK_SCAN,	/* the scan: decide again */
+	LOOK_EVENT,	/* fork, exec or cgroup move: decide again, a new mm */
+};
+
+/* apply the rules to one process; in the workqueue */
+static void look_at(struct task_struct *task, enum look why)
+{
+	pid_t nr = task_tgid_nr(task);
+	struct followed *f = xa_load(&followed, nr);
+	struct mm_struct *mm;
+	unsigned int gen;
+	u32 v, id = 0;
+
+	if (f && f->pid != task_tgid(task)) {
+		unfollow(nr);	/* the tgid was reused */
+		f = NULL;
+	}
+	mm = get_task_mm(task);
+	if (!mm) {
+		unfollow(nr);	/* exited, or a kernel thread */
+		return;
+	}
+	atomic64_inc(&stats.looks);
+	if (why == LOOK_TICK && f && f->gen == READ_ONCE(rules_gen)) {
+		apply(task, mm, f, f->verdict, f->rule_id);
+		goto out;
+	}
+
+	v = verdict(task, mm, &id, &gen);
+	if (v == KSMCTL_RULE_UNSPEC) {
+		unfollow(nr);
+		goto out;
+	}
+	if (!f)
+		f = follow(task);
+	if (f) {
+		if (why == LOOK_EVENT || f->verdict != v)
+			f->clean = false;
+		f->verdict = v;
+		f->rule_id = id;
+		f->gen = gen;
+	}
+	apply(task, mm, f, v, id);
 out:
 	mmput(mm);
 }
@@ -360,31 +525,82 @@ static struct task_struct **collect_processes(unsigned int *n)
 	return tasks;
 }
 
-static void pass_fn(struct work_struct *work)
+static void scan(void)
 {
 	struct task_struct **tasks;
 	unsigned int n = 0, i;
 
-	if (!READ_ONCE(ksmctl_rules_active))
-		return;
+	atomic64_inc(&stats.scans);
 	tasks = collect_processes(&n);
 	for (i = 0; i < n; i++) {
-		apply_task(tasks[i]);
+		look_at(tasks[i], LOOK_SCAN);
 		put_task_struct(tasks[i]);
 		cond_resched();
 	}
 	kvfree(tasks);
+}
+
+static void tick(void)
+{
+	struct task_struct *task;
+	struct followed *f;
+	unsigned long nr;
+
+	atomic64_inc(&stats.ticks);
+	xa_for_each(&followed, nr, f) {
+		task = get_pid_task(f->pid, PIDTYPE_TGID);
+		if (!task) {
+			unfollow(nr);
+			continue;
+		}
+		look_at(task, LOOK_TICK);
+		put_task_struct(task);
+		cond_resched();
+	}
+}
+
+static unsigned int scan_period_ms(void)
+{
+	return READ_ONCE(ksmctl_hooks_complete) ? KSMCTL_RULES_SCAN_MS :
+						  KSMCTL_RULES_PERIOD_MS;
+}
+
+static void pass_fn(struct work_struct *work)
+{
+	static unsigned long next_scan;
+	u64 t0 = ktime_get_ns();
+	bool active, scan_all;
+
+	mutex_lock(&rules_mutex);
+	active = nr_rules && !stopping;
+	scan_all = scan_now || time_after_eq(jiffies, next_scan);
+	scan_now = false;
+	mutex_unlock(&rules_mutex);
+
+	if (!active) {
+		unfollow_all();
+		goto out;
+	}
+	if (scan_all) {
+		next_scan = jiffies + msecs_to_jiffies(scan_period_ms());
+		scan();
+	} else {
+		tick();
+	}
 
 	mutex_lock(&rules_mutex);
 	if (!stopping && nr_rules)
 		queue_delayed_work(rules_wq, &pass_work,
 				   msecs_to_jiffies(KSMCTL_RULES_PERIOD_MS));
 	mutex_unlock(&rules_mutex);
+out:
+	atomic64_add(ktime_get_ns() - t0, &stats.work_ns);
 }
 
 static void pending_fn(struct work_struct *work)
 {
 	pid_t nrs[PENDING_MAX];
+	u64 t0 = ktime_get_ns();
 	unsigned int n, i;
 	bool overflow;
 
@@ -396,7 +612,7 @@ static void pending_fn(struct work_struct *work)
 	pending_overflow = false;
 	spin_unlock_irq(&pending_lock);
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && READ_ONCE(ksmctl_rules_active); i++) {
 		struct task_struct *task;
 		struct pid *pid;
 
@@ -405,7 +621,7 @@ static void pending_fn(struct work_struct *work)
 		put_pid(pid);
 		if (!task)
 			continue;	/* gone already */
-		apply_task(task);
+		look_at(task, LOOK_EVENT);
 		put_task_struct(task);
 		cond_resched();
 	}
@@ -414,6 +630,7 @@ static void pending_fn(struct work_struct *work)
 		kick_pass();
 		mutex_unlock(&rules_mutex);
 	}
+	atomic64_add(ktime_get_ns() - t0, &stats.work_ns);
 }
 
 /**
@@ -439,7 +656,25 @@ void ksmctl_rules_note_pid(pid_t nr)
 	}
 	spin_unlock_irqrestore(&pending_lock, irqflags);
 	/* rules_wq exists from init to uninit, and the probes are gone first */
-	queue_work(rules_wq, &pending_work);
+	queue_delayed_work(rules_wq, &pending_work,
+			   msecs_to_jiffies(PENDING_DELAY_MS));
+}
+
+/**
+ * ksmctl_rules_stats() - what the rules cost so far, for /proc/ksmctl/status
+ * @st: filled
+ */
+void ksmctl_rules_stats(struct ksmctl_rules_stats *st)
+{
+	mutex_lock(&rules_mutex);
+	st->rules = nr_rules;
+	mutex_unlock(&rules_mutex);
+	st->followed = READ_ONCE(nr_followed);
+	st->work_ns = atomic64_read(&stats.work_ns);
+	st->scans = atomic64_read(&stats.scans);
+	st->ticks = atomic64_read(&stats.ticks);
+	st->looks = atomic64_read(&stats.looks);
+	st->walks = atomic64_read(&stats.walks);
 }
 
 /* /proc/ksmctl/rules */
@@ -499,7 +734,7 @@ void ksmctl_rules_stop(void)
 	stopping = true;
 	WRITE_ONCE(ksmctl_rules_active, false);
 	mutex_unlock(&rules_mutex);
-	cancel_work_sync(&pending_work);
+	cancel_delayed_work_sync(&pending_work);
 	cancel_delayed_work_sync(&pass_work);
 }
 
@@ -510,6 +745,8 @@ void ksmctl_rules_uninit(void)
 
 	remove_proc_entry("ksmctl/rules", NULL);
 	destroy_workqueue(rules_wq);
+	unfollow_all();
+	xa_destroy(&followed);
 	list_for_each_entry_safe(r, tmp, &rules, node) {
 		list_del(&r->node);
 		ksmctl_rule_free(r);

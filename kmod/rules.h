@@ -53,6 +53,24 @@ void ksmctl_rules_lock(void);
 void ksmctl_rules_unlock(void);
 struct ksmctl_rule *ksmctl_rule_find_ge(u32 id);
 
+/**
+ * struct ksmctl_rules_stats - the rules and what their work cost
+ * @rules: rules held
+ * @followed: processes some rule matches, followed between scans
+ * @work_ns: time spent in the rules' work items (scans, ticks, events)
+ * @scans: scans of every process
+ * @ticks: passes over the followed processes
+ * @looks: processes looked at (by a scan, a tick or an event)
+ * @walks: of them, VMA lists walked (the others had not changed)
+ */
+struct ksmctl_rules_stats {
+	unsigned int rules;
+	unsigned long followed;
+	u64 work_ns, scans, ticks, looks, walks;
+};
+
+void ksmctl_rules_stats(struct ksmctl_rules_stats *st);
+
 /* from the tracepoint probes (atomic context) */
 void ksmctl_rules_note_pid(pid_t nr);
 extern bool ksmctl_rules_active;

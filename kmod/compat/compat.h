@@ -86,6 +86,22 @@
 #endif
 
 /*
+ * A count of the mmap write-lock sections of an mm, which VMAs and their
+ * flags only change in: the per-VMA-lock sequence (6.12 and later, with
+ * CONFIG_PER_VMA_LOCK). Even while nobody holds the write lock; read under
+ * the mmap read lock it is stable. Without it, KSMCTL_HAVE_MM_WRITE_SEQ is 0
+ * and callers look at the VMAs each time.
+ */
+#if defined(CONFIG_PER_VMA_LOCK) && defined(COMPAT_HAS_MM_LOCK_SEQCOUNT)
+#define KSMCTL_HAVE_MM_WRITE_SEQ 1
+#define ksmctl_mm_write_seq(mm) \
+	((unsigned long)raw_read_seqcount(&(mm)->mm_lock_seq))
+#else
+#define KSMCTL_HAVE_MM_WRITE_SEQ 0
+#define ksmctl_mm_write_seq(mm)	0UL
+#endif
+
+/*
  * Is the process dumpable by its owner (SUID_DUMP_USER)? The rule /proc uses
  * before showing a process's memory to its unprivileged owner. Kept in the
  * mm until 7.1, then in the task's exec_state (accessors not exported).

@@ -13,6 +13,7 @@
  *   spawn      fork a child that maps 2 MiB and sleeps: "<child pid>"
  *   exec       execute itself again (same pid), which prints "ready <pid>"
  *   madvise    madvise(MADV_MERGEABLE) every mapping: "ok"
+ *   setuid UID setresuid(UID, UID, UID): "ok"
  *   quit       exit (children are killed: PR_SET_PDEATHSIG)
  */
 #include <pthread.h>
@@ -110,6 +111,10 @@ int main(int argc, char *argv[])
 		} else if (!strncmp(cmd, "madvise", 7)) {
 			madvise_all();
 			printf("ok\n");
+		} else if (!strncmp(cmd, "setuid ", 7)) {
+			uid_t uid = strtoul(cmd + 7, NULL, 0);
+
+			printf(setresuid(uid, uid, uid) ? "failed\n" : "ok\n");
 		} else if (!strncmp(cmd, "quit", 4)) {
 			return 0;
 		} else {

@@ -17,6 +17,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -211,6 +212,34 @@ static long wait_uncovered(int fd, int fam, pid_t pid, long start,
 		usleep(10000);
 	}
 	return -1;
+}
+
+/* a "rules_*" figure of /proc/ksmctl/status, or -1 */
+static long long status_value(const char *name)
+{
+	char line[128], key[64];
+	long long v, ret = -1;
+	FILE *f = fopen("/proc/ksmctl/status", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %lld", key, &v) == 2 &&
+		    !strcmp(key, name))
+			ret = v;
+	fclose(f);
+	return ret;
+}
+
+/* is the running kernel at least @major.@minor? */
+static int kernel_at_least(int major, int minor)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return 0;
+	return ma > major || (ma == major && mi >= minor);
 }
 
 static int cmd(struct target *t, const char *c, char *buf, size_t len)
@@ -468,6 +497,93 @@ TEST_F(rules, never_beats_merge)
 	ASSERT_EQ(0, cmd(&self->t, "mmap 4", buf, sizeof(buf)));
 	usleep(2 * KSMCTL_RULES_PERIOD_MS * 1000);
 	EXPECT_EQ(0, coverage(self->fd, self->fam, self->t.pid));
+}
+
+/* a process that starts to match by its uid is found by the scan */
+TEST_F(rules, uid_change_found_by_scan)
+{
+	struct rule ru = { .action = KSMCTL_RULE_MERGE, .has_uid = 1,
+			   .uid = NOBODY };
+	char buf[64];
+	long t0, ms;
+
+	ASSERT_EQ(0, target_start(&self->t, "rule_target", "8", NULL));
+	ASSERT_EQ(0, rule_add(self->fd, self->fam, &ru, NULL, &self->ans))
+		TH_LOG("%s", self->ans.extack_msg);
+	usleep(2 * KSMCTL_RULES_PERIOD_MS * 1000);
+	EXPECT_EQ(0, coverage(self->fd, self->fam, self->t.pid));
+
+	t0 = now_ms();
+	ASSERT_EQ(0, cmd(&self->t, "setuid 65534", buf, sizeof(buf)));
+	ASSERT_STREQ("ok", buf);
+	ms = wait_covered(self->fd, self->fam, self->t.pid, t0,
+			  KSMCTL_RULES_SCAN_MS + BOUND_MS);
+	TH_LOG("setuid -> covered: %ld ms (scan every %d ms)", ms,
+	       KSMCTL_RULES_SCAN_MS);
+	EXPECT_LE(0, ms);
+}
+
+/*
+ * The module follows exactly the matched processes, lets them go with the
+ * last rule, and (6.12+: the mmap write sequence) does not walk the VMAs of
+ * a followed process that changed nothing.
+ */
+TEST_F(rules, followed_processes_and_their_cost)
+{
+	struct rule ru = { .action = KSMCTL_RULE_MERGE,
+			   .comm = "rule_target" };
+	long long ticks, walks;
+	char buf[64];
+	long t0;
+	int i;
+
+	ASSERT_EQ(0, target_start(&self->t, "rule_target", "8", NULL));
+	t0 = now_ms();
+	ASSERT_EQ(0, rule_add(self->fd, self->fam, &ru, NULL, &self->ans))
+		TH_LOG("%s", self->ans.extack_msg);
+	ASSERT_LE(0, wait_covered(self->fd, self->fam, self->t.pid, t0,
+				  BOUND_MS));
+	EXPECT_EQ(1, status_value("rules"));
+	EXPECT_EQ(1, status_value("rules_followed"));
+	/* a child is a new process of its own, matched by its comm too */
+	ASSERT_EQ(0, cmd(&self->t, "spawn", buf, sizeof(buf)));
+	t0 = now_ms();
+	ASSERT_LE(0, wait_covered(self->fd, self->fam, atoi(buf), t0,
+				  BOUND_MS));
+	/* (it may be covered before it is looked at: fork copies VM flags) */
+	while (status_value("rules_followed") != 2 && now_ms() - t0 < BOUND_MS)
+		usleep(10000);
+	EXPECT_EQ(2, status_value("rules_followed"));
+
+	/* idle: ticks go on, and where the kernel tells, no walk */
+	usleep(2 * KSMCTL_RULES_PERIOD_MS * 1000);
+	ticks = status_value("rules_ticks");
+	walks = status_value("rules_walks");
+	usleep(5 * KSMCTL_RULES_PERIOD_MS * 1000);
+	ticks = status_value("rules_ticks") - ticks;
+	walks = status_value("rules_walks") - walks;
+	TH_LOG("idle for %d ms: %lld ticks, %lld VMA walks", 5 * KSMCTL_RULES_PERIOD_MS,
+	       ticks, walks);
+	EXPECT_LE(3, ticks);
+	EXPECT_LT(0, status_value("rules_work_ns"));
+	if (kernel_at_least(6, 12)) {
+		EXPECT_EQ(0, walks);
+	} else {
+		EXPECT_LE(ticks, walks);	/* two processes each tick */
+	}
+
+	/* a change is still seen at the next tick */
+	t0 = now_ms();
+	ASSERT_EQ(0, cmd(&self->t, "mmap 4", buf, sizeof(buf)));
+	EXPECT_LE(0, wait_covered(self->fd, self->fam, self->t.pid, t0,
+				  BOUND_MS));
+
+	/* the last rule gone, nothing is followed */
+	rules_clear(self->fd, self->fam);
+	for (i = 0; i < 100 && status_value("rules_followed"); i++)
+		usleep(10000);
+	EXPECT_EQ(0, status_value("rules_followed"));
+	EXPECT_EQ(0, status_value("rules"));
 }
 
 /* hundreds of processes start and exit while rules are active */

@@ -209,14 +209,22 @@
  * VMA KSM accepts of a merge process mergeable, and takes VM_MERGEABLE
  * away from (and unmerges) every VMA of a never process, including VMAs
  * the process madvise()d itself. It does so
- *   - at once (asynchronously) when a rule is added;
- *   - for a process that forks or execs: the tracepoints sched_process_fork
- *     and sched_process_exec queue its pid, a work item handles it (a
- *     kernel without tracepoints leaves this to the periodic pass);
- *   - every KSMCTL_RULES_PERIOD_MS, while rules exist, in a pass over all
- *     processes: new VMAs (heap growth, mmaps, thread stacks), cgroup
- *     moves, uid changes. A process whose VMAs are already as the rule
- *     wants costs one walk of its VMA list under the mmap read lock.
+ *   - at once (asynchronously) when a rule is added: a scan of every
+ *     process finds those a rule matches, which the module then follows;
+ *   - for a process that forks, execs or moves to another cgroup: the
+ *     tracepoints sched_process_fork, sched_process_exec and
+ *     cgroup_attach_task queue its pid, and a work item decides about it
+ *     about 10 ms later;
+ *   - every KSMCTL_RULES_PERIOD_MS, while rules exist, for the followed
+ *     processes only: new VMAs (heap growth, mmaps, thread stacks). A
+ *     followed process whose VMAs are already as the rule wants costs one
+ *     walk of its VMA list under the mmap read lock, or nothing on kernels
+ *     that count mmap write-lock sections (6.12 and later, per-VMA locks),
+ *     when it took no write lock since;
+ *   - every KSMCTL_RULES_SCAN_MS in a scan of every process: what no
+ *     event announces (uid changes). A kernel without those tracepoints
+ *     scans every KSMCTL_RULES_PERIOD_MS instead.
+ * What this work costs is in /proc/ksmctl/status (rules_work_ns).
  * A process that changed is announced on the monitor group. The passes
  * run in one ordered workqueue; unmerging a large never process (copying
  * its merged pages back) delays the other work until done.
@@ -433,8 +441,10 @@ enum ksmctl_skip {
 
 /* most rules the module holds */
 #define KSMCTL_RULES_MAX	256
-/* period of the pass that keeps rules applied */
+/* period of the pass over the processes rules match (new VMAs) */
 #define KSMCTL_RULES_PERIOD_MS	200
+/* period of the scan of every process (uid changes, missed events) */
+#define KSMCTL_RULES_SCAN_MS	5000
 
 /* KSMCTL_A_RULE_ACTION */
 enum ksmctl_rule_action {
