@@ -8,13 +8,15 @@
  *   cgroup_attach_task   moved into another cgroup
  *
  * The tracepoint structures are not exported: they are found by name with
- * for_each_kernel_tracepoint() and attached with tracepoint_probe_register().
+ * for_each_kernel_tracepoint() at load, and the probes are attached with
+ * tracepoint_probe_register() only while rules exist (enabling a
+ * tracepoint patches kernel text: a module without rules leaves it alone).
  * The probes run in atomic context: they only queue the pid (rules.c).
  *
  * A kernel without some of these tracepoints (CONFIG_TRACEPOINTS=n, e.g. a
  * tinyconfig) leaves the events to the rules' scan of all processes, which
  * then runs every KSMCTL_RULES_PERIOD_MS instead of every
- * KSMCTL_RULES_SCAN_MS (ksmctl_hooks_complete).
+ * KSMCTL_RULES_SCAN_MS (ksmctl_hooks_attach() says so).
  */
 
 #include <linux/kernel.h>
@@ -27,8 +29,6 @@
 
 struct cgroup;
 struct linux_binprm;
-
-bool ksmctl_hooks_complete;
 
 static void probe_fork(void *data, struct task_struct *parent,
 		       struct task_struct *child)
@@ -78,47 +78,57 @@ static void find_tp(struct tracepoint *tp, void *priv)
 			hooks[i].tp = tp;
 }
 
-static void hooks_unregister(void)
+/**
+ * ksmctl_hooks_detach() - detach the probes; none runs after this
+ *
+ * Context: process context; serialised with ksmctl_hooks_attach() by the
+ * caller (the rules' mutex).
+ */
+void ksmctl_hooks_detach(void)
 {
 	unsigned int i;
+	bool any = false;
 
 	for (i = 0; i < ARRAY_SIZE(hooks); i++) {
-		if (hooks[i].on)
+		if (hooks[i].on) {
 			tracepoint_probe_unregister(hooks[i].tp,
 						    hooks[i].probe, NULL);
+			any = true;
+		}
 		hooks[i].on = false;
 	}
-	tracepoint_synchronize_unregister();
+	if (any)
+		tracepoint_synchronize_unregister();
+}
+
+/**
+ * ksmctl_hooks_attach() - attach the probes to the tracepoints found
+ *
+ * Context: process context; see ksmctl_hooks_detach().
+ * Return: true if every event the rules follow has its probe.
+ */
+bool ksmctl_hooks_attach(void)
+{
+	unsigned int i, on = 0;
+
+	for (i = 0; i < ARRAY_SIZE(hooks); i++) {
+		if (hooks[i].tp && !hooks[i].on &&
+		    !tracepoint_probe_register(hooks[i].tp, hooks[i].probe,
+					       NULL))
+			hooks[i].on = true;
+		on += hooks[i].on;
+	}
+	return on == ARRAY_SIZE(hooks);
 }
 
 int __init ksmctl_hooks_init(void)
 {
-	unsigned int i, found = 0;
-	int err;
+	unsigned int i;
 
 	for_each_kernel_tracepoint(find_tp, NULL);
-	for (i = 0; i < ARRAY_SIZE(hooks); i++) {
-		if (!hooks[i].tp) {
+	for (i = 0; i < ARRAY_SIZE(hooks); i++)
+		if (!hooks[i].tp)
 			pr_info("no %s tracepoint: rules see its events at their next scan\n",
 				hooks[i].name);
-			continue;
-		}
-		err = tracepoint_probe_register(hooks[i].tp, hooks[i].probe,
-						NULL);
-		if (err) {
-			hooks_unregister();
-			return err;
-		}
-		hooks[i].on = true;
-		found++;
-	}
-	ksmctl_hooks_complete = found == ARRAY_SIZE(hooks);
 	return 0;
-}
-
-/* After this no probe runs, nor is about to. */
-void ksmctl_hooks_uninit(void)
-{
-	hooks_unregister();
-	ksmctl_hooks_complete = false;
 }

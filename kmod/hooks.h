@@ -4,10 +4,8 @@
 
 #include <linux/types.h>
 
-/* every event the rules follow has its probe attached */
-extern bool ksmctl_hooks_complete;
-
 int ksmctl_hooks_init(void);
-void ksmctl_hooks_uninit(void);
+bool ksmctl_hooks_attach(void);
+void ksmctl_hooks_detach(void);
 
 #endif /* _KSMCTL_HOOKS_H */

@@ -38,13 +38,11 @@ static int __init ksmctl_init(void)
 	/* last: from here on userspace can reach us */
 	ret = ksmctl_genl_init();
 	if (ret)
-		goto err_genl;
+		goto err_hooks;
 
 	pr_info("version %s loaded\n", KSMCTL_VERSION);
 	return 0;
 
-err_genl:
-	ksmctl_hooks_uninit();
 err_hooks:
 	ksmctl_rules_stop();
 	ksmctl_rules_uninit();
@@ -58,12 +56,12 @@ err_ksm_state:
 
 /*
  * Rules are dropped; what they did stays (VMAs they marked stay mergeable).
- * The probes go first, then the work they and the rules queue, then the
- * family (so no rule event is sent through it after), then the rules.
+ * The rules stop first (their probes detached, then the work they queue),
+ * then the family (so no rule event is sent through it after), then the
+ * rules are freed.
  */
 static void __exit ksmctl_exit(void)
 {
-	ksmctl_hooks_uninit();
 	ksmctl_rules_stop();
 	ksmctl_genl_uninit();
 	ksmctl_rules_uninit();

@@ -347,7 +347,7 @@ int ksmctl_nl_rule_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
  * @vmas: VMAs changed
  * @bytes: their size
  *
- * Context: process context (the rules workqueue).
+ * Context: process context (the rules' kernel thread).
  */
 void ksmctl_nl_rule_event(u32 rule_id, u32 action, struct task_struct *task,
 			  u32 vmas, u64 bytes)

@@ -46,7 +46,7 @@ static int status_show(struct seq_file *m, void *v)
 	seq_printf(m, "rules_ticks %llu\n", rs.ticks);
 	seq_printf(m, "rules_looks %llu\n", rs.looks);
 	seq_printf(m, "rules_walks %llu\n", rs.walks);
-	seq_printf(m, "rules_work_ns %llu\n", rs.work_ns);
+	seq_printf(m, "rules_cpu_ns %llu\n", rs.cpu_ns);
 	return 0;
 }
 

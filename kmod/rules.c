@@ -6,8 +6,9 @@
  * The processes a rule matches are followed: an xarray, by tgid, holds a
  * reference to each one's struct pid, its verdict (merge or never), and
  * what its VMAs were when last found as the verdict wants them. Everything
- * that looks at a process runs in one ordered workqueue, so never two at
- * once:
+ * that looks at a process runs in one kernel thread, "ksmctl_rules" (a
+ * kthread_worker: never two at once, and its CPU time is the rules' cost,
+ * in the scheduler's own account):
  *   - a scan of every process, which finds the processes to follow: at
  *     once when a rule is added, then every KSMCTL_RULES_SCAN_MS (uid
  *     changes and anything an event missed);
@@ -48,7 +49,8 @@
 #include <linux/sched/task.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
-#include <linux/workqueue.h>
+#include <linux/sort.h>
+#include <linux/kthread.h>
 #include <linux/xarray.h>
 
 #include <linux/ksmctl.h>
@@ -59,8 +61,9 @@
 #include "rules.h"
 #include "vma.h"
 
-#define PENDING_MAX	128	/* pids queued by the probes between works */
-#define PENDING_DELAY_MS 10	/* gather the events of one process */
+#define PENDING_MAX	1024	/* pids queued by the probes between works */
+#define PENDING_RECENT	8	/* a pid queued again among these is not added */
+#define PENDING_DELAY_MS 50	/* gather the fork and exec of one process */
 
 static DEFINE_MUTEX(rules_mutex);	/* rules, next_id, stopping, scan_now */
 static LIST_HEAD(rules);
@@ -68,19 +71,25 @@ static unsigned int nr_rules;
 static u32 next_id = 1;
 static bool stopping;
 static bool scan_now;			/* the next pass scans all processes */
+static bool hooked;			/* the probes report every event */
 static unsigned int rules_gen;		/* bumped by every rule change */
 
 /* read by the probes without a lock: is there anything to do? */
 bool ksmctl_rules_active;
 
-static struct workqueue_struct *rules_wq;
-static void pass_fn(struct work_struct *work);
-static void pending_fn(struct work_struct *work);
-static DECLARE_DELAYED_WORK(pass_work, pass_fn);
-static DECLARE_DELAYED_WORK(pending_work, pending_fn);
+static struct kthread_worker *rules_worker;
+static void pass_fn(struct kthread_work *work);
+static void pending_fn(struct kthread_work *work);
+static DEFINE_KTHREAD_DELAYED_WORK(pass_work, pass_fn);
+static DEFINE_KTHREAD_DELAYED_WORK(pending_work, pending_fn);
 
+/*
+ * The probes fill *pending; pending_fn() swaps the two buffers and reads
+ * the other one outside the lock (it is the only reader, one at a time).
+ */
 static DEFINE_SPINLOCK(pending_lock);	/* pending, nr_pending, overflow */
-static pid_t pending[PENDING_MAX];
+static pid_t pending_bufs[2][PENDING_MAX];
+static pid_t *pending = pending_bufs[0];
 static unsigned int nr_pending;
 static bool pending_overflow;
 
@@ -91,13 +100,18 @@ static bool pending_overflow;
  * @rule_id: the rule that decided it
  * @gen: rules_gen when decided
  * @clean: its VMAs were found as @verdict wants them, in @mm at @seq
- * @mm: identity only (no reference): the mm found clean
+ * @mm: the mm last looked at, with a reference on the struct (mmgrab(),
+ *      not its address space): a tick reads its write sequence without
+ *      looking the process up
  * @seq: ksmctl_mm_write_seq() of @mm then
+ * @node: in followed_list, which ticks go through
  *
- * In the xarray "followed", by tgid in the initial pid namespace; used by
- * the workqueue only (and by ksmctl_rules_uninit() once it is gone).
+ * In the xarray "followed", by tgid in the initial pid namespace, and in
+ * followed_list; used by the worker only (and by ksmctl_rules_uninit()
+ * once it is gone).
  */
 struct followed {
+	struct list_head node;
 	struct pid *pid;
 	u32 verdict;
 	u32 rule_id;
@@ -108,11 +122,11 @@ struct followed {
 };
 
 static DEFINE_XARRAY(followed);
+static LIST_HEAD(followed_list);
 static unsigned long nr_followed;
 
-/* what the work cost; written by the workqueue only */
+/* what the work did; written by the worker only */
 static struct {
-	atomic64_t work_ns;
 	atomic64_t scans;
 	atomic64_t ticks;
 	atomic64_t looks;
@@ -176,7 +190,7 @@ static void kick_pass(void)
 	lockdep_assert_held(&rules_mutex);
 	if (!stopping && nr_rules) {
 		scan_now = true;
-		mod_delayed_work(rules_wq, &pass_work, 0);
+		kthread_mod_delayed_work(rules_worker, &pass_work, 0);
 	}
 }
 
@@ -211,6 +225,8 @@ int ksmctl_rule_add(struct ksmctl_rule *r, struct netlink_ext_ack *extack)
 	}
 	r->id = next_id++;
 	list_add_tail(&r->node, &rules);
+	if (!nr_rules)
+		hooked = ksmctl_hooks_attach();
 	nr_rules++;
 	rules_gen++;
 	WRITE_ONCE(ksmctl_rules_active, true);
@@ -246,8 +262,10 @@ int ksmctl_rule_del(u32 id)
 	 */
 	if (found && !nr_rules) {
 		WRITE_ONCE(ksmctl_rules_active, false);
+		ksmctl_hooks_detach();
+		hooked = false;
 		if (!stopping)
-			mod_delayed_work(rules_wq, &pass_work, 0);
+			kthread_mod_delayed_work(rules_worker, &pass_work, 0);
 	}
 	mutex_unlock(&rules_mutex);
 	ksmctl_rule_free(found);
@@ -291,6 +309,7 @@ static bool match_exe(const struct ksmctl_rule *r, struct mm_struct *mm)
 	return exe && file_inode(exe) == d_inode(r->exe.dentry);
 }
 
+/* @mm NULL: the exe is not known, taken as matching */
 static bool rule_matches(const struct ksmctl_rule *r, struct task_struct *task,
 			 struct mm_struct *mm, const char *comm)
 {
@@ -298,7 +317,7 @@ static bool rule_matches(const struct ksmctl_rule *r, struct task_struct *task,
 		return false;
 	if (r->cgrp && !match_cgroup(r, task))
 		return false;
-	if (r->exe.dentry && !match_exe(r, mm))
+	if (r->exe.dentry && mm && !match_exe(r, mm))
 		return false;
 	if (r->comm[0] && strcmp(r->comm, comm))
 		return false;
@@ -392,9 +411,14 @@ static void apply(struct task_struct *task, struct mm_struct *mm,
 	atomic64_inc(&stats.walks);
 	if (!mm_differs(mm, rq.unmark, &seq)) {
 		if (f) {
-			f->clean = true;
-			f->mm = mm;
+			if (f->mm != mm) {
+				if (f->mm)
+					mmdrop(f->mm);
+				mmgrab(mm);
+				f->mm = mm;
+			}
 			f->seq = seq;
+			f->clean = true;
 		}
 		return;
 	}
@@ -415,6 +439,9 @@ static void unfollow(unsigned long nr)
 	struct followed *f = xa_erase(&followed, nr);
 
 	if (f) {
+		list_del(&f->node);
+		if (f->mm)
+			mmdrop(f->mm);
 		put_pid(f->pid);
 		kfree(f);
 		nr_followed--;
@@ -434,6 +461,7 @@ static struct followed *follow(struct task_struct *task)
 		kfree(f);
 		return NULL;	/* looked at by the next scan instead */
 	}
+	list_add_tail(&f->node, &followed_list);
 	nr_followed++;
 	return f;
 }
@@ -454,7 +482,7 @@ enum look {
 	LOOK_EVENT,	/* fork, exec or cgroup move: decide again, a new mm */
 };
 
-/* apply the rules to one process; in the workqueue */
+/* apply the rules to one process; in the worker */
 static void look_at(struct task_struct *task, enum look why)
 {
 	pid_t nr = task_tgid_nr(task);
@@ -494,11 +522,34 @@ static void look_at(struct task_struct *task, enum look why)
 	}
 	apply(task, mm, f, v, id);
 out:
-	mmput(mm);
+	/* if it exited meanwhile, its teardown is not the rules' work */
+	mmput_async(mm);
 }
 
-/* user processes (thread-group leaders with an mm), with a reference */
-static struct task_struct **collect_processes(unsigned int *n)
+/*
+ * Could a rule match @p? All but the exe is matched here, under rules_mutex
+ * and RCU, without a reference on anything: a look (with the mm) decides.
+ */
+static bool maybe_matched(struct task_struct *p)
+{
+	char comm[TASK_COMM_LEN];
+	struct ksmctl_rule *r;
+
+	/* as /proc reads it: a racing exec announces itself anyway */
+	memcpy(comm, p->comm, sizeof(comm));
+	comm[sizeof(comm) - 1] = '\0';
+	list_for_each_entry(r, &rules, node)
+		if (rule_matches(r, p, NULL, comm))
+			return true;
+	return false;
+}
+
+/*
+ * The user processes (thread-group leaders with an mm) a rule may match
+ * or that are followed, with a reference. The others cost a walk of the
+ * rule list under RCU, no lock of theirs, no reference.
+ */
+static struct task_struct **collect_candidates(unsigned int *n)
 {
 	struct task_struct **tasks, *p;
 	unsigned int cap = 0, i = 0;
@@ -511,18 +562,38 @@ static struct task_struct **collect_processes(unsigned int *n)
 	tasks = kvmalloc_array(cap, sizeof(*tasks), GFP_KERNEL);
 	if (!tasks)
 		return NULL;
+	mutex_lock(&rules_mutex);
 	rcu_read_lock();
 	for_each_process(p) {
 		if (i == cap)
 			break;
 		if ((p->flags & PF_KTHREAD) || !READ_ONCE(p->mm))
 			continue;
+		if (!xa_load(&followed, task_tgid_nr(p)) && !maybe_matched(p))
+			continue;
 		get_task_struct(p);
 		tasks[i++] = p;
 	}
 	rcu_read_unlock();
+	mutex_unlock(&rules_mutex);
 	*n = i;
 	return tasks;
+}
+
+/* let go of the followed processes that exited */
+static void sweep(void)
+{
+	struct followed *f;
+	unsigned long nr;
+	bool gone;
+
+	xa_for_each(&followed, nr, f) {
+		rcu_read_lock();
+		gone = !pid_task(f->pid, PIDTYPE_TGID);
+		rcu_read_unlock();
+		if (gone)
+			unfollow(nr);
+	}
 }
 
 static void scan(void)
@@ -531,7 +602,8 @@ static void scan(void)
 	unsigned int n = 0, i;
 
 	atomic64_inc(&stats.scans);
-	tasks = collect_processes(&n);
+	sweep();
+	tasks = collect_candidates(&n);
 	for (i = 0; i < n; i++) {
 		look_at(tasks[i], LOOK_SCAN);
 		put_task_struct(tasks[i]);
@@ -540,35 +612,47 @@ static void scan(void)
 	kvfree(tasks);
 }
 
+/* unchanged since found right: a tick has nothing to do for it */
+static bool quiet(const struct followed *f, unsigned int gen)
+{
+	return KSMCTL_HAVE_MM_WRITE_SEQ && f->clean && f->gen == gen &&
+	       ksmctl_mm_write_seq(f->mm) == f->seq;
+}
+
 static void tick(void)
 {
+	unsigned int gen = READ_ONCE(rules_gen), n = 0;
+	struct followed *f, *next;
 	struct task_struct *task;
-	struct followed *f;
-	unsigned long nr;
 
 	atomic64_inc(&stats.ticks);
-	xa_for_each(&followed, nr, f) {
-		task = get_pid_task(f->pid, PIDTYPE_TGID);
-		if (!task) {
-			unfollow(nr);
+	/* a look may unfollow the process it looks at, and no other */
+	list_for_each_entry_safe(f, next, &followed_list, node) {
+		if (quiet(f, gen)) {
+			if (!(++n % 1024))
+				cond_resched();
 			continue;
 		}
-		look_at(task, LOOK_TICK);
-		put_task_struct(task);
+		task = get_pid_task(f->pid, PIDTYPE_TGID);
+		if (task) {
+			look_at(task, LOOK_TICK);
+			put_task_struct(task);
+		} else {
+			unfollow(pid_nr(f->pid));
+		}
 		cond_resched();
 	}
 }
 
 static unsigned int scan_period_ms(void)
 {
-	return READ_ONCE(ksmctl_hooks_complete) ? KSMCTL_RULES_SCAN_MS :
-						  KSMCTL_RULES_PERIOD_MS;
+	return READ_ONCE(hooked) ? KSMCTL_RULES_SCAN_MS :
+				   KSMCTL_RULES_PERIOD_MS;
 }
 
-static void pass_fn(struct work_struct *work)
+static void pass_fn(struct kthread_work *work)
 {
 	static unsigned long next_scan;
-	u64 t0 = ktime_get_ns();
 	bool active, scan_all;
 
 	mutex_lock(&rules_mutex);
@@ -579,7 +663,7 @@ static void pass_fn(struct work_struct *work)
 
 	if (!active) {
 		unfollow_all();
-		goto out;
+		return;
 	}
 	if (scan_all) {
 		next_scan = jiffies + msecs_to_jiffies(scan_period_ms());
@@ -590,32 +674,41 @@ static void pass_fn(struct work_struct *work)
 
 	mutex_lock(&rules_mutex);
 	if (!stopping && nr_rules)
-		queue_delayed_work(rules_wq, &pass_work,
-				   msecs_to_jiffies(KSMCTL_RULES_PERIOD_MS));
+		kthread_queue_delayed_work(rules_worker, &pass_work,
+					   msecs_to_jiffies(KSMCTL_RULES_PERIOD_MS));
 	mutex_unlock(&rules_mutex);
-out:
-	atomic64_add(ktime_get_ns() - t0, &stats.work_ns);
 }
 
-static void pending_fn(struct work_struct *work)
+static int cmp_pid(const void *a, const void *b)
 {
-	pid_t nrs[PENDING_MAX];
-	u64 t0 = ktime_get_ns();
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void pending_fn(struct kthread_work *work)
+{
 	unsigned int n, i;
 	bool overflow;
+	pid_t *nrs;
 
 	spin_lock_irq(&pending_lock);
+	nrs = pending;
 	n = nr_pending;
-	memcpy(nrs, pending, n * sizeof(*nrs));
+	pending = pending_bufs[nrs == pending_bufs[0]];
 	nr_pending = 0;
 	overflow = pending_overflow;
 	pending_overflow = false;
 	spin_unlock_irq(&pending_lock);
 
+	/* one look for all the events of a process */
+	sort(nrs, n, sizeof(*nrs), cmp_pid, NULL);
 	for (i = 0; i < n && READ_ONCE(ksmctl_rules_active); i++) {
 		struct task_struct *task;
 		struct pid *pid;
 
+		if (i && nrs[i] == nrs[i - 1])
+			continue;
 		pid = find_get_pid(nrs[i]);
 		task = pid ? get_pid_task(pid, PIDTYPE_TGID) : NULL;
 		put_pid(pid);
@@ -630,7 +723,6 @@ static void pending_fn(struct work_struct *work)
 		kick_pass();
 		mutex_unlock(&rules_mutex);
 	}
-	atomic64_add(ktime_get_ns() - t0, &stats.work_ns);
 }
 
 /**
@@ -645,18 +737,18 @@ void ksmctl_rules_note_pid(pid_t nr)
 	unsigned int i;
 
 	spin_lock_irqsave(&pending_lock, irqflags);
-	for (i = 0; i < nr_pending; i++)
-		if (pending[i] == nr)
-			break;
-	if (i == nr_pending) {
-		if (nr_pending < PENDING_MAX)
-			pending[nr_pending++] = nr;
-		else
-			pending_overflow = true;
-	}
+	/* the fork and the exec of one process come close together */
+	for (i = nr_pending; i > 0 && nr_pending - i < PENDING_RECENT; i--)
+		if (pending[i - 1] == nr)
+			goto queued;
+	if (nr_pending < PENDING_MAX)
+		pending[nr_pending++] = nr;
+	else
+		pending_overflow = true;
+queued:
 	spin_unlock_irqrestore(&pending_lock, irqflags);
-	/* rules_wq exists from init to uninit, and the probes are gone first */
-	queue_delayed_work(rules_wq, &pending_work,
+	/* the worker exists from init to uninit, and the probes go first */
+	kthread_queue_delayed_work(rules_worker, &pending_work,
 			   msecs_to_jiffies(PENDING_DELAY_MS));
 }
 
@@ -668,9 +760,11 @@ void ksmctl_rules_stats(struct ksmctl_rules_stats *st)
 {
 	mutex_lock(&rules_mutex);
 	st->rules = nr_rules;
+	/* as of the thread's last context switch or tick */
+	st->cpu_ns = rules_worker ?
+		READ_ONCE(rules_worker->task->se.sum_exec_runtime) : 0;
 	mutex_unlock(&rules_mutex);
 	st->followed = READ_ONCE(nr_followed);
-	st->work_ns = atomic64_read(&stats.work_ns);
 	st->scans = atomic64_read(&stats.scans);
 	st->ticks = atomic64_read(&stats.ticks);
 	st->looks = atomic64_read(&stats.looks);
@@ -712,39 +806,50 @@ static int rules_show(struct seq_file *m, void *v)
 
 int __init ksmctl_rules_init(void)
 {
-	rules_wq = alloc_ordered_workqueue("ksmctl_rules", 0);
-	if (!rules_wq)
-		return -ENOMEM;
+	struct kthread_worker *worker;
+
+	worker = kthread_create_worker(0, "ksmctl_rules");
+	if (IS_ERR(worker))
+		return PTR_ERR(worker);
 	/* readable by all: rules are configuration, like /etc/ksmctl.conf */
 	if (!proc_create_single("ksmctl/rules", 0444, NULL, rules_show)) {
-		destroy_workqueue(rules_wq);
+		kthread_destroy_worker(worker);
 		return -ENOMEM;
 	}
+	mutex_lock(&rules_mutex);	/* /proc/ksmctl/status may be read */
+	rules_worker = worker;
+	mutex_unlock(&rules_mutex);
 	return 0;
 }
 
 /**
- * ksmctl_rules_stop() - stop applying rules; nothing is queued after this
- *
- * Context: the tracepoint probes are already unregistered.
+ * ksmctl_rules_stop() - stop applying rules: the probes are detached for
+ * good and nothing is queued after this
  */
 void ksmctl_rules_stop(void)
 {
 	mutex_lock(&rules_mutex);
 	stopping = true;
 	WRITE_ONCE(ksmctl_rules_active, false);
+	ksmctl_hooks_detach();
+	hooked = false;
 	mutex_unlock(&rules_mutex);
-	cancel_delayed_work_sync(&pending_work);
-	cancel_delayed_work_sync(&pass_work);
+	kthread_cancel_delayed_work_sync(&pending_work);
+	kthread_cancel_delayed_work_sync(&pass_work);
 }
 
 /* Drop every rule. What they did stays (module unload, documented). */
 void ksmctl_rules_uninit(void)
 {
+	struct kthread_worker *worker;
 	struct ksmctl_rule *r, *tmp;
 
 	remove_proc_entry("ksmctl/rules", NULL);
-	destroy_workqueue(rules_wq);
+	mutex_lock(&rules_mutex);	/* against ksmctl_rules_stats() */
+	worker = rules_worker;
+	rules_worker = NULL;
+	mutex_unlock(&rules_mutex);
+	kthread_destroy_worker(worker);
 	unfollow_all();
 	xa_destroy(&followed);
 	list_for_each_entry_safe(r, tmp, &rules, node) {

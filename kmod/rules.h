@@ -57,7 +57,7 @@ struct ksmctl_rule *ksmctl_rule_find_ge(u32 id);
  * struct ksmctl_rules_stats - the rules and what their work cost
  * @rules: rules held
  * @followed: processes some rule matches, followed between scans
- * @work_ns: time spent in the rules' work items (scans, ticks, events)
+ * @cpu_ns: CPU time of the rules' kernel thread (scans, ticks, events)
  * @scans: scans of every process
  * @ticks: passes over the followed processes
  * @looks: processes looked at (by a scan, a tick or an event)
@@ -66,7 +66,7 @@ struct ksmctl_rule *ksmctl_rule_find_ge(u32 id);
 struct ksmctl_rules_stats {
 	unsigned int rules;
 	unsigned long followed;
-	u64 work_ns, scans, ticks, looks, walks;
+	u64 cpu_ns, scans, ticks, looks, walks;
 };
 
 void ksmctl_rules_stats(struct ksmctl_rules_stats *st);

@@ -214,19 +214,22 @@
  *   - for a process that forks, execs or moves to another cgroup: the
  *     tracepoints sched_process_fork, sched_process_exec and
  *     cgroup_attach_task queue its pid, and a work item decides about it
- *     about 10 ms later;
+ *     about 50 ms later (one look for the fork and exec of a process);
  *   - every KSMCTL_RULES_PERIOD_MS, while rules exist, for the followed
  *     processes only: new VMAs (heap growth, mmaps, thread stacks). A
  *     followed process whose VMAs are already as the rule wants costs one
- *     walk of its VMA list under the mmap read lock, or nothing on kernels
- *     that count mmap write-lock sections (6.12 and later, per-VMA locks),
- *     when it took no write lock since;
+ *     walk of its VMA list under the mmap read lock, or on kernels that
+ *     count mmap write-lock sections (6.12 and later, per-VMA locks) a
+ *     read of that count, when it took no write lock since;
  *   - every KSMCTL_RULES_SCAN_MS in a scan of every process: what no
- *     event announces (uid changes). A kernel without those tracepoints
- *     scans every KSMCTL_RULES_PERIOD_MS instead.
- * What this work costs is in /proc/ksmctl/status (rules_work_ns).
+ *     event announces (uid changes). The scan matches all but the exe
+ *     under RCU, with no reference and no lock of the process, and looks
+ *     closer only at those a rule may match. A kernel without those
+ *     tracepoints scans every KSMCTL_RULES_PERIOD_MS instead.
+ * All of it runs in one kernel thread, ksmctl_rules: its CPU time is what
+ * the rules cost (rules_cpu_ns of /proc/ksmctl/status, or top(1)).
  * A process that changed is announced on the monitor group. The passes
- * run in one ordered workqueue; unmerging a large never process (copying
+ * run one at a time; unmerging a large never process (copying
  * its merged pages back) delays the other work until done.
  * A pid rule follows the process through exec; TREE follows the real
  * parent chain, so a descendant reparented away (its ancestor exited)
@@ -444,7 +447,7 @@ enum ksmctl_skip {
 /* period of the pass over the processes rules match (new VMAs) */
 #define KSMCTL_RULES_PERIOD_MS	200
 /* period of the scan of every process (uid changes, missed events) */
-#define KSMCTL_RULES_SCAN_MS	5000
+#define KSMCTL_RULES_SCAN_MS	10000
 
 /* KSMCTL_A_RULE_ACTION */
 enum ksmctl_rule_action {
