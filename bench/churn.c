@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * churn RATE SECONDS [LIFE_MS]: start RATE new processes a second for
+ * churn RATE SECONDS [LIFE_MS]: start up to RATE new processes a second for
  * SECONDS seconds, each a fork and an exec of this program (so each is a
  * new mm, announced by both the fork and the exec tracepoint), which maps
  * and fills 256 KiB, lives LIFE_MS (default 100) and exits. Prints
@@ -56,11 +56,13 @@ int main(int argc, char *argv[])
 
 	t0 = now();
 	end = t0 + secs;
-	for (next = t0; next < end; next += 1 / rate) {
+	for (next = t0; now() < end; next += 1 / rate) {
 		double t = now();
 
 		if (t < next)
 			usleep((next - t) * 1e6);
+		else if (t - next > 0.1)
+			next = t;	/* behind: no burst to catch up */
 		switch (fork()) {
 		case -1:
 			perror("churn: fork");
