@@ -5,10 +5,12 @@
  * The kernel's own madvise(MADV_MERGEABLE) path does two things: ask
  * ksm_madvise() (which registers the mm with ksmd, or unmerges pages) and
  * store the flags it returns in the VMA. We do the same, under the target's
- * mmap write lock, for whole VMAs only: no VMA is split. The lock is
- * dropped every MARK_BATCH VMAs and UNMERGE_CHUNK bytes of unmerging, so a
- * process with a huge address space is never stalled for long, and a
- * signal stops the work between steps.
+ * mmap write lock, for whole VMAs only: no VMA is split. Once the mm is
+ * registered, ksm_madvise(MADV_MERGEABLE) would only repeat the checks
+ * ksmctl_vma_refusal() made, so the flag is set directly, as
+ * PR_SET_MEMORY_MERGE does. The lock is dropped every MARK_BATCH VMAs and
+ * UNMERGE_CHUNK bytes of unmerging, so a process with a huge address space
+ * is never stalled for long, and a signal stops the work between steps.
  */
 
 #include <linux/ksm.h>
@@ -112,7 +114,16 @@ static int mark_vma(struct vm_area_struct *vma, const struct ksmctl_mark_req *rq
 		if (err)
 			return err;
 		ksmctl_vma_clear_mergeable(vma);
+	} else if (ksmctl_mm_ksm_entered(vma->vm_mm)) {
+		/*
+		 * All ksm_madvise(MADV_MERGEABLE) would do: its checks are
+		 * those of ksmctl_vma_refusal() above, and the mm is already
+		 * registered with ksmd. Tested for each VMA: ksmd may
+		 * unregister an mm while we do not hold its lock.
+		 */
+		ksmctl_vma_set_mergeable(vma);
 	} else {
+		/* the first VMA: ksm_madvise() registers the mm (__ksm_enter) */
 		flags = vma->vm_flags;
 		err = ksm_madvise(vma, vma->vm_start, vma->vm_end,
 				  MADV_MERGEABLE, &flags);
