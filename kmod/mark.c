@@ -5,15 +5,19 @@
  * The kernel's own madvise(MADV_MERGEABLE) path does two things: ask
  * ksm_madvise() (which registers the mm with ksmd, or unmerges pages) and
  * store the flags it returns in the VMA. We do the same, under the target's
- * mmap write lock, for whole VMAs only: no VMA is split. The lock is
- * dropped every MARK_BATCH VMAs and UNMERGE_CHUNK bytes of unmerging, so a
+ * mmap write lock, for whole VMAs only: no VMA is split. Once the mm is
+ * registered, ksm_madvise(MADV_MERGEABLE) would only repeat the checks
+ * ksmctl_vma_refusal() made, so the flag is set directly, as
+ * PR_SET_MEMORY_MERGE does. The lock is dropped whenever someone waits for
+ * it or for the CPU, and every UNMERGE_CHUNK bytes of unmerging, so a
  * process with a huge address space is never stalled for long, and a
- * signal stops the work between steps.
+ * signal stops the work between VMAs.
  */
 
 #include <linux/ksm.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
+#include <linux/mmap_lock.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 
@@ -21,7 +25,6 @@
 #include "vma.h"
 #include "walk.h"
 
-#define MARK_BATCH	256		/* VMAs per hold of the mmap lock */
 #define UNMERGE_CHUNK	(1UL << 20)	/* bytes unmerged per hold */
 
 struct mark_range {
@@ -60,6 +63,18 @@ static int ranges_add(struct ranges *rs, unsigned long start,
 static bool stop_requested(void)
 {
 	return signal_pending(current);
+}
+
+/*
+ * Let go of the mmap lock now? Yes when a signal is pending, when another
+ * task waits for the lock (the target's own page faults, a reader of its
+ * /proc files, ksmd) or when the CPU is wanted elsewhere, as the kernel's
+ * own long walks do. Otherwise holding on costs no one anything, and each
+ * drop costs a lock round trip.
+ */
+static bool should_yield(struct mm_struct *mm)
+{
+	return need_resched() || mmap_lock_is_contended(mm) || stop_requested();
 }
 
 /* Mark or unmark one VMA; the mmap write lock is held. */
@@ -112,7 +127,16 @@ static int mark_vma(struct vm_area_struct *vma, const struct ksmctl_mark_req *rq
 		if (err)
 			return err;
 		ksmctl_vma_clear_mergeable(vma);
+	} else if (ksmctl_mm_ksm_entered(vma->vm_mm)) {
+		/*
+		 * All ksm_madvise(MADV_MERGEABLE) would do: its checks are
+		 * those of ksmctl_vma_refusal() above, and the mm is already
+		 * registered with ksmd. Tested for each VMA: ksmd may
+		 * unregister an mm while we do not hold its lock.
+		 */
+		ksmctl_vma_set_mergeable(vma);
 	} else {
+		/* the first VMA: ksm_madvise() registers the mm (__ksm_enter) */
 		flags = vma->vm_flags;
 		err = ksm_madvise(vma, vma->vm_start, vma->vm_end,
 				  MADV_MERGEABLE, &flags);
@@ -191,8 +215,6 @@ int ksmctl_mark_mm(struct mm_struct *mm, const struct ksmctl_mark_req *rq,
 	int err = 0;
 
 	while (addr < rq->end && !err) {
-		unsigned int n = 0;
-
 		if (stop_requested()) {
 			err = -EINTR;
 			break;
@@ -204,17 +226,17 @@ int ksmctl_mark_mm(struct mm_struct *mm, const struct ksmctl_mark_req *rq,
 		{
 			ksmctl_vma_iter_decl(it, mm, addr);
 
-			addr = rq->end;		/* unless the batch ends early */
+			addr = rq->end;		/* unless we stop early */
 			ksmctl_for_each_vma(it, vma) {
 				if (vma->vm_start >= rq->end)
 					break;
-				if (n++ == MARK_BATCH) {
-					addr = vma->vm_start;
-					break;
-				}
 				err = mark_vma(vma, rq, res, &cleared);
 				if (err)
 					break;
+				if (should_yield(mm)) {
+					addr = vma->vm_end;
+					break;
+				}
 			}
 		}
 		mmap_write_unlock(mm);

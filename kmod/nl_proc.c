@@ -195,9 +195,13 @@ out_viewer:
  * reaches the caller in NLMSG_DONE with the message.
  */
 
-/* GET_PROC dump: the cursor is the next tgid to look at */
+/*
+ * GET_PROC dump: the cursor is the next tgid to look at. Pids and cgroup
+ * paths are those of the namespaces of the task that asked (start()).
+ */
 struct proc_dump {
 	struct ksmctl_viewer viewer;
+	struct ksmctl_cgpath_cache cgpaths;
 	struct ksmctl_proc_stats st;
 	bool checked;
 	pid_t next;
@@ -213,6 +217,7 @@ int ksmctl_nl_get_proc_start(struct netlink_callback *cb)
 	if (!d)
 		return -ENOMEM;
 	viewer_from_request(&d->viewer, cb->skb);
+	ksmctl_cgpath_cache_init(&d->cgpaths);
 	d->next = 1;
 	cb->args[0] = (long)d;
 	return 0;
@@ -223,6 +228,7 @@ int ksmctl_nl_get_proc_done(struct netlink_callback *cb)
 	struct proc_dump *d = (struct proc_dump *)cb->args[0];
 
 	if (d) {
+		ksmctl_cgpath_cache_release(&d->cgpaths);
 		ksmctl_viewer_release(&d->viewer);
 		kvfree(d);
 	}
@@ -244,6 +250,7 @@ int ksmctl_nl_get_proc_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 
 	for (;;) {
 		struct task_struct *task;
+		const char *cgpath;
 		void *hdr;
 		int shown;
 
@@ -263,7 +270,10 @@ int ksmctl_nl_get_proc_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 			d->next++;
 			continue;
 		}
-		proc_cgroup_path(task, d->cgpath, sizeof(d->cgpath));
+		/* the id of the cgroup named, should the process have moved */
+		cgpath = ksmctl_cgroup_path_cached(&d->cgpaths, task, d->cgpath,
+						   sizeof(d->cgpath),
+						   &d->st.cgroup_id);
 		put_task_struct(task);
 
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
@@ -273,7 +283,7 @@ int ksmctl_nl_get_proc_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 			err = -EMSGSIZE;
 			break;
 		}
-		err = proc_fill(skb, &d->st, d->cgpath);
+		err = proc_fill(skb, &d->st, cgpath);
 		if (err) {
 			genlmsg_cancel(skb, hdr);
 			break;	/* this process again next time */

@@ -9,6 +9,7 @@
 #include <linux/sched/coredump.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/task.h>
+#include <linux/slab.h>
 #include <linux/uidgid.h>
 #include <net/netlink.h>
 
@@ -190,6 +191,86 @@ int ksmctl_cgroup_path(struct task_struct *task, char *buf, size_t len)
 			     current->nsproxy->cgroup_ns);
 	css_put(css);
 	return ret;
+}
+
+/**
+ * ksmctl_cgpath_cache_init() - an empty cache, for the caller's namespace
+ * @c: the cache, zeroed; ksmctl_cgpath_cache_release() it
+ *
+ * The paths will be relative to current's cgroup namespace, whichever
+ * task goes on with the dump later.
+ */
+void ksmctl_cgpath_cache_init(struct ksmctl_cgpath_cache *c)
+{
+	c->ns = current->nsproxy->cgroup_ns;
+	get_cgroup_ns(c->ns);
+}
+
+void ksmctl_cgpath_cache_release(struct ksmctl_cgpath_cache *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < KSMCTL_CGPATH_CACHE; i++) {
+		kfree(c->path[i]);
+		c->path[i] = NULL;
+		c->id[i] = 0;
+	}
+	if (c->ns)
+		put_cgroup_ns(c->ns);
+	c->ns = NULL;
+}
+
+/**
+ * ksmctl_cgroup_path_cached() - the process's cgroup v2 path, cached
+ * @c: the cache of the dump
+ * @task: the process
+ * @buf: room for a path the cache does not have
+ * @len: size of @buf
+ * @id: the id of the cgroup named
+ *
+ * The cgroup the process is in now: its id may differ from one read
+ * before, if the process moved.
+ *
+ * Return: the path, in the cache or in @buf; "" if the cgroup has none we
+ * can name.
+ */
+const char *ksmctl_cgroup_path_cached(struct ksmctl_cgpath_cache *c,
+				      struct task_struct *task, char *buf,
+				      size_t len, u64 *id)
+{
+	struct cgroup *cgrp;
+	unsigned int i;
+	int ret;
+
+	rcu_read_lock();
+	cgrp = task_dfl_cgroup(task);
+	*id = cgroup_id(cgrp);
+	for (i = 0; i < KSMCTL_CGPATH_CACHE; i++) {
+		if (c->id[i] == *id && c->path[i]) {
+			rcu_read_unlock();
+			return c->path[i];
+		}
+	}
+	if (!css_tryget(&cgrp->self))
+		cgrp = NULL;
+	rcu_read_unlock();
+	if (!cgrp)
+		goto none;
+	ret = cgroup_path_ns(cgrp, buf, len, c->ns);
+	css_put(&cgrp->self);
+	if (ret < 0)
+		goto none;
+
+	i = c->next;
+	c->next = (i + 1) % KSMCTL_CGPATH_CACHE;
+	kfree(c->path[i]);
+	c->path[i] = kstrdup(buf, GFP_KERNEL);
+	c->id[i] = c->path[i] ? *id : 0;
+	return buf;
+
+none:
+	buf[0] = '\0';
+	return buf;
 }
 
 static u64 task_cgroup_id(struct task_struct *task)

@@ -76,4 +76,31 @@ int ksmctl_proc_collect_shown(const struct ksmctl_viewer *v,
 			      bool merging_only, struct ksmctl_proc_stats *st);
 int ksmctl_cgroup_path(struct task_struct *task, char *buf, size_t len);
 
+#define KSMCTL_CGPATH_CACHE	8
+
+/**
+ * struct ksmctl_cgpath_cache - the cgroup paths one dump named last
+ * @ns: the cgroup namespace of the caller, that the paths are relative to
+ *	(a reference is held)
+ * @id: cgroup ids; 0 (no cgroup has it) marks a free slot
+ * @path: their paths, kmalloc()ed
+ * @next: the slot to replace next (round robin)
+ *
+ * Processes share few cgroups. A cgroup id is never reused and a cgroup v2
+ * directory cannot be renamed, so a path once found stays right for the
+ * dump.
+ */
+struct ksmctl_cgpath_cache {
+	struct cgroup_namespace *ns;
+	u64 id[KSMCTL_CGPATH_CACHE];
+	char *path[KSMCTL_CGPATH_CACHE];
+	unsigned int next;
+};
+
+void ksmctl_cgpath_cache_init(struct ksmctl_cgpath_cache *c);
+void ksmctl_cgpath_cache_release(struct ksmctl_cgpath_cache *c);
+const char *ksmctl_cgroup_path_cached(struct ksmctl_cgpath_cache *c,
+				      struct task_struct *task, char *buf,
+				      size_t len, u64 *id);
+
 #endif /* _KSMCTL_PROC_H */

@@ -73,6 +73,18 @@
  */
 #define KSMCTL_RMAP_ITEM_SIZE	64
 
+/*
+ * Is the mm registered with KSM (ksmd scans it)? __ksm_enter() sets
+ * MMF_VM_MERGEABLE; ksmd clears it, under the mmap read lock, when a full
+ * scan finds no VM_MERGEABLE VMA left. An mm flag, read with mm_flags_test()
+ * where the flags became a bitmap.
+ */
+#ifdef COMPAT_HAS_MM_FLAGS_TEST
+#define ksmctl_mm_ksm_entered(mm)	mm_flags_test(MMF_VM_MERGEABLE, (mm))
+#else
+#define ksmctl_mm_ksm_entered(mm)	test_bit(MMF_VM_MERGEABLE, &(mm)->flags)
+#endif
+
 /* Whole-process opt-in (PR_SET_MEMORY_MERGE), a flag of the mm. */
 #if defined(COMPAT_HAS_MMF_VM_MERGE_ANY) && defined(COMPAT_HAS_MM_FLAGS_TEST)
 #define KSMCTL_HAVE_MERGE_ANY 1

@@ -6,10 +6,13 @@
  * vanished processes get clear errors.
  */
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -370,6 +373,196 @@ TEST_F(proc, churn)
 	}
 	kill(spawner, SIGKILL);
 	waitpid(spawner, NULL, 0);
+}
+
+/* ---- cgroups ---- */
+
+#define CGROUP_ROOT	"/sys/fs/cgroup"
+#define CG_PREFIX	"ksmctl-cgpath-"
+/* more cgroups than the module keeps paths of in one dump (8) */
+#define NCG		11
+#define PER_CG		3
+
+/* the cgroup v2 path of pid as this process sees it (/proc/PID/cgroup) */
+static int proc_cgroup(pid_t pid, char *buf, size_t len)
+{
+	char path[64], line[512];
+	int ret = -ENOENT;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "0::", 3))
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		snprintf(buf, len, "%s", line + 3);
+		ret = 0;
+		break;
+	}
+	fclose(f);
+	return ret;
+}
+
+/*
+ * Every record's cgroup path equals /proc/PID/cgroup read by this process
+ * (processes that exited meanwhile aside); with check_id, the cgroup id is
+ * the inode of that cgroup's directory. Returns the mismatches.
+ */
+static int check_dump_cgroups(int fd, int family, int check_id,
+			      const pid_t *pids, const char (*want)[64], int n)
+{
+	struct proc_rec *recs;
+	int nrec, i, j, bad = 0, found = 0;
+	struct nl_ans *ans = malloc(sizeof(*ans));
+
+	if (!ans || proc_dump(fd, family, 0, &recs, &nrec, ans)) {
+		fprintf(stderr, "# dump failed\n");
+		free(ans);
+		return 1;
+	}
+	for (i = 0; i < nrec; i++) {
+		char cg[256], dir[512];
+		struct stat sb;
+
+		for (j = 0; j < n; j++) {
+			if (recs[i].pid != (uint32_t)pids[j])
+				continue;
+			found++;
+			if (strcmp(recs[i].cgroup_path, want[j])) {
+				fprintf(stderr, "# pid %u: cgroup \"%s\", want \"%s\"\n",
+					recs[i].pid, recs[i].cgroup_path, want[j]);
+				bad++;
+			}
+		}
+		if (proc_cgroup(recs[i].pid, cg, sizeof(cg)))
+			continue;	/* gone */
+		if (strcmp(recs[i].cgroup_path, cg)) {
+			fprintf(stderr, "# pid %u (%s): cgroup \"%s\", /proc says \"%s\"\n",
+				recs[i].pid, recs[i].comm, recs[i].cgroup_path, cg);
+			bad++;
+		}
+		snprintf(dir, sizeof(dir), CGROUP_ROOT "%s", cg);
+		if (check_id && !stat(dir, &sb) && sb.st_ino != recs[i].cgroup_id) {
+			fprintf(stderr, "# pid %u: cgroup id %llu, %s is inode %llu\n",
+				recs[i].pid, (unsigned long long)recs[i].cgroup_id,
+				dir, (unsigned long long)sb.st_ino);
+			bad++;
+		}
+	}
+	if (found != n) {
+		fprintf(stderr, "# %d of %d processes in the dump\n", found, n);
+		bad++;
+	}
+	free(recs);
+	free(ans);
+	return bad;
+}
+
+/*
+ * Processes of many cgroups, interleaved by pid, in one dump: each gets its
+ * own cgroup's path and id, though the module names each cgroup once per
+ * dump and keeps fewer paths than there are cgroups; a nested cgroup too.
+ * Then a caller in a cgroup namespace gets the paths it sees itself.
+ */
+TEST(dump_cgroup_paths)
+{
+	pid_t kids[NCG * PER_CG], me;
+	char want[NCG * PER_CG][64], dir[128];
+	int fd, family, i, status;
+
+	ASSERT_EQ(0, ksmctl_ensure_loaded());
+	if (access(CGROUP_ROOT "/cgroup.procs", F_OK))
+		SKIP(return, "no cgroup v2 hierarchy at " CGROUP_ROOT);
+	/* NCG - 1 side by side, the last one nested in the first */
+	for (i = 0; i < NCG - 1; i++) {
+		snprintf(dir, sizeof(dir), CGROUP_ROOT "/" CG_PREFIX "%d", i);
+		if (mkdir(dir, 0755) && errno != EEXIST)
+			SKIP(return, "cannot create a cgroup v2: %s", strerror(errno));
+	}
+	snprintf(dir, sizeof(dir), CGROUP_ROOT "/" CG_PREFIX "0/sub");
+	ASSERT_TRUE(!mkdir(dir, 0755) || errno == EEXIST);
+
+	fd = nl_open();
+	ASSERT_LE(0, fd);
+	family = ksmctl_family(fd);
+	ASSERT_LT(0, family);
+
+	/* consecutive pids in different cgroups: round robin over them */
+	for (i = 0; i < NCG * PER_CG; i++) {
+		int cg = i % NCG;
+		char procs[160], pid[16];
+
+		if (cg == NCG - 1)
+			snprintf(want[i], sizeof(want[i]), "/" CG_PREFIX "0/sub");
+		else
+			snprintf(want[i], sizeof(want[i]), "/" CG_PREFIX "%d", cg);
+		kids[i] = fork();
+		ASSERT_LE(0, kids[i]);
+		if (kids[i] == 0) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			pause();
+			_exit(0);
+		}
+		snprintf(procs, sizeof(procs), CGROUP_ROOT "%s/cgroup.procs", want[i]);
+		snprintf(pid, sizeof(pid), "%d", kids[i]);
+		ASSERT_EQ(0, write_str_file(procs, pid)) TH_LOG("%s", procs);
+	}
+
+	EXPECT_EQ(0, check_dump_cgroups(fd, family, 1, kids, want, NCG * PER_CG));
+	/* a second dump starts with nothing known */
+	EXPECT_EQ(0, check_dump_cgroups(fd, family, 1, kids, want, NCG * PER_CG));
+
+	/* from inside a cgroup namespace rooted at the first cgroup */
+	me = fork();
+	ASSERT_LE(0, me);
+	if (me == 0) {
+		char procs[160], pid[16];
+		int nfd, fam;
+
+		snprintf(procs, sizeof(procs), CGROUP_ROOT "/" CG_PREFIX "0/cgroup.procs");
+		snprintf(pid, sizeof(pid), "%d", getpid());
+		if (write_str_file(procs, pid))
+			_exit(100);
+		if (unshare(CLONE_NEWCGROUP))
+			_exit(errno == EINVAL || errno == EPERM ? 99 : 100);
+		for (i = 0; i < NCG * PER_CG; i++) {
+			char abs[64];
+
+			/* as this namespace shows them: relative to its root */
+			snprintf(abs, sizeof(abs), "%s", want[i]);
+			if (!strcmp(abs, "/" CG_PREFIX "0"))
+				snprintf(want[i], sizeof(want[i]), "/");
+			else if (!strcmp(abs, "/" CG_PREFIX "0/sub"))
+				snprintf(want[i], sizeof(want[i]), "/sub");
+			else
+				snprintf(want[i], sizeof(want[i]), "/..%s", abs);
+		}
+		nfd = nl_open();
+		fam = nfd < 0 ? -1 : ksmctl_family(nfd);
+		if (fam <= 0)
+			_exit(100);
+		_exit(check_dump_cgroups(nfd, fam, 0, kids, want, NCG * PER_CG) ? 1 : 0);
+	}
+	ASSERT_EQ(me, waitpid(me, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	if (WEXITSTATUS(status) == 99)
+		TH_LOG("no cgroup namespaces: that part skipped");
+	else
+		EXPECT_EQ(0, WEXITSTATUS(status)) TH_LOG("in a cgroup namespace");
+
+	for (i = 0; i < NCG * PER_CG; i++) {
+		kill(kids[i], SIGKILL);
+		waitpid(kids[i], NULL, 0);
+	}
+	close(fd);
+	rmdir(CGROUP_ROOT "/" CG_PREFIX "0/sub");
+	for (i = 0; i < NCG - 1; i++) {
+		snprintf(dir, sizeof(dir), CGROUP_ROOT "/" CG_PREFIX "%d", i);
+		rmdir(dir);
+	}
 }
 
 TEST_HARNESS_MAIN
