@@ -29,10 +29,11 @@
  * until the rules change (rules_gen) or an event or scan asks again; then,
  * without rules_mutex, a cheap check under the mmap read lock (does any VMA
  * differ from the verdict?) and only then ksmctl_mark_mm(), which takes the
- * mmap write lock in bounded batches. Where the kernel counts the mmap
- * write-lock sections of an mm (ksmctl_mm_write_seq()), an unchanged count
- * since the VMAs were last found right skips even the check: VMAs and their
- * flags change only under the write lock. A process that exits meanwhile is
+ * mmap write lock in bounded batches. An unchanged ksmctl_mm_change_seq()
+ * since the VMAs were last found right skips even the check: where the
+ * kernel counts the mmap write-lock sections of an mm, exactly (VMAs and
+ * their flags change only under the write lock); elsewhere a fingerprint
+ * of its counters, and then a scan walks every followed process anyway. A process that exits meanwhile is
  * harmless: we hold its task and mm until done.
  */
 
@@ -103,7 +104,7 @@ static bool pending_overflow;
  * @mm: the mm last looked at, with a reference on the struct (mmgrab(),
  *      not its address space): a tick reads its write sequence without
  *      looking the process up
- * @seq: ksmctl_mm_write_seq() of @mm then
+ * @seq: ksmctl_mm_change_seq() of @mm then
  * @node: in followed_list, which ticks go through
  *
  * In the xarray "followed", by tgid in the initial pid namespace, and in
@@ -330,16 +331,13 @@ static bool rule_matches(const struct ksmctl_rule *r, struct task_struct *task,
  * KSMCTL_RULE_* the rules want for this process (UNSPEC: none), which rule
  * decided (@id), and rules_gen then (@gen)
  */
-static u32 verdict(struct task_struct *task, struct mm_struct *mm, u32 *id,
-		   unsigned int *gen)
+static u32 verdict_locked(struct task_struct *task, struct mm_struct *mm,
+			  const char *comm, u32 *id)
 {
-	char comm[TASK_COMM_LEN];
 	struct ksmctl_rule *r;
 	u32 v = KSMCTL_RULE_UNSPEC;
 
-	get_task_comm(comm, task);
-	mutex_lock(&rules_mutex);
-	rcu_read_lock();
+	lockdep_assert_held(&rules_mutex);
 	list_for_each_entry(r, &rules, node) {
 		if (r->action <= v || !rule_matches(r, task, mm, comm))
 			continue;
@@ -348,6 +346,19 @@ static u32 verdict(struct task_struct *task, struct mm_struct *mm, u32 *id,
 		if (v == KSMCTL_RULE_NEVER)
 			break;
 	}
+	return v;
+}
+
+static u32 verdict(struct task_struct *task, struct mm_struct *mm, u32 *id,
+		   unsigned int *gen)
+{
+	char comm[TASK_COMM_LEN];
+	u32 v;
+
+	get_task_comm(comm, task);
+	mutex_lock(&rules_mutex);
+	rcu_read_lock();
+	v = verdict_locked(task, mm, comm, id);
 	rcu_read_unlock();
 	*gen = rules_gen;
 	mutex_unlock(&rules_mutex);
@@ -364,7 +375,7 @@ static bool mm_differs(struct mm_struct *mm, bool unmark, unsigned long *seq)
 	bool ret = false;
 
 	mmap_read_lock(mm);
-	*seq = ksmctl_mm_write_seq(mm);
+	*seq = ksmctl_mm_change_seq(mm);
 	{
 		ksmctl_vma_iter_decl(it, mm, 0);
 
@@ -393,9 +404,12 @@ static void count_hit(u32 id)
 	mutex_unlock(&rules_mutex);
 }
 
-/* make the VMAs of @mm as @verdict wants them; @f may be NULL */
+/*
+ * make the VMAs of @mm as @verdict wants them; @f may be NULL; @walk: look
+ * at the VMAs even if @f says nothing changed
+ */
 static void apply(struct task_struct *task, struct mm_struct *mm,
-		  struct followed *f, u32 verdict, u32 id)
+		  struct followed *f, u32 verdict, u32 id, bool walk)
 {
 	struct ksmctl_mark_req rq = {
 		.start = 0, .end = ULONG_MAX, .classes = KSMCTL_CLASS_ALL,
@@ -405,8 +419,8 @@ static void apply(struct task_struct *task, struct mm_struct *mm,
 	unsigned long seq;
 	int err;
 
-	if (KSMCTL_HAVE_MM_WRITE_SEQ && f && f->clean && f->mm == mm &&
-	    ksmctl_mm_write_seq(mm) == f->seq)
+	if (!walk && f && f->clean && f->mm == mm &&
+	    ksmctl_mm_change_seq(mm) == f->seq)
 		return;		/* not a VMA changed since found right */
 	atomic64_inc(&stats.walks);
 	if (!mm_differs(mm, rq.unmark, &seq)) {
@@ -502,7 +516,7 @@ static void look_at(struct task_struct *task, enum look why)
 	}
 	atomic64_inc(&stats.looks);
 	if (why == LOOK_TICK && f && f->gen == READ_ONCE(rules_gen)) {
-		apply(task, mm, f, f->verdict, f->rule_id);
+		apply(task, mm, f, f->verdict, f->rule_id, false);
 		goto out;
 	}
 
@@ -520,24 +534,28 @@ static void look_at(struct task_struct *task, enum look why)
 		f->rule_id = id;
 		f->gen = gen;
 	}
-	apply(task, mm, f, v, id);
+	/* without an exact change count, a scan checks every VMA list */
+	apply(task, mm, f, v, id, why == LOOK_SCAN && !KSMCTL_MM_CHANGE_EXACT);
 out:
 	/* if it exited meanwhile, its teardown is not the rules' work */
 	mmput_async(mm);
+}
+
+/* unchanged since found right: a tick has nothing to do for it */
+static bool quiet(const struct followed *f, unsigned int gen)
+{
+	return f->clean && f->gen == gen &&
+	       ksmctl_mm_change_seq(f->mm) == f->seq;
 }
 
 /*
  * Could a rule match @p? All but the exe is matched here, under rules_mutex
  * and RCU, without a reference on anything: a look (with the mm) decides.
  */
-static bool maybe_matched(struct task_struct *p)
+static bool maybe_matched(struct task_struct *p, const char *comm)
 {
-	char comm[TASK_COMM_LEN];
 	struct ksmctl_rule *r;
 
-	/* as /proc reads it: a racing exec announces itself anyway */
-	memcpy(comm, p->comm, sizeof(comm));
-	comm[sizeof(comm) - 1] = '\0';
 	list_for_each_entry(r, &rules, node)
 		if (rule_matches(r, p, NULL, comm))
 			return true;
@@ -545,14 +563,33 @@ static bool maybe_matched(struct task_struct *p)
 }
 
 /*
+ * Is @p a followed process that nothing changed: not its VMAs (the mm it
+ * had, held by @f), not its verdict? Under rules_mutex and RCU.
+ */
+static bool followed_as_before(struct task_struct *p, struct followed *f,
+			       const char *comm)
+{
+	u32 id = 0;
+
+	return KSMCTL_MM_CHANGE_EXACT &&
+	       f->pid == task_tgid(p) && f->mm == READ_ONCE(p->mm) &&
+	       quiet(f, rules_gen) &&
+	       verdict_locked(p, f->mm, comm, &id) == f->verdict &&
+	       id == f->rule_id;
+}
+
+/*
  * The user processes (thread-group leaders with an mm) a rule may match
- * or that are followed, with a reference. The others cost a walk of the
- * rule list under RCU, no lock of theirs, no reference.
+ * or that are followed, with a reference, but for the followed ones where
+ * nothing changed. The others cost a walk of the rule list under RCU, no
+ * lock of theirs, no reference.
  */
 static struct task_struct **collect_candidates(unsigned int *n)
 {
+	char comm[TASK_COMM_LEN];
 	struct task_struct **tasks, *p;
 	unsigned int cap = 0, i = 0;
+	struct followed *f;
 
 	rcu_read_lock();
 	for_each_process(p)
@@ -569,7 +606,11 @@ static struct task_struct **collect_candidates(unsigned int *n)
 			break;
 		if ((p->flags & PF_KTHREAD) || !READ_ONCE(p->mm))
 			continue;
-		if (!xa_load(&followed, task_tgid_nr(p)) && !maybe_matched(p))
+		/* as /proc reads it: a racing exec announces itself anyway */
+		memcpy(comm, p->comm, sizeof(comm));
+		comm[sizeof(comm) - 1] = '\0';
+		f = xa_load(&followed, task_tgid_nr(p));
+		if (f ? followed_as_before(p, f, comm) : !maybe_matched(p, comm))
 			continue;
 		get_task_struct(p);
 		tasks[i++] = p;
@@ -610,13 +651,6 @@ static void scan(void)
 		cond_resched();
 	}
 	kvfree(tasks);
-}
-
-/* unchanged since found right: a tick has nothing to do for it */
-static bool quiet(const struct followed *f, unsigned int gen)
-{
-	return KSMCTL_HAVE_MM_WRITE_SEQ && f->clean && f->gen == gen &&
-	       ksmctl_mm_write_seq(f->mm) == f->seq;
 }
 
 static void tick(void)

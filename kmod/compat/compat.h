@@ -98,19 +98,36 @@
 #endif
 
 /*
- * A count of the mmap write-lock sections of an mm, which VMAs and their
- * flags only change in: the per-VMA-lock sequence (6.12 and later, with
- * CONFIG_PER_VMA_LOCK). Even while nobody holds the write lock; read under
- * the mmap read lock it is stable. Without it, KSMCTL_HAVE_MM_WRITE_SEQ is 0
- * and callers look at the VMAs each time.
+ * ksmctl_mm_change_seq(): a value that changes when the VMAs of an mm (or
+ * their flags) change, read under the mmap read lock or without a lock.
+ *
+ * Exact (KSMCTL_MM_CHANGE_EXACT): the count of the mmap write-lock
+ * sections, which VMAs and their flags only change in: the per-VMA-lock
+ * sequence (6.12 and later, with CONFIG_PER_VMA_LOCK).
+ *
+ * Otherwise a fingerprint of the counters a VMA change moves: the number of
+ * VMAs, the virtual sizes, the resident pages. A mapping replaced by one of
+ * the same size whose pages come back to the same count between two reads
+ * goes unseen: callers must look at the VMAs themselves now and then.
  */
 #if defined(CONFIG_PER_VMA_LOCK) && defined(COMPAT_HAS_MM_LOCK_SEQCOUNT)
-#define KSMCTL_HAVE_MM_WRITE_SEQ 1
-#define ksmctl_mm_write_seq(mm) \
+#define KSMCTL_MM_CHANGE_EXACT 1
+#define ksmctl_mm_change_seq(mm) \
 	((unsigned long)raw_read_seqcount(&(mm)->mm_lock_seq))
 #else
-#define KSMCTL_HAVE_MM_WRITE_SEQ 0
-#define ksmctl_mm_write_seq(mm)	0UL
+#define KSMCTL_MM_CHANGE_EXACT 0
+#define ksmctl_mm_change_seq(mm) ({					\
+	struct mm_struct *__mm = (mm);					\
+	unsigned long __h = READ_ONCE(__mm->map_count);			\
+									\
+	__h = __h * 1000003 + READ_ONCE(__mm->total_vm);		\
+	__h = __h * 1000003 + READ_ONCE(__mm->data_vm);			\
+	__h = __h * 1000003 + READ_ONCE(__mm->stack_vm);		\
+	__h = __h * 1000003 + READ_ONCE(__mm->exec_vm);			\
+	__h = __h * 1000003 + get_mm_counter(__mm, MM_ANONPAGES);	\
+	__h = __h * 1000003 + get_mm_counter(__mm, MM_FILEPAGES);	\
+	__h * 1000003 + get_mm_counter(__mm, MM_SHMEMPAGES);		\
+})
 #endif
 
 /*

@@ -525,8 +525,8 @@ TEST_F(rules, uid_change_found_by_scan)
 
 /*
  * The module follows exactly the matched processes, lets them go with the
- * last rule, and (6.12+: the mmap write sequence) does not walk the VMAs of
- * a followed process that changed nothing.
+ * last rule, and does not walk the VMAs of a followed process that changed
+ * nothing (before 6.12, but at a scan).
  */
 TEST_F(rules, followed_processes_and_their_cost)
 {
@@ -566,11 +566,8 @@ TEST_F(rules, followed_processes_and_their_cost)
 	       ticks, walks);
 	EXPECT_LE(3, ticks);
 	EXPECT_LT(0, status_value("rules_cpu_ns"));
-	if (kernel_at_least(6, 12)) {
-		EXPECT_EQ(0, walks);
-	} else {
-		EXPECT_LE(ticks, walks);	/* two processes each tick */
-	}
+	/* before 6.12 (no exact count) a scan walks both processes */
+	EXPECT_GE(kernel_at_least(6, 12) ? 0 : 2, walks);
 
 	/* a change is still seen at the next tick */
 	t0 = now_ms();

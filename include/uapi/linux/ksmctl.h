@@ -218,9 +218,11 @@
  *   - every KSMCTL_RULES_PERIOD_MS, while rules exist, for the followed
  *     processes only: new VMAs (heap growth, mmaps, thread stacks). A
  *     followed process whose VMAs are already as the rule wants costs one
- *     walk of its VMA list under the mmap read lock, or on kernels that
- *     count mmap write-lock sections (6.12 and later, per-VMA locks) a
- *     read of that count, when it took no write lock since;
+ *     walk of its VMA list under the mmap read lock, or nothing when its
+ *     mm did not change since: on kernels that count mmap write-lock
+ *     sections (6.12 and later, per-VMA locks) by that count, exactly;
+ *     before, by a fingerprint of the mm's counters (VMA count, virtual
+ *     sizes, resident pages), and the scan walks every followed process;
  *   - every KSMCTL_RULES_SCAN_MS in a scan of every process: what no
  *     event announces (uid changes). The scan matches all but the exe
  *     under RCU, with no reference and no lock of the process, and looks
@@ -445,7 +447,7 @@ enum ksmctl_skip {
 /* most rules the module holds */
 #define KSMCTL_RULES_MAX	256
 /* period of the pass over the processes rules match (new VMAs) */
-#define KSMCTL_RULES_PERIOD_MS	200
+#define KSMCTL_RULES_PERIOD_MS	400
 /* period of the scan of every process (uid changes, missed events) */
 #define KSMCTL_RULES_SCAN_MS	10000
 
