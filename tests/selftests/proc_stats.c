@@ -388,6 +388,7 @@ static int proc_cgroup(pid_t pid, char *buf, size_t len)
 {
 	char path[64], line[512];
 	int ret = -ENOENT;
+	size_t n;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%d/cgroup", pid);
@@ -398,7 +399,9 @@ static int proc_cgroup(pid_t pid, char *buf, size_t len)
 		if (strncmp(line, "0::", 3))
 			continue;
 		line[strcspn(line, "\n")] = '\0';
-		snprintf(buf, len, "%s", line + 3);
+		n = strlen(line + 3) < len ? strlen(line + 3) : len - 1;
+		memcpy(buf, line + 3, n);
+		buf[n] = '\0';
 		ret = 0;
 		break;
 	}
@@ -412,7 +415,7 @@ static int proc_cgroup(pid_t pid, char *buf, size_t len)
  * the inode of that cgroup's directory. Returns the mismatches.
  */
 static int check_dump_cgroups(int fd, int family, int check_id,
-			      const pid_t *pids, const char (*want)[64], int n)
+			      const pid_t *pids, const char (*want)[80], int n)
 {
 	struct proc_rec *recs;
 	int nrec, i, j, bad = 0, found = 0;
@@ -470,7 +473,7 @@ static int check_dump_cgroups(int fd, int family, int check_id,
 TEST(dump_cgroup_paths)
 {
 	pid_t kids[NCG * PER_CG], me;
-	char want[NCG * PER_CG][64], dir[128];
+	char want[NCG * PER_CG][80], dir[128];
 	int fd, family, i, status;
 
 	ASSERT_EQ(0, ksmctl_ensure_loaded());
@@ -529,16 +532,17 @@ TEST(dump_cgroup_paths)
 		if (unshare(CLONE_NEWCGROUP))
 			_exit(errno == EINVAL || errno == EPERM ? 99 : 100);
 		for (i = 0; i < NCG * PER_CG; i++) {
-			char abs[64];
+			char abs[sizeof(want[i])];
 
 			/* as this namespace shows them: relative to its root */
-			snprintf(abs, sizeof(abs), "%s", want[i]);
+			memcpy(abs, want[i], sizeof(abs));
 			if (!strcmp(abs, "/" CG_PREFIX "0"))
 				snprintf(want[i], sizeof(want[i]), "/");
 			else if (!strcmp(abs, "/" CG_PREFIX "0/sub"))
 				snprintf(want[i], sizeof(want[i]), "/sub");
 			else
-				snprintf(want[i], sizeof(want[i]), "/..%s", abs);
+				snprintf(want[i], sizeof(want[i]), "/..%.*s",
+					 (int)sizeof(abs) - 4, abs);
 		}
 		nfd = nl_open();
 		fam = nfd < 0 ? -1 : ksmctl_family(nfd);
