@@ -515,7 +515,9 @@ static void look_at(struct task_struct *task, enum look why)
 		return;
 	}
 	atomic64_inc(&stats.looks);
-	if (why == LOOK_TICK && f && f->gen == READ_ONCE(rules_gen)) {
+	/* the verdict stands for the mm it was made for (not after an exec) */
+	if (why == LOOK_TICK && f && f->gen == READ_ONCE(rules_gen) &&
+	    f->mm == mm) {
 		apply(task, mm, f, f->verdict, f->rule_id, false);
 		goto out;
 	}
