@@ -5,6 +5,7 @@
 
 #include "json.h"
 #include "tap.h"
+#include "testdata.h"
 
 /* A json writer on a memory stream; done() returns what it wrote. */
 struct buf {
@@ -231,20 +232,6 @@ static void ref_nest(FILE *f, unsigned int depth, unsigned int levels)
 	fprintf(f, "[\n%*s", 2 * (int)(depth + 1), "");
 	ref_nest(f, depth + 1, levels - 1);
 	fprintf(f, "\n%*s]", 2 * (int)depth, "");
-}
-
-/* @n bytes of @unit repeated, NUL-terminated, malloc()ed. */
-static char *repeat(const char *unit, size_t n)
-{
-	size_t len = strlen(unit), i;
-	char *s = malloc(n + 1);
-
-	if (!s)
-		abort();
-	for (i = 0; i < n; ++i)
-		s[i] = unit[i % len];
-	s[n] = '\0';
-	return s;
 }
 
 /*

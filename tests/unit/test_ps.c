@@ -13,6 +13,7 @@
 #include "status.h"
 #include "table.h"
 #include "tap.h"
+#include "testdata.h"
 
 #define PAGE 4096
 
@@ -658,20 +659,6 @@ static void ref_label_value(FILE *f, const char *str)
 			fputs("\xef\xbf\xbd", f);
 		++s;
 	}
-}
-
-/* @n bytes of @unit repeated, NUL-terminated, malloc()ed. */
-static char *repeat(const char *unit, size_t n)
-{
-	size_t len = strlen(unit), i;
-	char *s = malloc(n + 1);
-
-	if (!s)
-		abort();
-	for (i = 0; i < n; ++i)
-		s[i] = unit[i % len];
-	s[n] = '\0';
-	return s;
 }
 
 /* Label sets and samples with every kind of byte, long values and the integer limits. */
