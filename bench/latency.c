@@ -65,12 +65,8 @@ static int fd, fam;
 /* ms from t0 until pid is covered, or -1 */
 static double wait_covered(pid_t pid, double t0)
 {
-	struct proc_rec r;
-	struct nl_ans ans;
-
 	while (now_ms() - t0 < TIMEOUT_MS) {
-		if (!proc_get(fd, fam, pid, 0, &r, &ans) && r.eligible_bytes &&
-		    r.mergeable_bytes * 100 >= r.eligible_bytes * 99)
+		if (proc_coverage(fd, fam, pid) >= 990)
 			return now_ms() - t0;
 		usleep(1000);
 	}

@@ -212,6 +212,18 @@ static int vma_cb(const struct nlmsghdr *nlh, void *arg)
 	return 0;
 }
 
+int proc_coverage(int fd, int family, uint32_t pid)
+{
+	static struct nl_ans ans;	/* 64 KiB: not on the stack */
+	struct proc_rec r;
+
+	if (proc_get(fd, family, pid, 0, &r, &ans))
+		return -1;
+	if (!r.eligible_bytes)
+		return 0;
+	return r.mergeable_bytes * 1000 / r.eligible_bytes;
+}
+
 int vmas_dump(int fd, int family, uint32_t pid, struct vma_rec **recs,
 	      int *n, struct nl_ans *ans)
 {

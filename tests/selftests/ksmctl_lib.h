@@ -86,6 +86,12 @@ int proc_dump(int fd, int family, uint32_t flags, struct proc_rec **recs,
 	      int *n, struct nl_ans *ans);
 int vmas_dump(int fd, int family, uint32_t pid, struct vma_rec **recs,
 	      int *n, struct nl_ans *ans);
+/*
+ * Mergeable / eligible bytes of pid, in per mille (0 when nothing is
+ * eligible); -1 if the process is gone. Rules and benchmarks count a
+ * process as covered at 990 (99%).
+ */
+int proc_coverage(int fd, int family, uint32_t pid);
 
 /* ---- ksm_target processes (ksm_target.c), driven over pipes ---- */
 

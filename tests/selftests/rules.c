@@ -177,25 +177,12 @@ static long now_ms(void)
 	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static struct nl_ans scratch;
-
-/* mergeable / eligible, in per mille; -1 if the process is gone */
-static int coverage(int fd, int fam, pid_t pid)
-{
-	struct proc_rec r;
-
-	if (proc_get(fd, fam, pid, 0, &r, &scratch))
-		return -1;
-	if (!r.eligible_bytes)
-		return 0;
-	return r.mergeable_bytes * 1000 / r.eligible_bytes;
-}
 
 /* ms until >= 99% covered (from start), or -1 after timeout_ms */
 static long wait_covered(int fd, int fam, pid_t pid, long start, long timeout_ms)
 {
 	while (now_ms() - start <= timeout_ms) {
-		if (coverage(fd, fam, pid) >= 990)
+		if (proc_coverage(fd, fam, pid) >= 990)
 			return now_ms() - start;
 		usleep(10000);
 	}
@@ -207,7 +194,7 @@ static long wait_uncovered(int fd, int fam, pid_t pid, long start,
 			   long timeout_ms)
 {
 	while (now_ms() - start <= timeout_ms) {
-		if (coverage(fd, fam, pid) == 0)
+		if (proc_coverage(fd, fam, pid) == 0)
 			return now_ms() - start;
 		usleep(10000);
 	}
@@ -283,7 +270,7 @@ TEST_F(rules, pid_rule_new_vmas_exec_and_tree)
 	pid_t child;
 
 	ASSERT_EQ(0, target_start(&self->t, "rule_target", "8", NULL));
-	ASSERT_EQ(0, coverage(self->fd, self->fam, self->t.pid));
+	ASSERT_EQ(0, proc_coverage(self->fd, self->fam, self->t.pid));
 	ru.pid = self->t.pid;
 	t0 = now_ms();
 	ASSERT_EQ(0, rule_add(self->fd, self->fam, &ru, &id, &self->ans))
@@ -378,7 +365,7 @@ TEST_F(rules, cgroup_rule_covers_moved_process)
 	ASSERT_EQ(0, rule_add(self->fd, self->fam, &ru, NULL, &self->ans))
 		TH_LOG("%s", self->ans.extack_msg);
 	usleep(600 * 1000);
-	EXPECT_EQ(0, coverage(self->fd, self->fam, self->t.pid));
+	EXPECT_EQ(0, proc_coverage(self->fd, self->fam, self->t.pid));
 
 	snprintf(procs, sizeof(procs), CGROUP_ROOT "/" TEST_CGROUP "/cgroup.procs");
 	f = fopen(procs, "w");
@@ -496,7 +483,7 @@ TEST_F(rules, never_beats_merge)
 	EXPECT_LE(0, ms);
 	ASSERT_EQ(0, cmd(&self->t, "mmap 4", buf, sizeof(buf)));
 	usleep(2 * KSMCTL_RULES_PERIOD_MS * 1000);
-	EXPECT_EQ(0, coverage(self->fd, self->fam, self->t.pid));
+	EXPECT_EQ(0, proc_coverage(self->fd, self->fam, self->t.pid));
 }
 
 /* a process that starts to match by its uid is found by the scan */
@@ -511,7 +498,7 @@ TEST_F(rules, uid_change_found_by_scan)
 	ASSERT_EQ(0, rule_add(self->fd, self->fam, &ru, NULL, &self->ans))
 		TH_LOG("%s", self->ans.extack_msg);
 	usleep(2 * KSMCTL_RULES_PERIOD_MS * 1000);
-	EXPECT_EQ(0, coverage(self->fd, self->fam, self->t.pid));
+	EXPECT_EQ(0, proc_coverage(self->fd, self->fam, self->t.pid));
 
 	t0 = now_ms();
 	ASSERT_EQ(0, cmd(&self->t, "setuid 65534", buf, sizeof(buf)));
@@ -912,7 +899,7 @@ TEST_F(rules, unload_with_rules_active)
 		;
 	fclose(f);
 	EXPECT_EQ(1, n);	/* the header only */
-	EXPECT_LE(990, coverage(self->fd, self->fam, self->t.pid));
+	EXPECT_LE(990, proc_coverage(self->fd, self->fam, self->t.pid));
 }
 
 TEST_HARNESS_MAIN
