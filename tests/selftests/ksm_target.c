@@ -24,6 +24,8 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "madvise_all.h"
+
 #ifndef PR_SET_MEMORY_MERGE
 #define PR_SET_MEMORY_MERGE 67
 #endif
@@ -79,20 +81,6 @@ static void add_region(const char *name, char *base, size_t pages)
 	for (i = 0; i < pages; i++)
 		fill_page(base + i * PAGE, nregions, i, 0);
 	nregions++;
-}
-
-static void madvise_all(void)
-{
-	FILE *f = fopen("/proc/self/maps", "re");
-	unsigned long s, e;
-	char line[512];
-
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%lx-%lx", &s, &e) == 2)
-			madvise((void *)s, e - s, MADV_MERGEABLE);
-	fclose(f);
 }
 
 static int serve(void)

@@ -25,6 +25,8 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "madvise_all.h"
+
 static void map_fill(size_t mib)
 {
 	char *p = mmap(NULL, mib << 20, PROT_READ | PROT_WRITE,
@@ -45,20 +47,6 @@ static void *sleeper(void *arg)
 	for (;;)
 		pause();
 	return buf[0] == 1 ? NULL : arg;
-}
-
-static void madvise_all(void)
-{
-	FILE *f = fopen("/proc/self/maps", "re");
-	unsigned long s, e;
-	char line[512];
-
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%lx-%lx", &s, &e) == 2)
-			madvise((void *)s, e - s, MADV_MERGEABLE);
-	fclose(f);
 }
 
 int main(int argc, char *argv[])
