@@ -33,8 +33,9 @@
  * since the VMAs were last found right skips even the check: where the
  * kernel counts the mmap write-lock sections of an mm, exactly (VMAs and
  * their flags change only under the write lock); elsewhere a fingerprint
- * of its counters, and then a scan walks every followed process anyway. A process that exits meanwhile is
- * harmless: we hold its task and mm until done.
+ * of its counters, and then a scan walks every followed process anyway.
+ * A process that exits meanwhile is harmless: we hold its task and mm
+ * until done.
  */
 
 #include <linux/cgroup.h>
@@ -63,7 +64,7 @@
 #include "vma.h"
 
 #define PENDING_MAX	1024	/* pids queued by the probes between works */
-#define PENDING_RECENT	8	/* a pid queued again among these is not added */
+#define PENDING_RECENT	8	/* a pid among the last ones queued is not added */
 #define PENDING_DELAY_MS 50	/* gather the fork and exec of one process */
 
 static DEFINE_MUTEX(rules_mutex);	/* rules, next_id, stopping, scan_now */
@@ -773,7 +774,11 @@ void ksmctl_rules_note_pid(pid_t nr)
 	unsigned int i;
 
 	spin_lock_irqsave(&pending_lock, irqflags);
-	/* the fork and the exec of one process come close together */
+	/*
+	 * The events of one process come close together (its fork and exec,
+	 * the cgroup move of each of its threads): don't fill the buffer with
+	 * them. pending_fn() drops the duplicates this misses.
+	 */
 	for (i = nr_pending; i > 0 && nr_pending - i < PENDING_RECENT; i--)
 		if (pending[i - 1] == nr)
 			goto queued;
