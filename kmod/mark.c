@@ -223,6 +223,9 @@ int ksmctl_mark_mm(struct mm_struct *mm, const struct ksmctl_mark_req *rq,
 			err = -EINTR;
 			break;
 		}
+		/* new VMAs are no longer marked by the kernel from here on */
+		if (rq->clear_any && ksmctl_mm_merge_any(mm))
+			ksmctl_mm_clear_merge_any(mm);
 		{
 			ksmctl_vma_iter_decl(it, mm, addr);
 
@@ -238,6 +241,17 @@ int ksmctl_mark_mm(struct mm_struct *mm, const struct ksmctl_mark_req *rq,
 					break;
 				}
 			}
+		}
+		/*
+		 * The kernel marks new VMAs of the mm itself from here on, as
+		 * after PR_SET_MEMORY_MERGE: only once the mm is registered
+		 * with ksmd (the first VMA marked did it), or they would be
+		 * marked and never scanned.
+		 */
+		if (rq->set_any && !err && !ksmctl_mm_merge_any(mm) &&
+		    ksmctl_mm_ksm_entered(mm)) {
+			ksmctl_mm_set_merge_any(mm);
+			res->any_set = true;
 		}
 		mmap_write_unlock(mm);
 		cond_resched();

@@ -16,6 +16,8 @@ struct ksmctl_mark_req {
 	bool unmark;
 	unsigned long start, end;
 	u32 classes;
+	bool set_any;		/* and set the mm's merge-any flag (rules) */
+	bool clear_any;		/* first clear it */
 };
 
 /**
@@ -30,6 +32,7 @@ struct ksmctl_mark_res {
 	u64 already_bytes;
 	u32 skipped[KSMCTL_SKIP_MAX + 1];
 	bool interrupted;
+	bool any_set;		/* the merge-any flag was clear, and is set */
 };
 
 int ksmctl_mark_mm(struct mm_struct *mm, const struct ksmctl_mark_req *rq,

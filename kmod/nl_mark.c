@@ -210,7 +210,7 @@ int ksmctl_nl_mark_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	u8 cmd = info->genlhdr->cmd;
 	struct ksmctl_mark_res *res;
-	struct ksmctl_mark_req rq;
+	struct ksmctl_mark_req rq = { 0 };
 	struct ksmctl_viewer v;
 	struct task_struct *task;
 	struct mm_struct *mm;

@@ -36,6 +36,17 @@
  * of its counters, and then a scan walks every followed process anyway.
  * A process that exits meanwhile is harmless: we hold its task and mm
  * until done.
+ *
+ * Where the kernel keeps the merge-any flag of PR_SET_MEMORY_MERGE across
+ * fork and exec (6.7 and later), a merge verdict whose rule the process's
+ * children match too (no exe, no comm; a pid only with its tree) also sets
+ * that flag: the kernel then marks the process's new VMAs as it maps them,
+ * and its children and exec'd images are born with the flag, so the ticks
+ * have nothing left to do for it. The flag is ours to clear: when the
+ * process stops matching, the rules go, or the module unloads (marks stay,
+ * as for any rule); a child forked meanwhile is queued as having inherited
+ * it (PENDING_INHERITED), and its look clears it if no rule wants it. A
+ * process's own PR_SET_MEMORY_MERGE is left alone, but by a never rule.
  */
 
 #include <linux/cgroup.h>
@@ -66,6 +77,9 @@
 #define PENDING_MAX	1024	/* pids queued by the probes between works */
 #define PENDING_RECENT	8	/* a pid among the last ones queued is not added */
 #define PENDING_DELAY_MS 50	/* gather the fork and exec of one process */
+/* in a pending pid: forked by a process whose merge-any flag is ours */
+#define PENDING_INHERITED (1 << 30)
+#define PENDING_PID	(PENDING_INHERITED - 1)
 
 static DEFINE_MUTEX(rules_mutex);	/* rules, next_id, stopping, scan_now */
 static LIST_HEAD(rules);
@@ -101,16 +115,23 @@ static bool pending_overflow;
  * @verdict: KSMCTL_RULE_MERGE or KSMCTL_RULE_NEVER
  * @rule_id: the rule that decided it
  * @gen: rules_gen when decided
+ * @inherit: the verdict is a merge rule the process's children match too
+ *	(no exe, no comm, no pid but with its tree): the process's mm gets
+ *	the kernel's merge-any flag, where the kernel keeps it across fork
+ *	and exec (KSMCTL_HAVE_MERGE_ANY_INHERITED)
+ * @any: the merge-any flag of its mm is ours (we set it, or it was
+ *	inherited from a process we set it for): cleared when we let go
  * @clean: its VMAs were found as @verdict wants them, in @mm at @seq
  * @mm: the mm last looked at, with a reference on the struct (mmgrab(),
  *      not its address space): a tick reads its write sequence without
  *      looking the process up
  * @seq: ksmctl_mm_change_seq() of @mm then
  * @node: in followed_list, which ticks go through
+ * @rcu: freed after a grace period: the fork probe reads @any
  *
  * In the xarray "followed", by tgid in the initial pid namespace, and in
  * followed_list; used by the worker only (and by ksmctl_rules_uninit()
- * once it is gone).
+ * once it is gone), but for @any, which the fork probe reads under RCU.
  */
 struct followed {
 	struct list_head node;
@@ -118,9 +139,12 @@ struct followed {
 	u32 verdict;
 	u32 rule_id;
 	unsigned int gen;
+	bool inherit;
+	bool any;
 	bool clean;
 	struct mm_struct *mm;
 	unsigned long seq;
+	struct rcu_head rcu;
 };
 
 static DEFINE_XARRAY(followed);
@@ -329,29 +353,49 @@ static bool rule_matches(const struct ksmctl_rule *r, struct task_struct *task,
 }
 
 /*
+ * Do the children of a matching process match too, after fork and exec
+ * alike? Yes but when they move to another cgroup or change uid, which the
+ * rules see.
+ */
+static bool rule_inherited(const struct ksmctl_rule *r)
+{
+	return !r->exe.dentry && !r->comm[0] &&
+	       (!r->pid || (r->flags & KSMCTL_RULE_F_TREE));
+}
+
+/*
  * KSMCTL_RULE_* the rules want for this process (UNSPEC: none), which rule
- * decided (@id), and rules_gen then (@gen)
+ * decided (@id), and for MERGE whether one of the merge rules that match
+ * is inherited (@inherit)
  */
 static u32 verdict_locked(struct task_struct *task, struct mm_struct *mm,
-			  const char *comm, u32 *id)
+			  const char *comm, u32 *id, bool *inherit)
 {
 	struct ksmctl_rule *r;
 	u32 v = KSMCTL_RULE_UNSPEC;
 
 	lockdep_assert_held(&rules_mutex);
+	*inherit = false;
 	list_for_each_entry(r, &rules, node) {
-		if (r->action <= v || !rule_matches(r, task, mm, comm))
+		if (r->action < v || (r->action == v && *inherit) ||
+		    !rule_matches(r, task, mm, comm))
 			continue;
-		v = r->action;		/* NEVER > MERGE: never wins */
-		*id = r->id;
-		if (v == KSMCTL_RULE_NEVER)
-			break;
+		if (r->action > v) {
+			v = r->action;	/* NEVER > MERGE: never wins */
+			*id = r->id;
+			if (v == KSMCTL_RULE_NEVER)
+				break;
+		}
+		*inherit = rule_inherited(r);
 	}
+	if (v != KSMCTL_RULE_MERGE)
+		*inherit = false;
 	return v;
 }
 
+/* ...and rules_gen then (@gen) */
 static u32 verdict(struct task_struct *task, struct mm_struct *mm, u32 *id,
-		   unsigned int *gen)
+		   bool *inherit, unsigned int *gen)
 {
 	char comm[TASK_COMM_LEN];
 	u32 v;
@@ -359,7 +403,7 @@ static u32 verdict(struct task_struct *task, struct mm_struct *mm, u32 *id,
 	get_task_comm(comm, task);
 	mutex_lock(&rules_mutex);
 	rcu_read_lock();
-	v = verdict_locked(task, mm, comm, id);
+	v = verdict_locked(task, mm, comm, id, inherit);
 	rcu_read_unlock();
 	*gen = rules_gen;
 	mutex_unlock(&rules_mutex);
@@ -367,17 +411,20 @@ static u32 verdict(struct task_struct *task, struct mm_struct *mm, u32 *id,
 }
 
 /*
- * Does any VMA differ from what the verdict wants? @seq gets the mm's
- * write sequence, read under the lock, i.e. of the VMAs looked at.
+ * Does any VMA, or the merge-any flag, differ from what the request wants?
+ * @seq gets the mm's write sequence, read under the lock, i.e. of the VMAs
+ * looked at.
  */
-static bool mm_differs(struct mm_struct *mm, bool unmark, unsigned long *seq)
+static bool mm_differs(struct mm_struct *mm, const struct ksmctl_mark_req *rq,
+		       unsigned long *seq)
 {
+	bool unmark = rq->unmark, any = ksmctl_mm_merge_any(mm);
 	struct vm_area_struct *vma;
-	bool ret = false;
+	bool ret = (rq->set_any && !any) || (rq->clear_any && any);
 
 	mmap_read_lock(mm);
 	*seq = ksmctl_mm_change_seq(mm);
-	{
+	if (!ret) {
 		ksmctl_vma_iter_decl(it, mm, 0);
 
 		ksmctl_for_each_vma(it, vma) {
@@ -405,16 +452,35 @@ static void count_hit(u32 id)
 	mutex_unlock(&rules_mutex);
 }
 
+/* hold @mm in @f: the one a tick looks at, and the one we let go of */
+static void follow_mm(struct followed *f, struct mm_struct *mm)
+{
+	if (f->mm != mm) {
+		if (f->mm)
+			mmdrop(f->mm);
+		mmgrab(mm);
+		f->mm = mm;
+	}
+}
+
 /*
  * make the VMAs of @mm as @verdict wants them; @f may be NULL; @walk: look
- * at the VMAs even if @f says nothing changed
+ * at the VMAs even if @f says nothing changed; @inherit: set the merge-any
+ * flag (where the kernel keeps it across fork and exec)
  */
 static void apply(struct task_struct *task, struct mm_struct *mm,
-		  struct followed *f, u32 verdict, u32 id, bool walk)
+		  struct followed *f, u32 verdict, u32 id, bool walk,
+		  bool inherit)
 {
 	struct ksmctl_mark_req rq = {
 		.start = 0, .end = ULONG_MAX, .classes = KSMCTL_CLASS_ALL,
 		.unmark = verdict == KSMCTL_RULE_NEVER,
+		/* only with an entry that owns it, to clear it later */
+		.set_any = KSMCTL_HAVE_MERGE_ANY_INHERITED && inherit && f,
+		/* never wins over the process's own PR_SET_MEMORY_MERGE too */
+		.clear_any = KSMCTL_HAVE_MERGE_ANY &&
+			     (verdict == KSMCTL_RULE_NEVER ||
+			      (!inherit && f && f->any)),
 	};
 	struct ksmctl_mark_res res = { 0 };
 	unsigned long seq;
@@ -424,14 +490,12 @@ static void apply(struct task_struct *task, struct mm_struct *mm,
 	    ksmctl_mm_change_seq(mm) == f->seq)
 		return;		/* not a VMA changed since found right */
 	atomic64_inc(&stats.walks);
-	if (!mm_differs(mm, rq.unmark, &seq)) {
+	if (f)
+		follow_mm(f, mm);
+	if (!mm_differs(mm, &rq, &seq)) {
 		if (f) {
-			if (f->mm != mm) {
-				if (f->mm)
-					mmdrop(f->mm);
-				mmgrab(mm);
-				f->mm = mm;
-			}
+			if (rq.clear_any)
+				WRITE_ONCE(f->any, false);
 			f->seq = seq;
 			f->clean = true;
 		}
@@ -440,6 +504,10 @@ static void apply(struct task_struct *task, struct mm_struct *mm,
 	if (f)
 		f->clean = false;	/* the next look checks our work */
 	err = ksmctl_mark_mm(mm, &rq, &res);
+	if (f && rq.clear_any)
+		WRITE_ONCE(f->any, false);
+	if (f && res.any_set)
+		WRITE_ONCE(f->any, true);
 	if (err)
 		pr_debug("rule %u: pid %d: error %d\n", id, task_tgid_nr(task),
 			 err);
@@ -449,16 +517,44 @@ static void apply(struct task_struct *task, struct mm_struct *mm,
 	}
 }
 
+/*
+ * Clear the merge-any flag we gave a process: of the mm we hold, and of
+ * the one it has now if it has exec'd since (the flag went along). Its
+ * VMAs stay marked, as marks do when a rule goes.
+ */
+static void disown(struct followed *f)
+{
+	struct task_struct *task;
+	struct mm_struct *mm;
+
+	if (!f->any)
+		return;
+	WRITE_ONCE(f->any, false);
+	if (f->mm)
+		ksmctl_mm_clear_merge_any(f->mm);
+	task = get_pid_task(f->pid, PIDTYPE_TGID);
+	if (!task)
+		return;
+	mm = get_task_mm(task);
+	put_task_struct(task);
+	if (mm) {
+		if (mm != f->mm)
+			ksmctl_mm_clear_merge_any(mm);
+		mmput_async(mm);
+	}
+}
+
 static void unfollow(unsigned long nr)
 {
 	struct followed *f = xa_erase(&followed, nr);
 
 	if (f) {
+		disown(f);
 		list_del(&f->node);
 		if (f->mm)
 			mmdrop(f->mm);
 		put_pid(f->pid);
-		kfree(f);
+		kfree_rcu(f, rcu);
 		nr_followed--;
 	}
 }
@@ -497,13 +593,17 @@ enum look {
 	LOOK_EVENT,	/* fork, exec or cgroup move: decide again, a new mm */
 };
 
-/* apply the rules to one process; in the worker */
-static void look_at(struct task_struct *task, enum look why)
+/*
+ * apply the rules to one process; in the worker. @inherited: it was forked
+ * by a process whose merge-any flag is ours.
+ */
+static void look_at(struct task_struct *task, enum look why, bool inherited)
 {
 	pid_t nr = task_tgid_nr(task);
 	struct followed *f = xa_load(&followed, nr);
 	struct mm_struct *mm;
 	unsigned int gen;
+	bool inherit;
 	u32 v, id = 0;
 
 	if (f && f->pid != task_tgid(task)) {
@@ -519,12 +619,16 @@ static void look_at(struct task_struct *task, enum look why)
 	/* the verdict stands for the mm it was made for (not after an exec) */
 	if (why == LOOK_TICK && f && f->gen == READ_ONCE(rules_gen) &&
 	    f->mm == mm) {
-		apply(task, mm, f, f->verdict, f->rule_id, false);
+		apply(task, mm, f, f->verdict, f->rule_id, false, f->inherit);
 		goto out;
 	}
 
-	v = verdict(task, mm, &id, &gen);
+	v = verdict(task, mm, &id, &inherit, &gen);
 	if (v == KSMCTL_RULE_UNSPEC) {
+		if (f)
+			follow_mm(f, mm);	/* disown() its mm of now */
+		else if (inherited)
+			ksmctl_mm_clear_merge_any(mm);
 		unfollow(nr);
 		goto out;
 	}
@@ -536,19 +640,33 @@ static void look_at(struct task_struct *task, enum look why)
 		f->verdict = v;
 		f->rule_id = id;
 		f->gen = gen;
+		f->inherit = inherit;
+		if (inherited)
+			WRITE_ONCE(f->any, true);
+	} else if (inherited && !inherit) {
+		ksmctl_mm_clear_merge_any(mm);
 	}
 	/* without an exact change count, a scan checks every VMA list */
-	apply(task, mm, f, v, id, why == LOOK_SCAN && !KSMCTL_MM_CHANGE_EXACT);
+	apply(task, mm, f, v, id, why == LOOK_SCAN && !KSMCTL_MM_CHANGE_EXACT,
+	      inherit);
 out:
 	/* if it exited meanwhile, its teardown is not the rules' work */
 	mmput_async(mm);
 }
 
-/* unchanged since found right: a tick has nothing to do for it */
+/*
+ * unchanged since found right: a tick has nothing to do for it. With our
+ * merge-any flag, the kernel marks its new VMAs itself while it lives (an
+ * exec or exit is seen by the mm's users dropping to 0).
+ */
 static bool quiet(const struct followed *f, unsigned int gen)
 {
-	return f->clean && f->gen == gen &&
-	       ksmctl_mm_change_seq(f->mm) == f->seq;
+	if (!f->clean || f->gen != gen)
+		return false;
+	if (ksmctl_mm_change_seq(f->mm) == f->seq)
+		return true;
+	return f->any && ksmctl_mm_merge_any(f->mm) &&
+	       atomic_read(&f->mm->mm_users) > 0;
 }
 
 /*
@@ -572,13 +690,14 @@ static bool maybe_matched(struct task_struct *p, const char *comm)
 static bool followed_as_before(struct task_struct *p, struct followed *f,
 			       const char *comm)
 {
+	bool inherit;
 	u32 id = 0;
 
 	return KSMCTL_MM_CHANGE_EXACT &&
 	       f->pid == task_tgid(p) && f->mm == READ_ONCE(p->mm) &&
 	       quiet(f, rules_gen) &&
-	       verdict_locked(p, f->mm, comm, &id) == f->verdict &&
-	       id == f->rule_id;
+	       verdict_locked(p, f->mm, comm, &id, &inherit) == f->verdict &&
+	       id == f->rule_id && inherit == f->inherit;
 }
 
 /*
@@ -649,7 +768,7 @@ static void scan(void)
 	sweep();
 	tasks = collect_candidates(&n);
 	for (i = 0; i < n; i++) {
-		look_at(tasks[i], LOOK_SCAN);
+		look_at(tasks[i], LOOK_SCAN, false);
 		put_task_struct(tasks[i]);
 		cond_resched();
 	}
@@ -672,7 +791,7 @@ static void tick(void)
 		}
 		task = get_pid_task(f->pid, PIDTYPE_TGID);
 		if (task) {
-			look_at(task, LOOK_TICK);
+			look_at(task, LOOK_TICK, false);
 			put_task_struct(task);
 		} else {
 			unfollow(pid_nr(f->pid));
@@ -718,57 +837,29 @@ static void pass_fn(struct kthread_work *work)
 
 static int cmp_pid(const void *a, const void *b)
 {
-	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+	pid_t x = *(const pid_t *)a & PENDING_PID;
+	pid_t y = *(const pid_t *)b & PENDING_PID;
 
 	return (x > y) - (x < y);
 }
 
-static void pending_fn(struct kthread_work *work)
+/* look at a pending process, by pid and PENDING_* bits */
+static void look_at_pending(pid_t nr)
 {
-	unsigned int n, i;
-	bool overflow;
-	pid_t *nrs;
+	struct task_struct *task;
+	struct pid *pid;
 
-	spin_lock_irq(&pending_lock);
-	nrs = pending;
-	n = nr_pending;
-	pending = pending_bufs[nrs == pending_bufs[0]];
-	nr_pending = 0;
-	overflow = pending_overflow;
-	pending_overflow = false;
-	spin_unlock_irq(&pending_lock);
-
-	/* one look for all the events of a process */
-	sort(nrs, n, sizeof(*nrs), cmp_pid, NULL);
-	for (i = 0; i < n && READ_ONCE(ksmctl_rules_active); i++) {
-		struct task_struct *task;
-		struct pid *pid;
-
-		if (i && nrs[i] == nrs[i - 1])
-			continue;
-		pid = find_get_pid(nrs[i]);
-		task = pid ? get_pid_task(pid, PIDTYPE_TGID) : NULL;
-		put_pid(pid);
-		if (!task)
-			continue;	/* gone already */
-		look_at(task, LOOK_EVENT);
-		put_task_struct(task);
-		cond_resched();
-	}
-	if (overflow) {
-		mutex_lock(&rules_mutex);
-		kick_pass();
-		mutex_unlock(&rules_mutex);
-	}
+	pid = find_get_pid(nr & PENDING_PID);
+	task = pid ? get_pid_task(pid, PIDTYPE_TGID) : NULL;
+	put_pid(pid);
+	if (!task)
+		return;		/* gone already */
+	look_at(task, LOOK_EVENT, nr & PENDING_INHERITED);
+	put_task_struct(task);
 }
 
-/**
- * ksmctl_rules_note_pid() - look at this process soon
- * @nr: its tgid in the initial pid namespace
- *
- * Context: any, called by the tracepoint probes; does not sleep.
- */
-void ksmctl_rules_note_pid(pid_t nr)
+/* queue a pid (with PENDING_* bits) for pending_fn(); atomic context */
+static void note_pid(pid_t nr)
 {
 	unsigned long irqflags;
 	unsigned int i;
@@ -791,6 +882,83 @@ queued:
 	/* the worker exists from init to uninit, and the probes go first */
 	kthread_queue_delayed_work(rules_worker, &pending_work,
 			   msecs_to_jiffies(PENDING_DELAY_MS));
+}
+
+static void pending_fn(struct kthread_work *work)
+{
+	unsigned int n, i;
+	bool overflow;
+	pid_t *nrs;
+
+	spin_lock_irq(&pending_lock);
+	nrs = pending;
+	n = nr_pending;
+	pending = pending_bufs[nrs == pending_bufs[0]];
+	nr_pending = 0;
+	overflow = pending_overflow;
+	pending_overflow = false;
+	spin_unlock_irq(&pending_lock);
+
+	/* one look for all the events of a process */
+	sort(nrs, n, sizeof(*nrs), cmp_pid, NULL);
+	for (i = 0; i < n; i++) {
+		pid_t nr = nrs[i];
+
+		while (i + 1 < n && !cmp_pid(&nrs[i + 1], &nr))
+			nr |= nrs[++i];
+		/*
+		 * Without rules, only the processes that may have inherited
+		 * our merge-any flag need a look: one that clears it.
+		 */
+		if (!READ_ONCE(ksmctl_rules_active) &&
+		    !(nr & PENDING_INHERITED))
+			continue;
+		look_at_pending(nr);
+		cond_resched();
+	}
+	if (overflow) {
+		mutex_lock(&rules_mutex);
+		kick_pass();
+		mutex_unlock(&rules_mutex);
+	}
+}
+
+/**
+ * ksmctl_rules_note_pid() - look at this process soon
+ * @nr: its tgid in the initial pid namespace
+ *
+ * Context: any, called by the tracepoint probes; does not sleep.
+ */
+void ksmctl_rules_note_pid(pid_t nr)
+{
+	note_pid(nr);
+}
+
+/**
+ * ksmctl_rules_note_fork() - look at a new process soon
+ * @parent: the task that forked it
+ * @child: the new process
+ *
+ * If the parent's merge-any flag is ours, the child inherited it (and so
+ * will its exec'd image): its look clears it if no rule wants it.
+ *
+ * Context: the fork tracepoint (atomic); does not sleep.
+ */
+void ksmctl_rules_note_fork(struct task_struct *parent,
+			    struct task_struct *child)
+{
+	pid_t nr = task_tgid_nr(child);
+
+	if (KSMCTL_HAVE_MERGE_ANY_INHERITED) {
+		struct followed *f;
+
+		rcu_read_lock();
+		f = xa_load(&followed, task_tgid_nr(parent));
+		if (f && READ_ONCE(f->any))
+			nr |= PENDING_INHERITED;
+		rcu_read_unlock();
+	}
+	note_pid(nr);
 }
 
 /**
@@ -879,7 +1047,40 @@ void ksmctl_rules_stop(void)
 	kthread_cancel_delayed_work_sync(&pass_work);
 }
 
-/* Drop every rule. What they did stays (module unload, documented). */
+/*
+ * The new processes not looked at yet that inherited our merge-any flag:
+ * without the module no one would clear it. Called once the probes and
+ * the worker are gone.
+ */
+static void drain_inherited(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_pending; i++) {
+		struct task_struct *task;
+		struct mm_struct *mm;
+		struct pid *pid;
+
+		if (!(pending[i] & PENDING_INHERITED))
+			continue;
+		pid = find_get_pid(pending[i] & PENDING_PID);
+		task = pid ? get_pid_task(pid, PIDTYPE_TGID) : NULL;
+		put_pid(pid);
+		mm = task ? get_task_mm(task) : NULL;
+		if (task)
+			put_task_struct(task);
+		if (mm) {
+			ksmctl_mm_clear_merge_any(mm);
+			mmput(mm);
+		}
+	}
+	nr_pending = 0;
+}
+
+/*
+ * Drop every rule. What they did stays (module unload, documented), but
+ * for the merge-any flags they set: the kernel would go on marking.
+ */
 void ksmctl_rules_uninit(void)
 {
 	struct kthread_worker *worker;
@@ -891,6 +1092,7 @@ void ksmctl_rules_uninit(void)
 	rules_worker = NULL;
 	mutex_unlock(&rules_mutex);
 	kthread_destroy_worker(worker);
+	drain_inherited();
 	unfollow_all();
 	xa_destroy(&followed);
 	list_for_each_entry_safe(r, tmp, &rules, node) {

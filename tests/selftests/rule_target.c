@@ -14,6 +14,7 @@
  *   exec       execute itself again (same pid), which prints "ready <pid>"
  *   madvise    madvise(MADV_MERGEABLE) every mapping: "ok"
  *   setuid UID setresuid(UID, UID, UID): "ok"
+ *   prctl 0|1  prctl(PR_SET_MEMORY_MERGE, 0|1) (Linux 6.4+): "ok"
  *   quit       exit (children are killed: PR_SET_PDEATHSIG)
  */
 #include <pthread.h>
@@ -26,6 +27,10 @@
 #include <unistd.h>
 
 #include "madvise_all.h"
+
+#ifndef PR_SET_MEMORY_MERGE
+#define PR_SET_MEMORY_MERGE 67
+#endif
 
 static void map_fill(size_t mib)
 {
@@ -103,6 +108,11 @@ int main(int argc, char *argv[])
 			uid_t uid = strtoul(cmd + 7, NULL, 0);
 
 			printf(setresuid(uid, uid, uid) ? "failed\n" : "ok\n");
+		} else if (!strncmp(cmd, "prctl ", 6)) {
+			long on = strtol(cmd + 6, NULL, 0);
+
+			printf(prctl(PR_SET_MEMORY_MERGE, on, 0, 0, 0) ?
+			       "failed\n" : "ok\n");
 		} else if (!strncmp(cmd, "quit", 4)) {
 			return 0;
 		} else {

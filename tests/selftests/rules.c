@@ -229,6 +229,43 @@ static int kernel_at_least(int major, int minor)
 	return ma > major || (ma == major && mi >= minor);
 }
 
+/* the merge-any flag of pid as GET_PROC reports it: 0, 1, or -1 */
+static int merge_any(int fd, int fam, pid_t pid)
+{
+	struct proc_rec r;
+	struct nl_ans ans;
+
+	if (proc_get(fd, fam, pid, 0, &r, &ans) || !r.has_merge_any)
+		return -1;
+	return r.merge_any;
+}
+
+/* ms until pid's merge-any flag is want (from start), or -1 */
+static long wait_merge_any(int fd, int fam, pid_t pid, int want, long start,
+			   long timeout_ms)
+{
+	while (now_ms() - start <= timeout_ms) {
+		if (merge_any(fd, fam, pid) == want)
+			return now_ms() - start;
+		usleep(10000);
+	}
+	return -1;
+}
+
+/* move pid to the cgroup at path (under CGROUP_ROOT); 0 or -errno */
+static int cgroup_move(const char *path, pid_t pid)
+{
+	char procs[256];
+	FILE *f;
+
+	snprintf(procs, sizeof(procs), CGROUP_ROOT "%s/cgroup.procs", path);
+	f = fopen(procs, "w");
+	if (!f)
+		return -errno;
+	fprintf(f, "%d\n", pid);
+	return fclose(f) ? -errno : 0;
+}
+
 static int cmd(struct target *t, const char *c, char *buf, size_t len)
 {
 	return target_cmd(t, c, buf, len);
@@ -393,6 +430,132 @@ TEST_F(rules, cgroup_rule_covers_moved_process)
 	target_stop(&self->t);
 	usleep(100 * 1000);
 	rmdir(CGROUP_ROOT "/" TEST_CGROUP);
+}
+
+/*
+ * Where the kernel keeps PR_SET_MEMORY_MERGE across fork and exec (6.7+),
+ * a merge rule its children match too gives the process the kernel's
+ * merge-any flag: new memory is mergeable from its mmap on, children and
+ * exec'd images are born with it, and it goes when the rule lets go.
+ */
+TEST_F(rules, merge_any_given_and_taken_back)
+{
+	struct rule ru = { .action = KSMCTL_RULE_MERGE,
+			   .cgroup = "/" TEST_CGROUP,
+			   .flags = KSMCTL_RULE_F_RECURSIVE };
+	int i, cov, at_once = 0;
+	uint32_t id = 0;
+	char buf[64];
+	pid_t child;
+	long t0, ms;
+
+	if (!kernel_at_least(6, 7))
+		SKIP(return, "the kernel keeps merge-any across exec from 6.7 on");
+	if (mkdir(CGROUP_ROOT "/" TEST_CGROUP, 0755) && errno != EEXIST)
+		SKIP(return, "cannot create a cgroup v2: %s", strerror(errno));
+	ASSERT_EQ(0, target_start(&self->t, "rule_target", "4", NULL));
+	ASSERT_EQ(0, cgroup_move("/" TEST_CGROUP, self->t.pid));
+	ASSERT_EQ(0, merge_any(self->fd, self->fam, self->t.pid));
+	t0 = now_ms();
+	ASSERT_EQ(0, rule_add(self->fd, self->fam, &ru, &id, &self->ans))
+		TH_LOG("%s", self->ans.extack_msg);
+	ASSERT_LE(0, wait_covered(self->fd, self->fam, self->t.pid, t0,
+				  BOUND_MS));
+	ms = wait_merge_any(self->fd, self->fam, self->t.pid, 1, t0, BOUND_MS);
+	TH_LOG("rule added -> merge-any: %ld ms", ms);
+	ASSERT_LE(0, ms);
+
+	/* marked by the kernel at mmap and brk, before any tick could */
+	for (i = 0; i < 6; i++) {
+		ASSERT_EQ(0, cmd(&self->t, i % 2 ? "mmap 2" : "brk 2", buf,
+				 sizeof(buf)));
+		ASSERT_STREQ("ok", buf);
+		cov = proc_coverage(self->fd, self->fam, self->t.pid);
+		at_once += cov >= 990;
+	}
+	TH_LOG("new mappings covered at once: %d of 6", at_once);
+	EXPECT_EQ(6, at_once);
+
+	/* a child is born with it, and so is an exec'd image */
+	ASSERT_EQ(0, cmd(&self->t, "spawn", buf, sizeof(buf)));
+	child = atoi(buf);
+	ASSERT_LT(0, child);
+	EXPECT_EQ(1, merge_any(self->fd, self->fam, child));
+	t0 = now_ms();
+	ASSERT_EQ(0, cmd(&self->t, "exec", buf, sizeof(buf)));
+	ASSERT_EQ(0, strncmp(buf, "ready", 5));
+	EXPECT_EQ(1, merge_any(self->fd, self->fam, self->t.pid));
+	ms = wait_covered(self->fd, self->fam, self->t.pid, t0, BOUND_MS);
+	TH_LOG("exec -> covered: %ld ms", ms);
+	EXPECT_LE(0, ms);
+
+	/* out of the cgroup, the child matches nothing: the flag goes */
+	t0 = now_ms();
+	ASSERT_EQ(0, cgroup_move("", child));
+	ms = wait_merge_any(self->fd, self->fam, child, 0, t0, BOUND_MS);
+	TH_LOG("child moved out -> merge-any cleared: %ld ms", ms);
+	EXPECT_LE(0, ms);
+	/* what was marked stays, as when a rule goes */
+	EXPECT_LE(990, proc_coverage(self->fd, self->fam, child));
+
+	/* rule deleted: the flag goes, the marks stay */
+	t0 = now_ms();
+	ASSERT_EQ(0, rule_del(self->fd, self->fam, id, &self->ans));
+	ms = wait_merge_any(self->fd, self->fam, self->t.pid, 0, t0, BOUND_MS);
+	TH_LOG("rule deleted -> merge-any cleared: %ld ms", ms);
+	EXPECT_LE(0, ms);
+	EXPECT_LE(990, proc_coverage(self->fd, self->fam, self->t.pid));
+
+	target_stop(&self->t);
+	usleep(100 * 1000);
+	rmdir(CGROUP_ROOT "/" TEST_CGROUP);
+}
+
+/*
+ * A rule its children may not match (comm, exe, a pid without its tree)
+ * never sets the flag; a process's own PR_SET_MEMORY_MERGE is left alone
+ * but by a never rule, which wins over it too.
+ */
+TEST_F(rules, merge_any_only_where_inherited_and_never_wins)
+{
+	struct rule ru = { .action = KSMCTL_RULE_MERGE, .has_pid = 1 };
+	struct rule other = { .action = KSMCTL_RULE_MERGE, .comm = "ksmctl-none" };
+	struct rule never = { .action = KSMCTL_RULE_NEVER, .has_pid = 1 };
+	struct target t2 = { 0 };
+	char buf[64];
+	pid_t child;
+	long t0, ms;
+
+	if (!kernel_at_least(6, 7))
+		SKIP(return, "the kernel keeps merge-any across exec from 6.7 on");
+	ASSERT_EQ(0, target_start(&self->t, "rule_target", "4", NULL));
+	ru.pid = self->t.pid;
+	t0 = now_ms();
+	ASSERT_EQ(0, rule_add(self->fd, self->fam, &ru, NULL, &self->ans));
+	ASSERT_LE(0, wait_covered(self->fd, self->fam, self->t.pid, t0,
+				  BOUND_MS));
+	EXPECT_EQ(0, merge_any(self->fd, self->fam, self->t.pid));
+
+	/* its own flag: untouched by the looks at it and at its children */
+	ASSERT_EQ(0, target_start(&t2, "rule_target", "4", NULL));
+	ASSERT_EQ(0, cmd(&t2, "prctl 1", buf, sizeof(buf)));
+	ASSERT_STREQ("ok", buf);
+	ASSERT_EQ(0, rule_add(self->fd, self->fam, &other, NULL, &self->ans));
+	ASSERT_EQ(0, cmd(&t2, "spawn", buf, sizeof(buf)));
+	child = atoi(buf);
+	ASSERT_LT(0, child);
+	usleep(3 * KSMCTL_RULES_PERIOD_MS * 1000);
+	EXPECT_EQ(1, merge_any(self->fd, self->fam, t2.pid));
+	EXPECT_EQ(1, merge_any(self->fd, self->fam, child));
+
+	never.pid = t2.pid;
+	t0 = now_ms();
+	ASSERT_EQ(0, rule_add(self->fd, self->fam, &never, NULL, &self->ans));
+	ms = wait_merge_any(self->fd, self->fam, t2.pid, 0, t0, BOUND_MS);
+	TH_LOG("never rule -> its own merge-any cleared: %ld ms", ms);
+	EXPECT_LE(0, ms);
+	EXPECT_LE(0, wait_uncovered(self->fd, self->fam, t2.pid, t0, BOUND_MS));
+	target_stop(&t2);
 }
 
 /* rules by comm and by exe catch a binary started after the rule */
@@ -884,6 +1047,9 @@ TEST_F(rules, unload_with_rules_active)
 	ASSERT_EQ(0, rule_add(self->fd, self->fam, &ru2, NULL, &self->ans));
 	ASSERT_LE(0, wait_covered(self->fd, self->fam, self->t.pid, t0,
 				  BOUND_MS));
+	if (kernel_at_least(6, 7))
+		ASSERT_LE(0, wait_merge_any(self->fd, self->fam, self->t.pid,
+					    1, t0, BOUND_MS));
 	close(self->fd);
 	ASSERT_EQ(0, ksmctl_ensure_unloaded());
 	ASSERT_EQ(0, ksmctl_ensure_loaded());
@@ -900,6 +1066,9 @@ TEST_F(rules, unload_with_rules_active)
 	fclose(f);
 	EXPECT_EQ(1, n);	/* the header only */
 	EXPECT_LE(990, proc_coverage(self->fd, self->fam, self->t.pid));
+	/* the uid rule gave it merge-any (6.7+), which the unload took back */
+	if (kernel_at_least(6, 7))
+		EXPECT_EQ(0, merge_any(self->fd, self->fam, self->t.pid));
 }
 
 TEST_HARNESS_MAIN
