@@ -100,23 +100,27 @@
 /*
  * Setting and clearing it for another process, as ksm_enable_merge_any()
  * and ksm_disable_merge_any() (not exported) do: atomic bit operations,
- * which the kernel reads at mmap, brk, fork and exec. Used only where the
- * kernel also keeps the flag across exec (6.7 and later: ksm_execve()), so
- * that a whole process tree inherits it (KSMCTL_HAVE_MERGE_ANY_INHERITED).
+ * which the kernel reads at mmap, brk, fork and exec.
+ */
+#if KSMCTL_HAVE_MERGE_ANY && defined(COMPAT_HAS_MM_FLAGS_TEST)
+#define ksmctl_mm_set_merge_any(mm)	mm_flags_set(MMF_VM_MERGE_ANY, (mm))
+#define ksmctl_mm_clear_merge_any(mm)	mm_flags_clear(MMF_VM_MERGE_ANY, (mm))
+#elif KSMCTL_HAVE_MERGE_ANY
+#define ksmctl_mm_set_merge_any(mm)	set_bit(MMF_VM_MERGE_ANY, &(mm)->flags)
+#define ksmctl_mm_clear_merge_any(mm)	clear_bit(MMF_VM_MERGE_ANY, &(mm)->flags)
+#else
+#define ksmctl_mm_set_merge_any(mm)	do { } while (0)
+#define ksmctl_mm_clear_merge_any(mm)	do { } while (0)
+#endif
+
+/*
+ * The rules set the flag only where the kernel also keeps it across exec
+ * (6.7 and later: ksm_execve()), so that a whole process tree inherits it.
  */
 #if KSMCTL_HAVE_MERGE_ANY && defined(COMPAT_HAS_KSM_EXECVE)
 #define KSMCTL_HAVE_MERGE_ANY_INHERITED 1
-#ifdef COMPAT_HAS_MM_FLAGS_TEST
-#define ksmctl_mm_set_merge_any(mm)	mm_flags_set(MMF_VM_MERGE_ANY, (mm))
-#define ksmctl_mm_clear_merge_any(mm)	mm_flags_clear(MMF_VM_MERGE_ANY, (mm))
-#else
-#define ksmctl_mm_set_merge_any(mm)	set_bit(MMF_VM_MERGE_ANY, &(mm)->flags)
-#define ksmctl_mm_clear_merge_any(mm)	clear_bit(MMF_VM_MERGE_ANY, &(mm)->flags)
-#endif
 #else
 #define KSMCTL_HAVE_MERGE_ANY_INHERITED 0
-#define ksmctl_mm_set_merge_any(mm)	do { } while (0)
-#define ksmctl_mm_clear_merge_any(mm)	do { } while (0)
 #endif
 
 /*

@@ -238,8 +238,22 @@
  * stops matching (its VMAs stay as they were). Deleting a rule, or
  * unloading the module (which drops every rule), undoes nothing: marked
  * VMAs stay mergeable, as after madvise(MADV_MERGEABLE).
- * PR_SET_MEMORY_MERGE (6.4+) is not touched: a never process that set it
- * gets its new VMAs unmarked by the next pass.
+ *
+ * Merge-any (kernels that keep PR_SET_MEMORY_MERGE across fork and exec,
+ * 6.7 and later): a merge process whose merge rule its children match too
+ * (a rule with no exe and no comm, and a pid only with TREE) also gets the
+ * kernel's merge-any flag, as if it had called PR_SET_MEMORY_MERGE itself.
+ * The kernel then marks its new mappings (mmap, brk, thread stacks) as it
+ * makes them, and its children and exec'd images are born with the flag:
+ * such memory is mergeable at once, and the periodic passes skip the
+ * process. The module clears the flag again (the VMAs stay marked) when
+ * the process stops matching (moved out of the cgroup, uid changed), when
+ * no merge rule of that kind matches it any more, when the rule is
+ * deleted, and at unload; a child forked meanwhile is looked at and
+ * cleared if no rule wants it. GET_PROC shows the flag
+ * (KSMCTL_A_PROC_MERGE_ANY), as does /proc/PID/ksm_stat. A process's own
+ * PR_SET_MEMORY_MERGE is left alone, but a never rule clears it: never
+ * wins.
  *
  * Permissions
  * -----------
