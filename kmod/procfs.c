@@ -43,6 +43,7 @@ static int status_show(struct seq_file *m, void *v)
 	seq_printf(m, "rules %u\n", rs.rules);
 	seq_printf(m, "rules_followed %lu\n", rs.followed);
 	seq_printf(m, "rules_scans %llu\n", rs.scans);
+	seq_printf(m, "rules_scan_ms %u\n", rs.scan_ms);
 	seq_printf(m, "rules_ticks %llu\n", rs.ticks);
 	seq_printf(m, "rules_looks %llu\n", rs.looks);
 	seq_printf(m, "rules_walks %llu\n", rs.walks);

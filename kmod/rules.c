@@ -11,7 +11,8 @@
  * in the scheduler's own account):
  *   - a scan of every process, which finds the processes to follow: at
  *     once when a rule is added, then every KSMCTL_RULES_SCAN_MS (uid
- *     changes and anything an event missed);
+ *     changes and anything an event missed), or KSMCTL_RULES_SCAN_SHARE
+ *     times as long as the last scan took if that is longer;
  *   - between scans, every KSMCTL_RULES_PERIOD_MS, a tick over the
  *     followed processes only (new VMAs: heap growth, mmaps, thread
  *     stacks);
@@ -800,10 +801,24 @@ static void tick(void)
 	}
 }
 
-static unsigned int scan_period_ms(void)
+#define SCAN_MAX_MS	60000	/* the longest period a slow scan gets */
+
+static unsigned int scan_ms = KSMCTL_RULES_SCAN_MS;	/* the period now */
+
+/*
+ * The period after a scan that took @took_ns: with the probes, at least
+ * KSMCTL_RULES_SCAN_MS and KSMCTL_RULES_SCAN_SHARE times the scan's own
+ * (wall) time, so that scans take a bounded share of a CPU however many
+ * processes there are, and less when the host is busy; without them,
+ * KSMCTL_RULES_PERIOD_MS (the scan is then all there is).
+ */
+static unsigned int scan_period_ms(u64 took_ns)
 {
-	return READ_ONCE(hooked) ? KSMCTL_RULES_SCAN_MS :
-				   KSMCTL_RULES_PERIOD_MS;
+	u64 ms = div_u64(took_ns, NSEC_PER_MSEC) * KSMCTL_RULES_SCAN_SHARE;
+
+	if (!READ_ONCE(hooked))
+		return KSMCTL_RULES_PERIOD_MS;
+	return clamp_t(u64, ms, KSMCTL_RULES_SCAN_MS, SCAN_MAX_MS);
 }
 
 static void pass_fn(struct kthread_work *work)
@@ -822,8 +837,11 @@ static void pass_fn(struct kthread_work *work)
 		return;
 	}
 	if (scan_all) {
-		next_scan = jiffies + msecs_to_jiffies(scan_period_ms());
+		u64 t0 = ktime_get_ns();
+
 		scan();
+		WRITE_ONCE(scan_ms, scan_period_ms(ktime_get_ns() - t0));
+		next_scan = jiffies + msecs_to_jiffies(scan_ms);
 	} else {
 		tick();
 	}
@@ -974,6 +992,8 @@ void ksmctl_rules_stats(struct ksmctl_rules_stats *st)
 		READ_ONCE(rules_worker->task->se.sum_exec_runtime) : 0;
 	mutex_unlock(&rules_mutex);
 	st->followed = READ_ONCE(nr_followed);
+	st->scan_ms = READ_ONCE(hooked) ? READ_ONCE(scan_ms) :
+					  KSMCTL_RULES_PERIOD_MS;
 	st->scans = atomic64_read(&stats.scans);
 	st->ticks = atomic64_read(&stats.ticks);
 	st->looks = atomic64_read(&stats.looks);

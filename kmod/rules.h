@@ -66,6 +66,7 @@ struct ksmctl_rule *ksmctl_rule_find_ge(u32 id);
 struct ksmctl_rules_stats {
 	unsigned int rules;
 	unsigned long followed;
+	unsigned int scan_ms;
 	u64 cpu_ns, scans, ticks, looks, walks;
 };
 

@@ -226,8 +226,13 @@
  *   - every KSMCTL_RULES_SCAN_MS in a scan of every process: what no
  *     event announces (uid changes). The scan matches all but the exe
  *     under RCU, with no reference and no lock of the process, and looks
- *     closer only at those a rule may match. A kernel without those
- *     tracepoints scans every KSMCTL_RULES_PERIOD_MS instead.
+ *     closer only at those a rule may match. On a host so large that a
+ *     scan takes more than 1/KSMCTL_RULES_SCAN_SHARE of that period, the
+ *     next one waits KSMCTL_RULES_SCAN_SHARE times as long as it took (at
+ *     most a minute): scans cost at most 0.25% of a CPU, and
+ *     rules_scan_ms of /proc/ksmctl/status shows the period. A kernel
+ *     without those tracepoints scans every KSMCTL_RULES_PERIOD_MS
+ *     instead.
  * All of it runs in one kernel thread, ksmctl_rules: its CPU time is what
  * the rules cost (rules_cpu_ns of /proc/ksmctl/status, or top(1)).
  * A process that changed is announced on the monitor group. The passes
@@ -462,8 +467,13 @@ enum ksmctl_skip {
 #define KSMCTL_RULES_MAX	256
 /* period of the pass over the processes rules match (new VMAs) */
 #define KSMCTL_RULES_PERIOD_MS	400
-/* period of the scan of every process (uid changes, missed events) */
+/*
+ * period of the scan of every process (uid changes, missed events), at
+ * least; longer where a scan takes more than 1/KSMCTL_RULES_SCAN_SHARE of
+ * it (rules_scan_ms of /proc/ksmctl/status says how long it is now)
+ */
 #define KSMCTL_RULES_SCAN_MS	10000
+#define KSMCTL_RULES_SCAN_SHARE	400
 
 /* KSMCTL_A_RULE_ACTION */
 enum ksmctl_rule_action {
