@@ -188,6 +188,17 @@ static void unshare_buffers(int fd, int family, struct nl_ans *ans)
 	nl_talk(fd, &req, ans);
 }
 
+/*
+ * Let the child's set-up finish in the background before timing anything:
+ * its mprotect()s split and merged thousands of VMAs, which 6.12 and later
+ * free after an RCU grace period, and such deferred work would run inside
+ * whichever timed window came first, on either variant's CPU.
+ */
+static void settle(void)
+{
+	usleep(100 * 1000);
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -295,6 +306,7 @@ int main(int argc, char *argv[])
 				return 1;
 			}
 			maps = ch.maps;
+			settle();
 			switch (v) {
 			case V_MARK:
 				unshare_buffers(fd, family, &ans);
