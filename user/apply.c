@@ -74,7 +74,7 @@ int apply_main(int argc, char *argv[])
 		if (ipc_rule_del(ipc, have.rules[i].id) && !failed)
 			failed = 1;
 	for (i = 0; !ret && i < want.n; i++)
-		if (ipc_rule_add(ipc, &want.rules[i], NULL))
+		if (ipc_rule_add(ipc, &want.rules[i], NULL, name))
 			failed = 1;
 	ipc_close(ipc);
 	rule_list_free(&have);

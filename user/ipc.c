@@ -46,7 +46,7 @@ struct extack_info {
 /* One request and the state of its replies, shared with the callbacks. */
 struct request {
 	struct nl_msg *msg;	/* kept to resolve NLMSGERR_ATTR_OFFS */
-	char action[64];	/* "Unable to <action>" */
+	char action[320];	/* "Unable to <action>" */
 	reply_fn reply;		/* called for every reply message */
 	void *arg;
 	unsigned int replies;
@@ -1213,7 +1213,8 @@ static int put_rule(struct nl_msg *msg, const struct ksmctl_rule *r)
 	return 0;
 }
 
-int ipc_rule_add(struct ipc *ipc, const struct ksmctl_rule *r, uint32_t *id)
+int ipc_rule_add(struct ipc *ipc, const struct ksmctl_rule *r, uint32_t *id,
+		 const char *file)
 {
 	struct rule_list added = { 0 };
 	struct request req = {
@@ -1222,6 +1223,10 @@ int ipc_rule_add(struct ipc *ipc, const struct ksmctl_rule *r, uint32_t *id)
 		.arg = &added,
 	};
 	int ret;
+
+	if (file && r->line)
+		snprintf(req.action, sizeof(req.action), "add the rule of %s:%u",
+			 file, r->line);
 
 	if (!request_alloc(ipc, &req, KSMCTL_CMD_RULE_ADD, 0))
 		return -ENOMEM;

@@ -62,10 +62,15 @@ int ipc_get_vmas(struct ipc *ipc, uint32_t pid, struct vma_list *list);
  */
 int ipc_mark(struct ipc *ipc, const struct ksmctl_mark_req *rq, struct ksmctl_mark_result *res);
 
-/* Sticky rules. ipc_rule_add() stores the new rule's id in *id (may be NULL). */
+/*
+ * Sticky rules. ipc_rule_add() stores the new rule's id in *id (may be
+ * NULL); @file (may be NULL) is the configuration file the rule was read
+ * from, named with the rule's line in an error.
+ */
 struct ksmctl_rule;
 struct rule_list;
-int ipc_rule_add(struct ipc *ipc, const struct ksmctl_rule *r, uint32_t *id);
+int ipc_rule_add(struct ipc *ipc, const struct ksmctl_rule *r, uint32_t *id,
+		 const char *file);
 int ipc_rule_del(struct ipc *ipc, uint32_t id);
 /* KSMCTL_CMD_RULE_GET dump, appended to @l (emptied on error). */
 int ipc_rule_list(struct ipc *ipc, struct rule_list *l);

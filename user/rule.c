@@ -155,7 +155,7 @@ static int rule_add_main(int argc, char *argv[])
 		return ret == 2 ? 0 : 1;
 	if (ipc_open(&ipc, 0))
 		return 1;
-	ret = ipc_rule_add(ipc, &r, &id);
+	ret = ipc_rule_add(ipc, &r, &id, NULL);
 	ipc_close(ipc);
 	if (ret)
 		return 1;

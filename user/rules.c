@@ -256,7 +256,7 @@ int rule_parse_file(FILE *f, const char *name, struct rule_list *l)
 		if (ok < 0) {
 			fprintf(stderr, PROG_NAME ": %s:%u: %s\n", name, lineno, err);
 			ret = -EINVAL;
-		} else if (ok > 0 && rule_list_add(l, &r)) {
+		} else if (ok > 0 && (r.line = lineno, rule_list_add(l, &r))) {
 			ret = -ENOMEM;
 			break;
 		}

@@ -26,6 +26,7 @@ struct ksmctl_rule {
 	char exe[RULE_PATH_MAX];
 	char comm[RULE_COMM_MAX];
 	uint64_t hits;			/* from the kernel */
+	unsigned int line;		/* of the file it was read from, or 0 */
 };
 
 struct rule_list {

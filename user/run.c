@@ -83,7 +83,7 @@ int run_main(int argc, char *argv[])
 	}
 	close(go[0]);
 	r.pid = child;
-	if (ipc_rule_add(ipc, &r, &id)) {
+	if (ipc_rule_add(ipc, &r, &id, NULL)) {
 		close(go[1]);
 		waitpid(child, NULL, 0);
 		ipc_close(ipc);

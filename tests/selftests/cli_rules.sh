@@ -42,6 +42,13 @@ ksmctl rule list | sed 1d | sed 's/^ *[0-9]*  *[0-9]*  //' >$out
 check "apply_rules_listed" test "$(cat $out)" = "$(printf 'merge comm=cli-a\nnever uid=65533')"
 ksmctl apply - </dev/null
 check "apply_empty_clears" test "$(ksmctl -j rule list)" = "[]"
+# a rule the kernel refuses is named by its line; the others are applied
+printf 'merge comm=cli-a\nmerge cgroup=/ksmctl-no-such-cgroup\n' >$conf
+ksmctl apply $conf >$out 2>$err; rc=$?
+check "apply_refused_rule_fails" test "$rc" -eq 1
+check "apply_refused_rule_line" test "$(cat $err)" = "ksmctl: Unable to add the rule of $conf:2: no such cgroup v2"
+check "apply_refused_rule_others_applied" test "$(ksmctl rule list | sed 1d | sed 's/^ *[0-9]*  *[0-9]*  //')" = "merge comm=cli-a"
+ksmctl apply - </dev/null
 
 # --- run ---
 ksmctl run -- sh -c 'grep -c " merge [0-9]* pid=[0-9]* tree$" /proc/ksmctl/rules' >$out 2>$err

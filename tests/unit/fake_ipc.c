@@ -199,7 +199,8 @@ static void rule_op(const char *fmt, const char *s, uint32_t n)
 			 s ? s : "", n);
 }
 
-int ipc_rule_add(struct ipc *ipc, const struct ksmctl_rule *r, uint32_t *id)
+int ipc_rule_add(struct ipc *ipc, const struct ksmctl_rule *r, uint32_t *id,
+		 const char *file)
 {
 	struct ksmctl_rule copy = *r;
 	char text[512];
@@ -209,7 +210,12 @@ int ipc_rule_add(struct ipc *ipc, const struct ksmctl_rule *r, uint32_t *id)
 	rule_format(r, text, sizeof(text));
 	rule_op("add %s", text, 0);
 	if (fake_rule_add_ret) {
-		fprintf(stderr, "ksmctl: Unable to add rule: %s\n", strerror(-fake_rule_add_ret));
+		if (file && r->line)	/* as ipc.c words it */
+			fprintf(stderr, "ksmctl: Unable to add the rule of %s:%u: %s\n",
+				file, r->line, strerror(-fake_rule_add_ret));
+		else
+			fprintf(stderr, "ksmctl: Unable to add rule: %s\n",
+				strerror(-fake_rule_add_ret));
 		return fake_rule_add_ret;
 	}
 	copy.id = fake_next_rule_id++;

@@ -188,6 +188,22 @@ static void apply(void)
 	capture_free(&r.c);
 	unlink(name);
 
+	/* a rule the kernel refuses: named by its line, the others applied */
+	name = write_conf("merge comm=ok\n\nmerge cgroup=/gone\n");
+	argv[2] = name;
+	fake_ipc_reset();
+	fake_rule_add_ret = -ENOENT;
+	run(&r, argv);
+	is_int(r.ret, 1, "refused rule: exit 1");
+	snprintf(want, sizeof(want),
+		 "ksmctl: Unable to add the rule of %s:1: No such file or directory\n"
+		 "ksmctl: Unable to add the rule of %s:3: No such file or directory\n",
+		 name, name);
+	is_str(r.c.err, want, "refused rule: named with its file and line");
+	is_int(fake_nrule_ops, 3, "refused rule: every rule is still tried");
+	capture_free(&r.c);
+	unlink(name);
+
 	argv[2] = "/nonexistent/ksmctl.conf";
 	run(&r, argv);
 	is_int(r.ret, 1, "missing file: exit 1");
