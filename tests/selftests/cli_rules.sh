@@ -5,7 +5,7 @@
 . "$(dirname "$0")/tap.sh"
 T=$(dirname "$0")
 
-tap_plan 17
+tap_plan 20
 out=/tmp/cli_rules.out
 err=/tmp/cli_rules.err
 conf=/tmp/ksmctl.conf
@@ -46,7 +46,7 @@ check "apply_empty_clears" test "$(ksmctl -j rule list)" = "[]"
 printf 'merge comm=cli-a\nmerge cgroup=/ksmctl-no-such-cgroup\n' >$conf
 ksmctl apply $conf >$out 2>$err; rc=$?
 check "apply_refused_rule_fails" test "$rc" -eq 1
-check "apply_refused_rule_line" test "$(cat $err)" = "ksmctl: Unable to add the rule of $conf:2: no such cgroup v2"
+check_eq "apply_refused_rule_line" "$(cat $err)" "ksmctl: Unable to add the rule of $conf:2: no such cgroup v2 (inside attribute KSMCTL_A_RULE): No such file or directory"
 check "apply_refused_rule_others_applied" test "$(ksmctl rule list | sed 1d | sed 's/^ *[0-9]*  *[0-9]*  //')" = "merge comm=cli-a"
 ksmctl apply - </dev/null
 

@@ -11,6 +11,17 @@ skip() { __tap_n=$((__tap_n + 1)); echo "ok $__tap_n $1 # SKIP $2"; }
 diag() { echo "# $*"; }
 # check NAME CMD...: one case, passing when CMD succeeds
 check() { __name=$1; shift; if "$@"; then ok "$__name"; else not_ok "$__name"; fi; }
+# check_eq NAME GOT WANT: one case, passing when the strings are equal; a
+# failure shows both
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "got:  $2"
+		diag "want: $3"
+	fi
+}
 tap_end() { [ "$__tap_fail" -eq 0 ]; }
 
 KSMCTL_KO=${KSMCTL_KO:-/ksmctl/ksmctl.ko}
