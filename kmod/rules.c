@@ -65,6 +65,8 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/kthread.h>
+#include <linux/llist.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 
 #include <linux/ksmctl.h>
@@ -81,6 +83,7 @@
 /* in a pending pid: forked by a process whose merge-any flag is ours */
 #define PENDING_INHERITED (1 << 30)
 #define PENDING_PID	(PENDING_INHERITED - 1)
+#define RELEASE_DELAY_MS 100	/* gather the entries let go of */
 
 static DEFINE_MUTEX(rules_mutex);	/* rules, next_id, stopping, scan_now */
 static LIST_HEAD(rules);
@@ -128,6 +131,7 @@ static bool pending_overflow;
  *      looking the process up
  * @seq: ksmctl_mm_change_seq() of @mm then
  * @node: in followed_list, which ticks go through
+ * @free_node: in unfollowed, once let go of
  * @rcu: freed after a grace period: the fork probe reads @any
  *
  * In the xarray "followed", by tgid in the initial pid namespace, and in
@@ -145,12 +149,25 @@ struct followed {
 	bool clean;
 	struct mm_struct *mm;
 	unsigned long seq;
+	struct llist_node free_node;
 	struct rcu_head rcu;
 };
 
 static DEFINE_XARRAY(followed);
 static LIST_HEAD(followed_list);
 static unsigned long nr_followed;
+
+/*
+ * The entries let go of, for release_work to free. Ours is often the last
+ * reference on the mm of a process that exited: the mmdrop() frees its
+ * mm_struct and page tables, the exit's own teardown, which without our
+ * reference the exiting process does; it runs in a kworker, as
+ * mmput_async() has the rest of it, not in the rules' thread; after a
+ * delay, so that the exits a tick finds cost one kworker wake-up.
+ */
+static LLIST_HEAD(unfollowed);
+static void release_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(release_work, release_fn);
 
 /* what the work did; written by the worker only */
 static struct {
@@ -545,6 +562,19 @@ static void disown(struct followed *f)
 	}
 }
 
+static void release_fn(struct work_struct *work)
+{
+	struct followed *f, *next;
+
+	llist_for_each_entry_safe(f, next, llist_del_all(&unfollowed),
+				  free_node) {
+		if (f->mm)
+			mmdrop(f->mm);
+		put_pid(f->pid);
+		kfree_rcu(f, rcu);
+	}
+}
+
 static void unfollow(unsigned long nr)
 {
 	struct followed *f = xa_erase(&followed, nr);
@@ -552,11 +582,11 @@ static void unfollow(unsigned long nr)
 	if (f) {
 		disown(f);
 		list_del(&f->node);
-		if (f->mm)
-			mmdrop(f->mm);
-		put_pid(f->pid);
-		kfree_rcu(f, rcu);
 		nr_followed--;
+		/* the fork probe may still read @f: kfree_rcu() in release_fn() */
+		if (llist_add(&f->free_node, &unfollowed))
+			schedule_delayed_work(&release_work,
+				msecs_to_jiffies(RELEASE_DELAY_MS));
 	}
 }
 
@@ -1114,6 +1144,7 @@ void ksmctl_rules_uninit(void)
 	kthread_destroy_worker(worker);
 	drain_inherited();
 	unfollow_all();
+	flush_delayed_work(&release_work);
 	xa_destroy(&followed);
 	list_for_each_entry_safe(r, tmp, &rules, node) {
 		list_del(&r->node);
