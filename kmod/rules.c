@@ -418,7 +418,9 @@ static u32 verdict(struct task_struct *task, struct mm_struct *mm, u32 *id,
 	char comm[TASK_COMM_LEN];
 	u32 v;
 
-	get_task_comm(comm, task);
+	/* as /proc reads it, without the task lock: an exec announces itself */
+	memcpy(comm, task->comm, sizeof(comm));
+	comm[sizeof(comm) - 1] = '\0';
 	mutex_lock(&rules_mutex);
 	rcu_read_lock();
 	v = verdict_locked(task, mm, comm, id, inherit);
@@ -643,7 +645,8 @@ static void look_at(struct task_struct *task, enum look why, bool inherited)
 	}
 	mm = get_task_mm(task);
 	if (!mm) {
-		unfollow(nr);	/* exited, or a kernel thread */
+		if (f)
+			unfollow(nr);	/* exited, or a kernel thread */
 		return;
 	}
 	atomic64_inc(&stats.looks);
@@ -656,11 +659,12 @@ static void look_at(struct task_struct *task, enum look why, bool inherited)
 
 	v = verdict(task, mm, &id, &inherit, &gen);
 	if (v == KSMCTL_RULE_UNSPEC) {
-		if (f)
+		if (f) {
 			follow_mm(f, mm);	/* disown() its mm of now */
-		else if (inherited)
+			unfollow(nr);
+		} else if (inherited) {
 			ksmctl_mm_clear_merge_any(mm);
-		unfollow(nr);
+		}
 		goto out;
 	}
 	if (!f)
@@ -895,11 +899,14 @@ static int cmp_pid(const void *a, const void *b)
 static void look_at_pending(pid_t nr)
 {
 	struct task_struct *task;
-	struct pid *pid;
 
-	pid = find_get_pid(nr & PENDING_PID);
-	task = pid ? get_pid_task(pid, PIDTYPE_TGID) : NULL;
-	put_pid(pid);
+	/* a reference on the task only: the pid is not needed after */
+	rcu_read_lock();
+	task = pid_task(find_pid_ns(nr & PENDING_PID, &init_pid_ns),
+			PIDTYPE_TGID);
+	if (task)
+		get_task_struct(task);
+	rcu_read_unlock();
 	if (!task)
 		return;		/* gone already */
 	look_at(task, LOOK_EVENT, nr & PENDING_INHERITED);
