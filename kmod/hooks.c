@@ -11,7 +11,8 @@
  * for_each_kernel_tracepoint() at load, and the probes are attached with
  * tracepoint_probe_register() only while rules exist (enabling a
  * tracepoint patches kernel text: a module without rules leaves it alone).
- * The probes run in atomic context: they only queue the pid (rules.c).
+ * The probes run in atomic context: they only match the process against
+ * the rules under RCU, and queue its pid if a rule may want it (rules.c).
  *
  * A kernel without some of these tracepoints (CONFIG_TRACEPOINTS=n, e.g. a
  * tinyconfig) leaves the events to the rules' scan of all processes, which
@@ -46,7 +47,7 @@ static void probe_exec(void *data, struct task_struct *p, pid_t old_pid,
 {
 	if (!READ_ONCE(ksmctl_rules_active))
 		return;
-	ksmctl_rules_note_pid(task_tgid_nr(p));
+	ksmctl_rules_note_task(p);
 }
 
 static void probe_attach(void *data, struct cgroup *dst_cgrp,
@@ -55,7 +56,7 @@ static void probe_attach(void *data, struct cgroup *dst_cgrp,
 {
 	if (!READ_ONCE(ksmctl_rules_active) || (task->flags & PF_KTHREAD))
 		return;
-	ksmctl_rules_note_pid(task_tgid_nr(task));
+	ksmctl_rules_note_task(task);
 }
 
 static struct hook {

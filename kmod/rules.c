@@ -19,9 +19,11 @@
  *   - pending_work: the processes the tracepoint probes (hooks.c) saw
  *     fork, exec or move to another cgroup, looked at after a short delay
  *     (so that the fork and the exec of one new process are one look). The
- *     probes run in atomic context: they only put the pid in a small array
- *     under a spinlock and queue the work; if the array is full the next
- *     scan is brought forward instead.
+ *     probes run in atomic context: a process that is not followed and
+ *     that no rule may match (all but the exe, under RCU: the rule list is
+ *     RCU-protected for them) is dropped there; they put the others' pids
+ *     in a small array under a spinlock and queue the work; if the array
+ *     is full the next scan is brought forward instead.
  * Without the probes (a kernel without those tracepoints) the scan runs
  * every KSMCTL_RULES_PERIOD_MS instead.
  *
@@ -86,6 +88,7 @@
 #define RELEASE_DELAY_MS 100	/* gather the entries let go of */
 
 static DEFINE_MUTEX(rules_mutex);	/* rules, next_id, stopping, scan_now */
+/* changed under rules_mutex; read under it, or under RCU by the probes */
 static LIST_HEAD(rules);
 static unsigned int nr_rules;
 static u32 next_id = 1;
@@ -268,7 +271,7 @@ int ksmctl_rule_add(struct ksmctl_rule *r, struct netlink_ext_ack *extack)
 		goto out;
 	}
 	r->id = next_id++;
-	list_add_tail(&r->node, &rules);
+	list_add_tail_rcu(&r->node, &rules);
 	if (!nr_rules)
 		hooked = ksmctl_hooks_attach();
 	nr_rules++;
@@ -294,7 +297,7 @@ int ksmctl_rule_del(u32 id)
 	list_for_each_entry(r, &rules, node) {
 		if (r->id == id) {
 			found = r;
-			list_del(&r->node);
+			list_del_rcu(&r->node);
 			nr_rules--;
 			rules_gen++;
 			break;
@@ -312,11 +315,14 @@ int ksmctl_rule_del(u32 id)
 			kthread_mod_delayed_work(rules_worker, &pass_work, 0);
 	}
 	mutex_unlock(&rules_mutex);
+	if (!found)
+		return -ENOENT;
+	synchronize_rcu();	/* the probes may be matching it */
 	ksmctl_rule_free(found);
-	return found ? 0 : -ENOENT;
+	return 0;
 }
 
-/* Matching. Under rules_mutex and rcu_read_lock(). */
+/* Matching. Under rcu_read_lock(), and rules_mutex or from a probe. */
 
 static bool match_pid(const struct ksmctl_rule *r, struct task_struct *task)
 {
@@ -705,14 +711,15 @@ static bool quiet(const struct followed *f, unsigned int gen)
 }
 
 /*
- * Could a rule match @p? All but the exe is matched here, under rules_mutex
- * and RCU, without a reference on anything: a look (with the mm) decides.
+ * Could a rule match @p? All but the exe is matched here, under RCU (and
+ * rules_mutex but from the probes), without a reference on anything: a
+ * look (with the mm) decides.
  */
 static bool maybe_matched(struct task_struct *p, const char *comm)
 {
 	struct ksmctl_rule *r;
 
-	list_for_each_entry(r, &rules, node)
+	list_for_each_entry_rcu(r, &rules, node)
 		if (rule_matches(r, p, NULL, comm))
 			return true;
 	return false;
@@ -978,15 +985,41 @@ static void pending_fn(struct kthread_work *work)
 	}
 }
 
+/*
+ * Does an event of @p need a look: is it followed, or could a rule match
+ * it? Most new processes on a host match no rule: they cost a walk of the
+ * rule list here, in the probe, instead of a wake-up and a look. A process
+ * a rule matches only by something that changes without an event (its
+ * uid) is found by the next scan, as before. Atomic context.
+ */
+static bool wanted(struct task_struct *p)
+{
+	char comm[TASK_COMM_LEN];
+	bool ret;
+
+	rcu_read_lock();
+	ret = xa_load(&followed, task_tgid_nr(p)) != NULL;
+	if (!ret) {
+		/* as /proc reads it: a racing exec announces itself anyway */
+		memcpy(comm, p->comm, sizeof(comm));
+		comm[sizeof(comm) - 1] = '\0';
+		ret = maybe_matched(p, comm);
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
 /**
- * ksmctl_rules_note_pid() - look at this process soon
- * @nr: its tgid in the initial pid namespace
+ * ksmctl_rules_note_task() - look at this process soon, if a rule may
+ * want it
+ * @p: a task of the process (exec'd, or moved to another cgroup)
  *
  * Context: any, called by the tracepoint probes; does not sleep.
  */
-void ksmctl_rules_note_pid(pid_t nr)
+void ksmctl_rules_note_task(struct task_struct *p)
 {
-	note_pid(nr);
+	if (wanted(p))
+		note_pid(task_tgid_nr(p));
 }
 
 /**
@@ -996,6 +1029,8 @@ void ksmctl_rules_note_pid(pid_t nr)
  *
  * If the parent's merge-any flag is ours, the child inherited it (and so
  * will its exec'd image): its look clears it if no rule wants it.
+ * Otherwise it is looked at only if a rule may match it (its exec, if any,
+ * is another event).
  *
  * Context: the fork tracepoint (atomic); does not sleep.
  */
@@ -1013,7 +1048,8 @@ void ksmctl_rules_note_fork(struct task_struct *parent,
 			nr |= PENDING_INHERITED;
 		rcu_read_unlock();
 	}
-	note_pid(nr);
+	if ((nr & PENDING_INHERITED) || wanted(child))
+		note_pid(nr);
 }
 
 /**

@@ -73,7 +73,7 @@ struct ksmctl_rules_stats {
 void ksmctl_rules_stats(struct ksmctl_rules_stats *st);
 
 /* from the tracepoint probes (atomic context) */
-void ksmctl_rules_note_pid(pid_t nr);
+void ksmctl_rules_note_task(struct task_struct *p);
 void ksmctl_rules_note_fork(struct task_struct *parent,
 			    struct task_struct *child);
 extern bool ksmctl_rules_active;

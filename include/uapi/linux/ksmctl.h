@@ -213,8 +213,11 @@
  *     process finds those a rule matches, which the module then follows;
  *   - for a process that forks, execs or moves to another cgroup: the
  *     tracepoints sched_process_fork, sched_process_exec and
- *     cgroup_attach_task queue its pid, and a work item decides about it
- *     about 50 ms later (one look for the fork and exec of a process);
+ *     cgroup_attach_task queue its pid if it is followed or a rule may
+ *     match it (all but the exe, matched under RCU in the probe; most new
+ *     processes on a host cost nothing more), and a work item decides
+ *     about it about 50 ms later (one look for the fork and exec of a
+ *     process);
  *   - every KSMCTL_RULES_PERIOD_MS, while rules exist, for the followed
  *     processes only: new VMAs (heap growth, mmaps, thread stacks). A
  *     followed process whose VMAs are already as the rule wants costs one
