@@ -324,6 +324,16 @@ int ksmctl_rule_del(u32 id)
 
 /* Matching. Under rcu_read_lock(), and rules_mutex or from a probe. */
 
+/*
+ * The process's comm, as /proc reads it: without the task lock, which a
+ * probe cannot take; a racing exec announces itself with its own event.
+ */
+static void comm_now(char comm[TASK_COMM_LEN], struct task_struct *p)
+{
+	memcpy(comm, p->comm, TASK_COMM_LEN);
+	comm[TASK_COMM_LEN - 1] = '\0';
+}
+
 static bool match_pid(const struct ksmctl_rule *r, struct task_struct *task)
 {
 	struct task_struct *t = task, *parent;
@@ -424,9 +434,7 @@ static u32 verdict(struct task_struct *task, struct mm_struct *mm, u32 *id,
 	char comm[TASK_COMM_LEN];
 	u32 v;
 
-	/* as /proc reads it, without the task lock: an exec announces itself */
-	memcpy(comm, task->comm, sizeof(comm));
-	comm[sizeof(comm) - 1] = '\0';
+	comm_now(comm, task);
 	mutex_lock(&rules_mutex);
 	rcu_read_lock();
 	v = verdict_locked(task, mm, comm, id, inherit);
@@ -548,10 +556,20 @@ static void apply(struct task_struct *task, struct mm_struct *mm,
  * the one it has now if it has exec'd since (the flag went along). Its
  * VMAs stay marked, as marks do when a rule goes.
  */
+/* clear the merge-any flag of the mm @task has now, if it has one */
+static void clear_task_merge_any(struct task_struct *task)
+{
+	struct mm_struct *mm = get_task_mm(task);
+
+	if (mm) {
+		ksmctl_mm_clear_merge_any(mm);
+		mmput_async(mm);
+	}
+}
+
 static void disown(struct followed *f)
 {
 	struct task_struct *task;
-	struct mm_struct *mm;
 
 	if (!f->any)
 		return;
@@ -559,14 +577,9 @@ static void disown(struct followed *f)
 	if (f->mm)
 		ksmctl_mm_clear_merge_any(f->mm);
 	task = get_pid_task(f->pid, PIDTYPE_TGID);
-	if (!task)
-		return;
-	mm = get_task_mm(task);
-	put_task_struct(task);
-	if (mm) {
-		if (mm != f->mm)
-			ksmctl_mm_clear_merge_any(mm);
-		mmput_async(mm);
+	if (task) {
+		clear_task_merge_any(task);
+		put_task_struct(task);
 	}
 }
 
@@ -770,9 +783,7 @@ static struct task_struct **collect_candidates(unsigned int *n)
 			break;
 		if ((p->flags & PF_KTHREAD) || !READ_ONCE(p->mm))
 			continue;
-		/* as /proc reads it: a racing exec announces itself anyway */
-		memcpy(comm, p->comm, sizeof(comm));
-		comm[sizeof(comm) - 1] = '\0';
+		comm_now(comm, p);
 		f = xa_load(&followed, task_tgid_nr(p));
 		if (f ? followed_as_before(p, f, comm) : !maybe_matched(p, comm))
 			continue;
@@ -902,20 +913,30 @@ static int cmp_pid(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* look at a pending process, by pid and PENDING_* bits */
-static void look_at_pending(pid_t nr)
+/*
+ * The process of a pending pid (PENDING_* bits ignored), with a reference
+ * on the task only: the pid is not needed after. NULL if gone already.
+ */
+static struct task_struct *pending_task(pid_t nr)
 {
 	struct task_struct *task;
 
-	/* a reference on the task only: the pid is not needed after */
 	rcu_read_lock();
 	task = pid_task(find_pid_ns(nr & PENDING_PID, &init_pid_ns),
 			PIDTYPE_TGID);
 	if (task)
 		get_task_struct(task);
 	rcu_read_unlock();
+	return task;
+}
+
+/* look at a pending process, by pid and PENDING_* bits */
+static void look_at_pending(pid_t nr)
+{
+	struct task_struct *task = pending_task(nr);
+
 	if (!task)
-		return;		/* gone already */
+		return;
 	look_at(task, LOOK_EVENT, nr & PENDING_INHERITED);
 	put_task_struct(task);
 }
@@ -1000,9 +1021,7 @@ static bool wanted(struct task_struct *p)
 	rcu_read_lock();
 	ret = xa_load(&followed, task_tgid_nr(p)) != NULL;
 	if (!ret) {
-		/* as /proc reads it: a racing exec announces itself anyway */
-		memcpy(comm, p->comm, sizeof(comm));
-		comm[sizeof(comm) - 1] = '\0';
+		comm_now(comm, p);
 		ret = maybe_matched(p, comm);
 	}
 	rcu_read_unlock();
@@ -1151,20 +1170,13 @@ static void drain_inherited(void)
 
 	for (i = 0; i < nr_pending; i++) {
 		struct task_struct *task;
-		struct mm_struct *mm;
-		struct pid *pid;
 
 		if (!(pending[i] & PENDING_INHERITED))
 			continue;
-		pid = find_get_pid(pending[i] & PENDING_PID);
-		task = pid ? get_pid_task(pid, PIDTYPE_TGID) : NULL;
-		put_pid(pid);
-		mm = task ? get_task_mm(task) : NULL;
-		if (task)
+		task = pending_task(pending[i]);
+		if (task) {
+			clear_task_merge_any(task);
 			put_task_struct(task);
-		if (mm) {
-			ksmctl_mm_clear_merge_any(mm);
-			mmput(mm);
 		}
 	}
 	nr_pending = 0;
