@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <grp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
+#include <linux/capability.h>
 
 #include "../../include/uapi/linux/ksmctl.h"
 #include "ksmctl_lib.h"
@@ -41,6 +46,54 @@ int ksmctl_ensure_unloaded(void)
 	if (!ksmctl_is_loaded())
 		return 0;
 	return syscall(SYS_delete_module, "ksmctl", O_NONBLOCK) ? -errno : 0;
+}
+
+int become(int uid, unsigned long long caps)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2] = { 0 };
+
+	if (prctl(PR_SET_KEEPCAPS, 1) || setgroups(0, NULL))
+		return -1;
+	if (uid >= 0 && (setresgid(uid, uid, uid) || setresuid(uid, uid, uid)))
+		return -1;
+	d[0].effective = d[0].permitted = (uint32_t)caps;
+	d[1].effective = d[1].permitted = (uint32_t)(caps >> 32);
+	return syscall(SYS_capset, &h, d);
+}
+
+pid_t sleeper(int uid, int dumpable)
+{
+	int p[2];
+	pid_t pid;
+	char c;
+
+	if (pipe(p))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (uid >= 0 && (setresgid(uid, uid, uid) || setresuid(uid, uid, uid)))
+			_exit(1);
+		prctl(PR_SET_DUMPABLE, dumpable);
+		if (write(p[1], "r", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(p[1]);
+	if (pid < 0 || read(p[0], &c, 1) != 1)
+		pid = -1;
+	close(p[0]);
+	return pid;
+}
+
+void stop(pid_t pid)
+{
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
 }
 
 pid_t unused_pid(void)

@@ -26,6 +26,20 @@ pid_t unused_pid(void);
 /* Family id of "ksmctl" on fd, or a negative errno. */
 int ksmctl_family(int fd);
 
+/* ---- who asks (the callers of the permission tests) ---- */
+
+#define NOBODY	65534
+#define OTHER	65533
+
+#define CAPBIT(c) (1ULL << (c))
+
+/* Become uid/gid (all ids; uid < 0: stay) with exactly the capabilities caps. */
+int become(int uid, unsigned long long caps);
+/* A sleeping child owned by uid (< 0: ours), dumpable or not; its pid or -1. */
+pid_t sleeper(int uid, int dumpable);
+/* SIGKILL and reap pid (if > 0). */
+void stop(pid_t pid);
+
 #endif
 
 /* ---- KSM workloads (ksm_workload.c) ---- */

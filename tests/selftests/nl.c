@@ -59,6 +59,20 @@ void nl_put(struct nl_req *r, uint16_t type, const void *data, size_t len)
 	r->nlh->nlmsg_len = NLMSG_ALIGN(r->nlh->nlmsg_len) + NLA_ALIGN(a->nla_len);
 }
 
+struct nlattr *nl_nest_start(struct nl_req *r, uint16_t type)
+{
+	struct nlattr *a = (struct nlattr *)(r->buf +
+					     NLMSG_ALIGN(r->nlh->nlmsg_len));
+
+	nl_put(r, type | NLA_F_NESTED, "", 0);
+	return a;
+}
+
+void nl_nest_end(struct nl_req *r, struct nlattr *a)
+{
+	a->nla_len = (char *)r->buf + r->nlh->nlmsg_len - (char *)a;
+}
+
 void nl_put_u32(struct nl_req *r, uint16_t type, uint32_t v)
 {
 	nl_put(r, type, &v, sizeof(v));

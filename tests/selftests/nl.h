@@ -32,6 +32,9 @@ void nl_req_init(struct nl_req *r, uint16_t family, uint8_t cmd,
 		 uint8_t version, uint16_t flags);
 void nl_put(struct nl_req *r, uint16_t type, const void *data, size_t len);
 void nl_put_u32(struct nl_req *r, uint16_t type, uint32_t v);
+/* a nested attribute: start it, put its members, end it */
+struct nlattr *nl_nest_start(struct nl_req *r, uint16_t type);
+void nl_nest_end(struct nl_req *r, struct nlattr *a);
 void nl_put_str(struct nl_req *r, uint16_t type, const char *s);
 int nl_talk(int fd, struct nl_req *r, struct nl_ans *ans);
 

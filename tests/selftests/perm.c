@@ -29,61 +29,6 @@
 #include "ksmctl_lib.h"
 #include "nl.h"
 
-#define NOBODY	65534
-#define OTHER	65533
-
-#define CAPBIT(c) (1ULL << (c))
-
-/* become uid/gid with exactly the capabilities in caps (all three sets) */
-static int become(int uid, unsigned long long caps)
-{
-	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct d[2] = { 0 };
-
-	if (prctl(PR_SET_KEEPCAPS, 1) || setgroups(0, NULL))
-		return -1;
-	if (uid >= 0 && (setresgid(uid, uid, uid) || setresuid(uid, uid, uid)))
-		return -1;
-	d[0].effective = d[0].permitted = (uint32_t)caps;
-	d[1].effective = d[1].permitted = (uint32_t)(caps >> 32);
-	return syscall(SYS_capset, &h, d);
-}
-
-/* a sleeping process owned by uid, dumpable or not */
-static pid_t sleeper(int uid, int dumpable)
-{
-	int p[2];
-	pid_t pid;
-	char c;
-
-	if (pipe(p))
-		return -1;
-	pid = fork();
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (uid >= 0 && (setresgid(uid, uid, uid) || setresuid(uid, uid, uid)))
-			_exit(1);
-		prctl(PR_SET_DUMPABLE, dumpable);
-		if (write(p[1], "r", 1) != 1)
-			_exit(1);
-		for (;;)
-			pause();
-	}
-	close(p[1]);
-	if (pid < 0 || read(p[0], &c, 1) != 1)
-		pid = -1;
-	close(p[0]);
-	return pid;
-}
-
-static void stop(pid_t pid)
-{
-	if (pid > 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-	}
-}
-
 static int in_dump(struct proc_rec *r, int n, pid_t pid)
 {
 	int i;

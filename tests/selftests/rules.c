@@ -43,20 +43,6 @@ struct rule {
 	const char *cgroup, *exe, *comm;
 };
 
-static struct nlattr *nest_start(struct nl_req *r, uint16_t type)
-{
-	struct nlattr *a = (struct nlattr *)(r->buf +
-					     NLMSG_ALIGN(r->nlh->nlmsg_len));
-
-	nl_put(r, type | NLA_F_NESTED, "", 0);
-	return a;
-}
-
-static void nest_end(struct nl_req *r, struct nlattr *a)
-{
-	a->nla_len = (char *)r->buf + r->nlh->nlmsg_len - (char *)a;
-}
-
 static uint32_t reply_rule_id(struct nl_ans *ans)
 {
 	size_t len = ans->reply_len - NLMSG_HDRLEN - GENL_HDRLEN;
@@ -81,7 +67,7 @@ static int rule_add(int fd, int fam, const struct rule *ru, uint32_t *id,
 	int err;
 
 	nl_req_init(&r, fam, KSMCTL_CMD_RULE_ADD, KSMCTL_GENL_VERSION, 0);
-	n = nest_start(&r, KSMCTL_A_RULE);
+	n = nl_nest_start(&r, KSMCTL_A_RULE);
 	if (ru->action)
 		nl_put_u32(&r, KSMCTL_A_RULE_ACTION, ru->action);
 	if (ru->flags)
@@ -96,7 +82,7 @@ static int rule_add(int fd, int fam, const struct rule *ru, uint32_t *id,
 		nl_put_str(&r, KSMCTL_A_RULE_EXE, ru->exe);
 	if (ru->comm)
 		nl_put_str(&r, KSMCTL_A_RULE_COMM, ru->comm);
-	nest_end(&r, n);
+	nl_nest_end(&r, n);
 	err = nl_talk(fd, &r, ans);
 	if (err)
 		return err;
@@ -114,9 +100,9 @@ static int rule_del(int fd, int fam, uint32_t id, struct nl_ans *ans)
 	int err;
 
 	nl_req_init(&r, fam, KSMCTL_CMD_RULE_DEL, KSMCTL_GENL_VERSION, 0);
-	n = nest_start(&r, KSMCTL_A_RULE);
+	n = nl_nest_start(&r, KSMCTL_A_RULE);
 	nl_put_u32(&r, KSMCTL_A_RULE_ID, id);
-	nest_end(&r, n);
+	nl_nest_end(&r, n);
 	err = nl_talk(fd, &r, ans);
 	return err ?: ans->error;
 }
@@ -843,10 +829,10 @@ TEST_F(rules, bad_input)
 
 	/* an unknown attribute in the nest (a match type that does not exist) */
 	nl_req_init(&r, self->fam, KSMCTL_CMD_RULE_ADD, KSMCTL_GENL_VERSION, 0);
-	n = nest_start(&r, KSMCTL_A_RULE);
+	n = nl_nest_start(&r, KSMCTL_A_RULE);
 	nl_put_u32(&r, KSMCTL_A_RULE_ACTION, 1);
 	nl_put_u32(&r, KSMCTL_A_RULE_MAX + 1, 1);
-	nest_end(&r, n);
+	nl_nest_end(&r, n);
 	ASSERT_EQ(0, nl_talk(self->fd, &r, &self->ans));
 	EXPECT_EQ(-EINVAL, self->ans.error);
 	EXPECT_NE(0, self->ans.extack_msg[0]);
@@ -854,11 +840,11 @@ TEST_F(rules, bad_input)
 
 	/* an id given to ADD */
 	nl_req_init(&r, self->fam, KSMCTL_CMD_RULE_ADD, KSMCTL_GENL_VERSION, 0);
-	n = nest_start(&r, KSMCTL_A_RULE);
+	n = nl_nest_start(&r, KSMCTL_A_RULE);
 	nl_put_u32(&r, KSMCTL_A_RULE_ACTION, 1);
 	nl_put_str(&r, KSMCTL_A_RULE_COMM, "x");
 	nl_put_u32(&r, KSMCTL_A_RULE_ID, 5);
-	nest_end(&r, n);
+	nl_nest_end(&r, n);
 	ASSERT_EQ(0, nl_talk(self->fd, &r, &self->ans));
 	EXPECT_EQ(-EINVAL, self->ans.error);
 	EXPECT_NE(NULL, strstr(self->ans.extack_msg, "RULE_ID"));
@@ -871,8 +857,8 @@ TEST_F(rules, bad_input)
 
 	/* DEL: no id, unknown id */
 	nl_req_init(&r, self->fam, KSMCTL_CMD_RULE_DEL, KSMCTL_GENL_VERSION, 0);
-	n = nest_start(&r, KSMCTL_A_RULE);
-	nest_end(&r, n);
+	n = nl_nest_start(&r, KSMCTL_A_RULE);
+	nl_nest_end(&r, n);
 	ASSERT_EQ(0, nl_talk(self->fd, &r, &self->ans));
 	EXPECT_EQ(-EINVAL, self->ans.error);
 	EXPECT_NE(NULL, strstr(self->ans.extack_msg, "RULE_ID"));
