@@ -8,6 +8,7 @@
 #include <linux/pid.h>
 #include <linux/sched/coredump.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/uidgid.h>
@@ -72,13 +73,88 @@ bool ksmctl_may_see(const struct ksmctl_viewer *v, struct task_struct *task,
 }
 
 /**
+ * ksmctl_process_mm() - a process's mm, and the thread that holds it
+ * @leader: the thread-group leader
+ * @holder: set to the thread the mm was taken from, with a reference held
+ *	(put_task_struct() it)
+ *
+ * The leader's mm; when the leader has exited while other threads live on
+ * (pthread_exit() in main), the mm of a live thread.
+ *
+ * Return: the mm with a reference held (mmput() it), or NULL for a kernel
+ * thread or a process that is exiting.
+ */
+struct mm_struct *ksmctl_process_mm(struct task_struct *leader,
+				    struct task_struct **holder)
+{
+	struct mm_struct *mm = NULL;
+	struct task_struct *t;
+
+	rcu_read_lock();
+	for_each_thread(leader, t) {
+		task_lock(t);
+		if (t->mm && !(t->flags & PF_KTHREAD)) {
+			mm = t->mm;
+			mmget(mm);
+			get_task_struct(t);
+			*holder = t;
+		}
+		task_unlock(t);
+		if (mm)
+			break;
+	}
+	rcu_read_unlock();
+	return mm;
+}
+
+/**
+ * ksmctl_visible_mm() - the mm of a process the viewer may see
+ * @v: the viewer
+ * @leader: the thread-group leader
+ *
+ * Takes the process's exec_update_lock around "take the mm, check the
+ * viewer", as mm_access() does for /proc/PID/maps: an exec cannot put a new
+ * program (a setuid one) in the mm between the two while the checked
+ * credentials are still the old ones.
+ *
+ * Return: the mm with a reference held; NULL if the process has none
+ * (exiting, kernel thread) or the viewer may not see it; ERR_PTR(-EINTR)
+ * on a fatal signal.
+ */
+struct mm_struct *ksmctl_visible_mm(const struct ksmctl_viewer *v,
+				    struct task_struct *leader)
+{
+	struct task_struct *holder;
+	struct mm_struct *mm;
+	bool visible = false;
+
+	if (down_read_killable(&leader->signal->exec_update_lock))
+		return ERR_PTR(-EINTR);
+	mm = ksmctl_process_mm(leader, &holder);
+	if (mm) {
+		visible = ksmctl_may_see(v, holder, mm);
+		put_task_struct(holder);
+	}
+	up_read(&leader->signal->exec_update_lock);
+	if (mm && !visible) {
+		mmput(mm);
+		mm = NULL;
+	}
+	return mm;
+}
+
+/**
  * ksmctl_find_process() - resolve a request's pid to a process the caller may see
  * @v: the caller
  * @pid_attr: KSMCTL_A_PID, or NULL
  * @extack: for the error message
  * @mmp: the process's mm, with a reference held (mmput() it)
  *
- * Thread ids resolve to their process.
+ * Thread ids resolve to their process. An unprivileged caller gets the
+ * same answer, -ESRCH "no such process", for a pid that does not exist
+ * and for one it may not see (another user's, not dumpable, a kernel
+ * thread, exiting): nothing tells it which pids exist that /proc would
+ * hide (hidepid=invisible). Privileged callers are told which it is.
  *
  * Return: the thread-group leader with a reference held, or an ERR_PTR.
  */
@@ -107,31 +183,61 @@ struct task_struct *ksmctl_find_process(const struct ksmctl_viewer *v,
 	if (leader)
 		get_task_struct(leader);
 	rcu_read_unlock();
-	if (!leader) {
-		NL_SET_ERR_MSG_ATTR(extack, pid_attr, "no such process");
-		return ERR_PTR(-ESRCH);
-	}
+	if (!leader)
+		goto hidden;
 	if (leader->flags & PF_KTHREAD) {
+		put_task_struct(leader);
+		if (!v->privileged)
+			goto hidden;
 		NL_SET_ERR_MSG_ATTR(extack, pid_attr,
 				    "is a kernel thread, it has no user memory");
-		put_task_struct(leader);
 		return ERR_PTR(-EINVAL);
 	}
-	mm = get_task_mm(leader);
-	if (!mm) {
+	mm = ksmctl_visible_mm(v, leader);
+	if (IS_ERR_OR_NULL(mm)) {
+		put_task_struct(leader);
+		if (IS_ERR(mm)) {
+			NL_SET_ERR_MSG(extack, "interrupted");
+			return ERR_CAST(mm);
+		}
+		if (!v->privileged)
+			goto hidden;
+		/* a privileged viewer sees every process that has an mm */
 		NL_SET_ERR_MSG_ATTR(extack, pid_attr, "process is exiting");
-		put_task_struct(leader);
 		return ERR_PTR(-ESRCH);
-	}
-	if (!ksmctl_may_see(v, leader, mm)) {
-		NL_SET_ERR_MSG_ATTR(extack, pid_attr,
-				    "not permitted to see this process");
-		mmput(mm);
-		put_task_struct(leader);
-		return ERR_PTR(-EPERM);
 	}
 	*mmp = mm;
 	return leader;
+
+hidden:
+	NL_SET_ERR_MSG_ATTR(extack, pid_attr, "no such process");
+	return ERR_PTR(-ESRCH);
+}
+
+/**
+ * ksmctl_process_uses_mm() - does the process still run in this mm?
+ * @pid: the process
+ * @mm: the mm it ran in
+ *
+ * False once the process exited or exec'd another program.
+ */
+bool ksmctl_process_uses_mm(struct pid *pid, struct mm_struct *mm)
+{
+	struct task_struct *leader, *t;
+	bool uses = false;
+
+	rcu_read_lock();
+	leader = pid_task(pid, PIDTYPE_TGID);
+	if (leader) {
+		for_each_thread(leader, t) {
+			if (READ_ONCE(t->mm) == mm) {
+				uses = true;
+				break;
+			}
+		}
+	}
+	rcu_read_unlock();
+	return uses;
 }
 
 /**
@@ -385,13 +491,11 @@ int ksmctl_proc_collect_shown(const struct ksmctl_viewer *v,
 			      struct task_struct *task, bool proportional,
 			      bool merging_only, struct ksmctl_proc_stats *st)
 {
-	struct mm_struct *mm = get_task_mm(task);
+	struct mm_struct *mm = ksmctl_visible_mm(v, task);
 	int ret = 0;
 
-	if (!mm)
-		return 0;
-	if (!ksmctl_may_see(v, task, mm))
-		goto out;
+	if (IS_ERR_OR_NULL(mm))
+		return PTR_ERR_OR_ZERO(mm);
 	if (merging_only && KSMCTL_HAVE_MM_KSM_COUNTERS &&
 	    !ksmctl_mm_merging_pages(mm) && !ksmctl_mm_zero_pages(mm))
 		goto out;

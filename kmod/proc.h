@@ -60,6 +60,12 @@ void ksmctl_viewer_release(struct ksmctl_viewer *v);
 bool ksmctl_may_see(const struct ksmctl_viewer *v, struct task_struct *task,
 		    struct mm_struct *mm);
 
+struct mm_struct *ksmctl_process_mm(struct task_struct *leader,
+				    struct task_struct **holder);
+struct mm_struct *ksmctl_visible_mm(const struct ksmctl_viewer *v,
+				    struct task_struct *leader);
+bool ksmctl_process_uses_mm(struct pid *pid, struct mm_struct *mm);
+
 struct nlattr;
 struct netlink_ext_ack;
 struct task_struct *ksmctl_find_process(const struct ksmctl_viewer *v,
