@@ -170,6 +170,7 @@ static const struct genl_ops ksmctl_genl_ops[] = {
 	},
 	{
 		.cmd	= KSMCTL_CMD_RULE_GET,
+		.start	= ksmctl_nl_rule_get_start,
 		.dumpit	= ksmctl_nl_rule_get_dumpit,
 		.policy	= ksmctl_rule_top_policy,
 		.maxattr = KSMCTL_RULE_POLICY_MAX,
@@ -181,6 +182,13 @@ struct genl_family ksmctl_genl_family __ro_after_init = {
 	.version	= KSMCTL_GENL_VERSION,
 	.maxattr	= KSMCTL_A_MAX,
 	.netnsok	= true,
+	/*
+	 * No request holds genl_mutex, which every generic netlink family
+	 * of the host shares: a long UNMARK or dump must not stall nl80211,
+	 * devlink or taskstats. What requests share has locks of its own
+	 * (the rules' mutex; per mm, the mmap lock).
+	 */
+	.parallel_ops	= true,
 	.module		= THIS_MODULE,
 	.ops		= ksmctl_genl_ops,
 	.n_ops		= ARRAY_SIZE(ksmctl_genl_ops),

@@ -6,6 +6,21 @@
 
 extern struct genl_family ksmctl_genl_family;
 
+/**
+ * ksmctl_dump_room() - have every round of a dump room for one message
+ * @cb: the dump, from its start()
+ * @size: the largest single message it sends, headers included
+ *
+ * A round's buffer is NLMSG_GOODSIZE (less than a page) unless the reader
+ * asked for more before: a message larger than that (a path near
+ * PATH_MAX) would otherwise end the whole dump with -EMSGSIZE.
+ */
+static inline void ksmctl_dump_room(struct netlink_callback *cb, size_t size)
+{
+	if (cb->min_dump_alloc < size)
+		cb->min_dump_alloc = size;
+}
+
 /* nl_proc.c */
 extern const struct nla_policy ksmctl_proc_policy[];
 extern const struct nla_policy ksmctl_vmas_policy[];
@@ -31,6 +46,7 @@ extern const struct nla_policy ksmctl_rule_top_policy[];
 extern const struct genl_multicast_group ksmctl_mcgrps[KSMCTL_N_MCGRPS];
 int ksmctl_nl_rule_add_doit(struct sk_buff *skb, struct genl_info *info);
 int ksmctl_nl_rule_del_doit(struct sk_buff *skb, struct genl_info *info);
+int ksmctl_nl_rule_get_start(struct netlink_callback *cb);
 int ksmctl_nl_rule_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 void ksmctl_nl_rule_event(u32 rule_id, u32 action, struct task_struct *task,
 			  u32 vmas, u64 bytes);

@@ -200,6 +200,17 @@ static int rule_from_attrs(struct nlattr **tb, struct ksmctl_rule *r,
 	return 0;
 }
 
+/* the attributes rule_fill() writes, at most */
+static size_t rule_attrs_size(size_t cgroup_len, size_t exe_len)
+{
+	return nla_total_size(0) +			/* RULE nest */
+	       5 * nla_total_size(sizeof(u32)) +	/* ID ACTION FLAGS PID UID */
+	       nla_total_size_64bit(sizeof(u64)) +	/* HITS */
+	       nla_total_size(cgroup_len + 1) +
+	       nla_total_size(exe_len + 1) +
+	       nla_total_size(TASK_COMM_LEN);
+}
+
 static int rule_fill(struct sk_buff *skb, const struct ksmctl_rule *r)
 {
 	struct nlattr *nest = nla_nest_start(skb, KSMCTL_A_RULE);
@@ -241,6 +252,7 @@ int ksmctl_nl_rule_add_doit(struct sk_buff *skb, struct genl_info *info)
 	struct ksmctl_rule *r;
 	struct sk_buff *msg;
 	void *hdr;
+	u32 id;
 	int err;
 
 	if (!may_change_rules(skb, info))
@@ -254,28 +266,37 @@ int ksmctl_nl_rule_add_doit(struct sk_buff *skb, struct genl_info *info)
 	err = rule_from_attrs(tb, r, info->attrs[KSMCTL_A_RULE], info->extack);
 	if (err)
 		goto err_free;
-	/* the paths can be up to PATH_MAX each */
-	msg = genlmsg_new(NLMSG_GOODSIZE +
-			  (r->cgroup_path ? strlen(r->cgroup_path) : 0) +
-			  (r->exe_path ? strlen(r->exe_path) : 0), GFP_KERNEL);
+	msg = genlmsg_new(rule_attrs_size(r->cgroup_path ? strlen(r->cgroup_path) : 0,
+					  r->exe_path ? strlen(r->exe_path) : 0),
+			  GFP_KERNEL);
 	if (!msg) {
 		err = -ENOMEM;
 		goto err_free;
 	}
-	err = ksmctl_rule_add(r, info->extack);
+	err = ksmctl_rule_add(r, info->extack, &id);
 	if (err) {
 		nlmsg_free(msg);
 		goto err_free;
 	}
-	/* r is the list's now; it cannot go away: genl ops are serialised */
+	/*
+	 * r is the list's now, and a RULE_DEL of another caller may free it
+	 * at once: reply with what the list holds under that id, if anything.
+	 */
 	hdr = genlmsg_put_reply(msg, info, &ksmctl_genl_family, 0,
 				KSMCTL_CMD_RULE_ADD);
 	ksmctl_rules_lock();
-	err = !hdr || rule_fill(msg, r) ? -EMSGSIZE : 0;
+	r = ksmctl_rule_find_ge(id);
+	if (!r || r->id != id)
+		err = -ENOENT;
+	else if (!hdr || rule_fill(msg, r))
+		err = -EMSGSIZE;
 	ksmctl_rules_unlock();
 	if (err) {
 		nlmsg_free(msg);
-		return err;	/* the rule stays: RULE_GET shows it */
+		if (err == -ENOENT)
+			NL_SET_ERR_MSG(info->extack,
+				       "the rule was added, and deleted before the reply");
+		return err;	/* -EMSGSIZE: the rule stays, RULE_GET shows it */
 	}
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
@@ -305,6 +326,14 @@ int ksmctl_nl_rule_del_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[KSMCTL_A_RULE_ID],
 				    "no rule with this id");
 	return err;
+}
+
+int ksmctl_nl_rule_get_start(struct netlink_callback *cb)
+{
+	/* every round has room for one rule, even with the longest paths */
+	ksmctl_dump_room(cb, nlmsg_total_size(GENL_HDRLEN +
+					      rule_attrs_size(PATH_MAX - 1, PATH_MAX - 1)));
+	return 0;
 }
 
 /* cb->args[0]: the id to continue from */

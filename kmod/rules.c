@@ -243,12 +243,15 @@ static void kick_pass(void)
 
 /**
  * ksmctl_rule_add() - add a rule, and apply it (asynchronously)
- * @r: the rule, all but @r->id filled; owned by the list on success
+ * @r: the rule, all but @r->id filled; owned by the list on success, and
+ *	then freed by whoever deletes it: not to be touched after
  * @extack: for the error message
+ * @id: set to the rule's id on success
  *
  * Return: 0, -EEXIST, -ENOSPC or -ESHUTDOWN.
  */
-int ksmctl_rule_add(struct ksmctl_rule *r, struct netlink_ext_ack *extack)
+int ksmctl_rule_add(struct ksmctl_rule *r, struct netlink_ext_ack *extack,
+		    u32 *id)
 {
 	struct ksmctl_rule *o;
 	int err = 0;
@@ -271,6 +274,7 @@ int ksmctl_rule_add(struct ksmctl_rule *r, struct netlink_ext_ack *extack)
 		goto out;
 	}
 	r->id = next_id++;
+	*id = r->id;
 	list_add_tail_rcu(&r->node, &rules);
 	if (!nr_rules)
 		hooked = ksmctl_hooks_attach();
