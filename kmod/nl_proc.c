@@ -56,14 +56,26 @@ static int check_proc_flags(struct nlattr **attrs,
 	return 0;
 }
 
-static size_t proc_msg_size(const char *cgpath)
+/* the attributes proc_fill() writes, at most */
+static size_t proc_attrs_size(size_t cgpath_len)
 {
 	return nla_total_size(0) +			/* PROC nest */
-	       4 * nla_total_size(sizeof(u32)) +	/* PID PPID UID VMAS */
+	       4 * nla_total_size(sizeof(u32)) +	/* PID PPID UID MERGEABLE_VMAS */
 	       nla_total_size(TASK_COMM_LEN) +
-	       nla_total_size(strlen(cgpath) + 1) +
+	       nla_total_size(cgpath_len + 1) +
 	       nla_total_size(sizeof(u8)) +		/* MERGE_ANY */
-	       9 * nla_total_size_64bit(sizeof(u64));
+	       /*
+		* CGROUP_ID MERGING_PAGES RMAP_ITEMS ZERO_PAGES PROFIT
+		* MERGEABLE_BYTES ELIGIBLE_BYTES ANON_RSS_BYTES PROP_SAVED_BYTES
+		* KSM_MAPPED_PAGES
+		*/
+	       10 * nla_total_size_64bit(sizeof(u64));
+}
+
+/* one whole GET_PROC message, netlink and genl headers included */
+static size_t proc_msg_size(size_t cgpath_len)
+{
+	return nlmsg_total_size(GENL_HDRLEN + proc_attrs_size(cgpath_len));
 }
 
 static int proc_fill(struct sk_buff *skb, const struct ksmctl_proc_stats *st,
@@ -166,7 +178,7 @@ int ksmctl_nl_get_proc_doit(struct sk_buff *skb, struct genl_info *info)
 	proc_cgroup_path(task, cgpath, PATH_MAX);
 
 	err = -ENOMEM;
-	msg = genlmsg_new(proc_msg_size(cgpath), GFP_KERNEL);
+	msg = genlmsg_new(proc_attrs_size(strlen(cgpath)), GFP_KERNEL);
 	if (!msg)
 		goto out_free;
 	hdr = genlmsg_put_reply(msg, info, &ksmctl_genl_family, 0,
@@ -220,6 +232,8 @@ int ksmctl_nl_get_proc_start(struct netlink_callback *cb)
 	ksmctl_cgpath_cache_init(&d->cgpaths);
 	d->next = 1;
 	cb->args[0] = (long)d;
+	/* every round has room for one process, even with the longest path */
+	ksmctl_dump_room(cb, proc_msg_size(PATH_MAX - 1));
 	return 0;
 }
 
@@ -300,15 +314,31 @@ int ksmctl_nl_get_proc_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return err ? err : skb->len;
 }
 
-/* GET_VMAS dump: the cursor is the next address to look at */
+/*
+ * GET_VMAS dump: the cursor is the next address to look at. The mm is the
+ * one the caller was allowed to see; should the process exec another
+ * program or exit before the dump ends, the dump stops there and its end
+ * carries NLM_F_DUMP_INTR: the list is not whole.
+ */
 struct vmas_dump {
 	struct ksmctl_viewer viewer;
 	bool checked;
 	struct mm_struct *mm;		/* mmgrab()ed */
+	struct pid *process;		/* whose mm it is */
 	unsigned long next;
 	pid_t pid;
 	char name[PATH_MAX];
 };
+
+/* the attributes vma_fill() writes, at most */
+static size_t vma_attrs_size(size_t name_len)
+{
+	return nla_total_size(sizeof(u32)) +		/* PID */
+	       nla_total_size(0) +			/* VMA nest */
+	       3 * nla_total_size_64bit(sizeof(u64)) +	/* START END KSM_PAGES */
+	       nla_total_size(sizeof(u32)) +		/* FLAGS */
+	       nla_total_size(name_len + 1);		/* NAME */
+}
 
 int ksmctl_nl_get_vmas_start(struct netlink_callback *cb)
 {
@@ -319,6 +349,8 @@ int ksmctl_nl_get_vmas_start(struct netlink_callback *cb)
 		return -ENOMEM;
 	viewer_from_request(&d->viewer, cb->skb);
 	cb->args[0] = (long)d;
+	ksmctl_dump_room(cb, nlmsg_total_size(GENL_HDRLEN +
+					      vma_attrs_size(PATH_MAX - 1)));
 	return 0;
 }
 
@@ -332,12 +364,14 @@ static int vmas_dump_check(struct netlink_callback *cb, struct vmas_dump *d)
 	if (IS_ERR(task))
 		return PTR_ERR(task);
 	d->pid = task_tgid_nr_ns(task, d->viewer.pid_ns);
+	d->process = get_pid(task_tgid(task));
 	/* keep the mm_struct, not the address space, across dump rounds */
 	mmgrab(mm);
 	d->mm = mm;
 	mmput(mm);
 	put_task_struct(task);
 	d->checked = true;
+	cb->seq = 1;	/* moved on when the process leaves the mm */
 	return 0;
 }
 
@@ -348,6 +382,7 @@ int ksmctl_nl_get_vmas_done(struct netlink_callback *cb)
 	if (d) {
 		if (d->mm)
 			mmdrop(d->mm);
+		put_pid(d->process);
 		ksmctl_viewer_release(&d->viewer);
 		kvfree(d);
 	}
@@ -391,8 +426,12 @@ int ksmctl_nl_get_vmas_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		if (err)
 			return err;
 	}
-	if (!mmget_not_zero(d->mm))
-		return 0;	/* the process exited: the dump ends here */
+	if (!ksmctl_process_uses_mm(d->process, d->mm) ||
+	    !mmget_not_zero(d->mm)) {
+		/* exec'd or exited: end here, and say the list is cut */
+		cb->seq++;
+		return 0;
+	}
 	if (mmap_read_lock_killable(d->mm)) {
 		mmput(d->mm);
 		return -EINTR;
@@ -415,6 +454,7 @@ int ksmctl_nl_get_vmas_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 				err = -EMSGSIZE;
 				break;
 			}
+			genl_dump_check_consistent(cb, hdr);
 			err = vma_fill(skb, vma, d, w.ksm_ptes);
 			if (err) {
 				genlmsg_cancel(skb, hdr);
