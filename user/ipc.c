@@ -593,6 +593,15 @@ static int request_run(struct ipc *ipc, struct request *req)
 	}
 	while (req->status > 0) {
 		ret = nl_recvmsgs(ipc->sk, cb);
+		if (ret == -NLE_DUMP_INTR) {
+			/* the dump ended, flagged: what came is not the whole answer */
+			req->status = -EAGAIN;
+			req->local = true;
+			snprintf(req->why, sizeof(req->why),
+				 "the process exec'd or exited while it was read");
+			request_fail(req, EAGAIN);
+			goto out;
+		}
 		if (ret < 0 && req->status > 0) {
 			req->status = -nlerr_to_errno(ret);
 			req->local = true;

@@ -517,6 +517,7 @@ struct step {
 	int error;
 	const char *text;	/* NLMSGERR_ATTR_MSG */
 	int offs_attr;		/* request attribute NLMSGERR_ATTR_OFFS points at, if > 0 */
+	bool intr;		/* STEP_DONE: flagged NLM_F_DUMP_INTR */
 };
 
 #define MAX_STEPS 16
@@ -650,7 +651,8 @@ static struct nl_msg *step_msg(const struct step *st)
 		msg = make_error(st->error, script.request, true, true, &ext);
 		break;
 	default:
-		msg = nlmsg_alloc_simple(NLMSG_DONE, NLM_F_MULTI | (st->error ? NLM_F_ACK_TLVS : 0));
+		msg = nlmsg_alloc_simple(NLMSG_DONE, NLM_F_MULTI | (st->error ? NLM_F_ACK_TLVS : 0) |
+					 (st->intr ? NLM_F_DUMP_INTR : 0));
 		if (!msg || nlmsg_append(msg, &error, sizeof(error), NLMSG_ALIGNTO) < 0)
 			abort();
 		if (st->error)
@@ -1041,6 +1043,16 @@ static void test_get_vmas(void)
 	ok(ret == -EPROTO && !list.n, "VMA without KSM pages count rejected");
 	is_str(err, "ksmctl: Unable to list the VMAs of pid 42: Reply lacks KSMCTL_A_VMA_KSM_PAGES: Protocol error\n",
 	       "missing VMA attribute named");
+	free(err);
+
+	/* the process exec'd or exited during the dump: the kernel flags its end */
+	script_reset();
+	script_add(reply(vma_msg(0x1000, 0x3000, 0, "a", 0, -1)));
+	script_add((struct step){ .kind = STEP_DONE, .intr = true });
+	ret = CAPTURED(&err, ipc_get_vmas(ipc, 42, &list));
+	ok(ret == -EAGAIN && !list.n && !list.vmas, "a dump cut short (NLM_F_DUMP_INTR) is an error, not a short list");
+	is_str(err, "ksmctl: Unable to list the VMAs of pid 42: the process exec'd or exited while it was read\n",
+	       "a dump cut short says why");
 	free(err);
 
 	script_reset();
