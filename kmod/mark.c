@@ -60,9 +60,10 @@ static int ranges_add(struct ranges *rs, unsigned long start,
 	return 0;
 }
 
-static bool stop_requested(void)
+/* a signal to the caller, or (the rules' thread) the module going away */
+static bool stop_requested(const struct ksmctl_mark_req *rq)
 {
-	return signal_pending(current);
+	return signal_pending(current) || (rq->stop && rq->stop());
 }
 
 /*
@@ -72,9 +73,9 @@ static bool stop_requested(void)
  * own long walks do. Otherwise holding on costs no one anything, and each
  * drop costs a lock round trip.
  */
-static bool should_yield(struct mm_struct *mm)
+static bool should_yield(struct mm_struct *mm, const struct ksmctl_mark_req *rq)
 {
-	return need_resched() || mmap_lock_is_contended(mm) || stop_requested();
+	return need_resched() || mmap_lock_is_contended(mm) || stop_requested(rq);
 }
 
 /* Mark or unmark one VMA; the mmap write lock is held. */
@@ -154,28 +155,69 @@ static int mark_vma(struct vm_area_struct *vma, const struct ksmctl_mark_req *rq
 }
 
 /*
+ * An UNMARK stopped before it copied every merged page back: mark again
+ * the VMAs from @addr in range @from on, so that none is left unmarked
+ * with pages still merged. (madvise(MADV_UNMERGEABLE) interrupted by a
+ * signal likewise leaves its VMAs mergeable.) Their count and size are
+ * taken off what the reply says was unmarked.
+ */
+static void remark_ranges(struct mm_struct *mm, const struct ranges *rs,
+			  unsigned int from, unsigned long addr,
+			  struct ksmctl_mark_res *res)
+{
+	struct vm_area_struct *vma;
+	unsigned int i;
+
+	/* not killable: this is what a signal leaves to do, and it is short */
+	mmap_write_lock(mm);
+	/* ksmd let the mm go (it exited): nothing would scan the marks */
+	if (!ksmctl_mm_ksm_entered(mm))
+		goto out;
+	for (i = from; i < rs->n; i++) {
+		ksmctl_vma_iter_decl(it, mm, i == from ? addr : rs->r[i].start);
+
+		ksmctl_for_each_vma(it, vma) {
+			unsigned long size = vma->vm_end - vma->vm_start;
+
+			if (vma->vm_start >= rs->r[i].end)
+				break;
+			if ((vma->vm_flags & VM_MERGEABLE) ||
+			    ksmctl_vma_refusal(vma) != KSMCTL_SKIP_UNSPEC)
+				continue;
+			ksmctl_vma_set_mergeable(vma);
+			res->vmas -= min_t(u32, res->vmas, 1);
+			res->bytes -= min_t(u64, res->bytes, size);
+		}
+	}
+out:
+	mmap_write_unlock(mm);
+}
+
+/*
  * Copy merged pages of the ranges UNMARK cleared back into private pages:
  * ksm_madvise(MADV_UNMERGEABLE) on each piece, given the flags the VMA had.
  * VMAs may have changed while the lock was dropped: pieces are looked up
- * again each time, and only still-anonymous memory is touched.
+ * again each time, and only still-anonymous memory is touched. Stopped
+ * half way, it marks again what it had not finished with.
  */
-static int unmerge_ranges(struct mm_struct *mm, const struct ranges *rs)
+static int unmerge_ranges(struct mm_struct *mm, const struct ksmctl_mark_req *rq,
+			  const struct ranges *rs, struct ksmctl_mark_res *res)
 {
+	unsigned long addr = 0;
 	unsigned int i;
 	int err = 0;
 
 	for (i = 0; i < rs->n && !err; i++) {
-		unsigned long addr = rs->r[i].start;
-
+		addr = rs->r[i].start;
 		while (addr < rs->r[i].end) {
 			struct vm_area_struct *vma;
 			unsigned long end;
 			vm_flags_t flags;
 
-			if (stop_requested())
-				return -EINTR;
-			if (mmap_write_lock_killable(mm))
-				return -EINTR;
+			if (stop_requested(rq) || mmap_write_lock_killable(mm)) {
+				err = -EINTR;
+				break;
+			}
 			vma = find_vma(mm, addr);
 			if (!vma || vma->vm_start >= rs->r[i].end) {
 				mmap_write_unlock(mm);
@@ -188,12 +230,16 @@ static int unmerge_ranges(struct mm_struct *mm, const struct ranges *rs)
 				err = ksm_madvise(vma, addr, end, MADV_UNMERGEABLE,
 						  &flags);
 			mmap_write_unlock(mm);
+			if (err == -ERESTARTSYS || err == -EINTR)
+				err = -EINTR;
 			if (err)
-				return err == -ERESTARTSYS ? -EINTR : err;
+				break;
 			addr = end;
 			cond_resched();
 		}
 	}
+	if (err == -EINTR)
+		remark_ranges(mm, rs, i - 1, addr, res);
 	return err;
 }
 
@@ -215,7 +261,7 @@ int ksmctl_mark_mm(struct mm_struct *mm, const struct ksmctl_mark_req *rq,
 	int err = 0;
 
 	while (addr < rq->end && !err) {
-		if (stop_requested()) {
+		if (stop_requested(rq)) {
 			err = -EINTR;
 			break;
 		}
@@ -236,7 +282,7 @@ int ksmctl_mark_mm(struct mm_struct *mm, const struct ksmctl_mark_req *rq,
 				err = mark_vma(vma, rq, res, &cleared);
 				if (err)
 					break;
-				if (should_yield(mm)) {
+				if (should_yield(mm, rq)) {
 					addr = vma->vm_end;
 					break;
 				}
@@ -258,7 +304,9 @@ int ksmctl_mark_mm(struct mm_struct *mm, const struct ksmctl_mark_req *rq,
 	}
 
 	if (rq->unmark && !err)
-		err = unmerge_ranges(mm, &cleared);
+		err = unmerge_ranges(mm, rq, &cleared, res);
+	else if (rq->unmark && err == -EINTR && cleared.n)
+		remark_ranges(mm, &cleared, 0, cleared.r[0].start, res);
 	kvfree(cleared.r);
 	if (err == -EINTR)
 		res->interrupted = true;

@@ -18,6 +18,7 @@ struct ksmctl_mark_req {
 	u32 classes;
 	bool set_any;		/* and set the mm's merge-any flag (rules) */
 	bool clear_any;		/* first clear it */
+	bool (*stop)(void);	/* true: stop now, as at a signal (or NULL) */
 };
 
 /**
