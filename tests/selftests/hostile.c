@@ -16,6 +16,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -368,6 +369,86 @@ TEST(setuid_exec_shows_no_new_layout)
 	rmdir(SUID_DIR);
 }
 
+/*
+ * A GET_VMAS dump whose process execs another program before the dump
+ * ends stops there, and its end says so (NLM_F_DUMP_INTR): the caller
+ * never takes half a list, or the new program's, for the whole.
+ */
+TEST(vmas_dump_cut_by_exec)
+{
+	static char buf[NL_BUFSZ];
+	int fd, fam, p[2], i, vmas = 0, done = 0, intr = 0;
+	struct nl_req q;
+	pid_t pid;
+	char c;
+
+	ASSERT_EQ(0, ksmctl_ensure_loaded());
+	fam = open_family(&fd);
+	ASSERT_LT(0, fam);
+	ASSERT_EQ(0, pipe(p));
+	pid = fork();
+	if (pid == 0) {
+		/* 3,000 VMAs: many dump rounds */
+		char *base = mmap(NULL, 6000 * 4096UL, PROT_NONE,
+				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (base == MAP_FAILED)
+			_exit(1);
+		for (i = 0; i < 6000; i += 2)
+			mprotect(base + i * 4096UL, 4096, PROT_READ);
+		if (read(p[0], &c, 1) != 1)
+			_exit(1);
+		execl("/bin/busybox", "sleep", "1000", (char *)NULL);
+		_exit(1);
+	}
+	close(p[0]);
+	usleep(200000);
+
+	nl_req_init(&q, fam, KSMCTL_CMD_GET_VMAS, KSMCTL_GENL_VERSION, NLM_F_DUMP);
+	nl_put_u32(&q, KSMCTL_A_PID, pid);
+	ASSERT_EQ((ssize_t)q.nlh->nlmsg_len, send(fd, q.buf, q.nlh->nlmsg_len, 0));
+	for (i = 0; !done; i++) {
+		ssize_t len = recv(fd, buf, sizeof(buf), 0);
+		struct nlmsghdr *h;
+
+		ASSERT_LT(0, len);
+		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, len); h = NLMSG_NEXT(h, len)) {
+			if (h->nlmsg_type == NLMSG_DONE) {
+				done = 1;
+				intr = !!(h->nlmsg_flags & NLM_F_DUMP_INTR);
+			} else if (h->nlmsg_type == NLMSG_ERROR) {
+				done = -1;
+			} else {
+				vmas++;
+			}
+		}
+		if (i == 0) {
+			/* after the first rounds: the process execs */
+			char exe[64], target[256];
+			ssize_t n = -1;
+			int j;
+
+			ASSERT_EQ(1, write(p[1], "x", 1));
+			snprintf(exe, sizeof(exe), "/proc/%d/exe", pid);
+			for (j = 0; j < 500; j++) {
+				n = readlink(exe, target, sizeof(target) - 1);
+				if (n > 0 && (target[n] = '\0', strstr(target, "busybox")))
+					break;
+				usleep(10000);
+			}
+			ASSERT_LT(0, n);
+		}
+	}
+	TH_LOG("%d VMAs before the end", vmas);
+	EXPECT_EQ(1, done);
+	EXPECT_GT(3000, vmas);
+	EXPECT_TRUE(intr) TH_LOG("the dump ended as if whole");
+	close(p[1]);
+	stop(pid);
+	close(fd);
+}
+
 /* ---- a long request does not hold up other netlink families ---- */
 
 struct unmark_job {
@@ -469,6 +550,120 @@ TEST(long_request_does_not_stall_other_families)
 	for (i = 0; i < 2; i++)
 		target_stop(&t[i]);
 	ksm_reset();
+	close(fd);
+}
+
+/* nl_dump() callback: ids of rules into ids[1..], their count in ids[0] */
+static int collect_rule_id(const struct nlmsghdr *nlh, void *arg)
+{
+	uint32_t *ids = arg;
+	size_t rem = nlh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN;
+	struct nlattr *rule = nl_attr_find((char *)NLMSG_DATA(nlh) + GENL_HDRLEN, rem,
+					   KSMCTL_A_RULE);
+	struct nlattr *id = rule ? nl_attr_find(nl_attr_data(rule), nl_attr_len(rule),
+						KSMCTL_A_RULE_ID) : NULL;
+
+	if (id && ids[0] < 2047)
+		ids[++ids[0]] = *(uint32_t *)nl_attr_data(id);
+	return 0;
+}
+
+/*
+ * Requests run in parallel (no genl_mutex): a rule deleted by another
+ * caller the moment it is added is never touched after it is freed, and
+ * the adder still gets its rule in the reply. (KASAN, on the debug kernel,
+ * sees what a reply from freed memory would read.)
+ */
+TEST(rule_add_races_rule_del)
+{
+	volatile uint32_t *next_id;
+	int st, fd, fam, i, n = 0;
+	uint32_t left[2048] = { 0 };
+	pid_t adder, deleter;
+	struct nl_ans ans;
+	struct nl_req q;
+	struct nlattr *nest;
+
+	ASSERT_EQ(0, ksmctl_ensure_loaded());
+	next_id = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, next_id);
+	deleter = fork();
+	if (deleter == 0) {
+		/* delete the id the next rule will get, over and over */
+		fam = open_family(&fd);
+		while (fam > 0 && next_id[1] == 0) {
+			nl_req_init(&q, fam, KSMCTL_CMD_RULE_DEL, KSMCTL_GENL_VERSION, 0);
+			nest = nl_nest_start(&q, KSMCTL_A_RULE);
+			nl_put_u32(&q, KSMCTL_A_RULE_ID, next_id[0]);
+			nl_nest_end(&q, nest);
+			if (nl_talk(fd, &q, &ans) || (ans.error && ans.error != -ENOENT))
+				_exit(1);
+			if (!ans.error)
+				next_id[2]++;	/* one caught */
+		}
+		_exit(0);
+	}
+	adder = fork();
+	if (adder == 0) {
+		char comm[16];
+
+		fam = open_family(&fd);
+		if (fam <= 0)
+			_exit(1);
+		for (i = 0; i < 2000; i++) {
+			struct nlattr *a, *rule, *c, *id;
+			size_t rem;
+
+			snprintf(comm, sizeof(comm), "race-%d", i);
+			nl_req_init(&q, fam, KSMCTL_CMD_RULE_ADD, KSMCTL_GENL_VERSION, 0);
+			nest = nl_nest_start(&q, KSMCTL_A_RULE);
+			nl_put_u32(&q, KSMCTL_A_RULE_ACTION, KSMCTL_RULE_MERGE);
+			nl_put_str(&q, KSMCTL_A_RULE_COMM, comm);
+			nl_nest_end(&q, nest);
+			if (nl_talk(fd, &q, &ans) || ans.error) {
+				fprintf(stderr, "# add %d: %d %s\n", i, ans.error, ans.extack_msg);
+				_exit(2);
+			}
+			a = nl_attr_first(ans.reply, &rem);
+			rule = nl_attr_find(a, rem, KSMCTL_A_RULE);
+			c = rule ? nl_attr_find(nl_attr_data(rule), nl_attr_len(rule),
+						KSMCTL_A_RULE_COMM) : NULL;
+			id = rule ? nl_attr_find(nl_attr_data(rule), nl_attr_len(rule),
+						 KSMCTL_A_RULE_ID) : NULL;
+			if (!c || !id || strcmp(nl_attr_data(c), comm))
+				_exit(3);	/* the reply is not our rule */
+			next_id[0] = *(uint32_t *)nl_attr_data(id) + 1;
+			/* and away with it, unless the deleter was first */
+			nl_req_init(&q, fam, KSMCTL_CMD_RULE_DEL, KSMCTL_GENL_VERSION, 0);
+			nest = nl_nest_start(&q, KSMCTL_A_RULE);
+			nl_put_u32(&q, KSMCTL_A_RULE_ID, next_id[0] - 1);
+			nl_nest_end(&q, nest);
+			if (nl_talk(fd, &q, &ans) || (ans.error && ans.error != -ENOENT))
+				_exit(4);
+		}
+		_exit(0);
+	}
+	ASSERT_EQ(adder, waitpid(adder, &st, 0));
+	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) TH_LOG("adder: status %#x", st);
+	next_id[1] = 1;
+	ASSERT_EQ(deleter, waitpid(deleter, &st, 0));
+	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) TH_LOG("deleter: status %#x", st);
+	TH_LOG("%u of 2,000 rules deleted as they were added", next_id[2]);
+
+	/* leave no rule behind */
+	fam = open_family(&fd);
+	ASSERT_LT(0, fam);
+	nl_req_init(&q, fam, KSMCTL_CMD_RULE_GET, KSMCTL_GENL_VERSION, NLM_F_DUMP);
+	ASSERT_EQ(0, nl_dump(fd, &q, &ans, collect_rule_id, left));
+	n = left[0];
+	for (i = 1; i <= n; i++) {
+		nl_req_init(&q, fam, KSMCTL_CMD_RULE_DEL, KSMCTL_GENL_VERSION, 0);
+		nest = nl_nest_start(&q, KSMCTL_A_RULE);
+		nl_put_u32(&q, KSMCTL_A_RULE_ID, left[i]);
+		nl_nest_end(&q, nest);
+		EXPECT_EQ(0, nl_talk(fd, &q, &ans));
+		EXPECT_EQ(0, ans.error);
+	}
 	close(fd);
 }
 
