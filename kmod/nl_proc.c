@@ -325,6 +325,7 @@ struct vmas_dump {
 	bool checked;
 	struct mm_struct *mm;		/* mmgrab()ed */
 	struct pid *process;		/* whose mm it is */
+	bool complete;			/* every VMA sent: only the end is left */
 	unsigned long next;
 	pid_t pid;
 	char name[PATH_MAX];
@@ -364,14 +365,20 @@ static int vmas_dump_check(struct netlink_callback *cb, struct vmas_dump *d)
 	if (IS_ERR(task))
 		return PTR_ERR(task);
 	d->pid = task_tgid_nr_ns(task, d->viewer.pid_ns);
-	d->process = get_pid(task_tgid(task));
+	d->process = get_task_pid(task, PIDTYPE_TGID);
+	put_task_struct(task);
+	if (!d->process) {	/* reaped meanwhile */
+		mmput(mm);
+		NL_SET_ERR_MSG(cb->extack, "no such process");
+		return -ESRCH;
+	}
 	/* keep the mm_struct, not the address space, across dump rounds */
 	mmgrab(mm);
 	d->mm = mm;
 	mmput(mm);
-	put_task_struct(task);
 	d->checked = true;
-	cb->seq = 1;	/* moved on when the process leaves the mm */
+	/* moved on when the process leaves the mm: the end is flagged */
+	cb->seq = cb->prev_seq = 1;
 	return 0;
 }
 
@@ -426,6 +433,8 @@ int ksmctl_nl_get_vmas_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		if (err)
 			return err;
 	}
+	if (d->complete)
+		return 0;	/* the end did not fit in the last round */
 	if (!ksmctl_process_uses_mm(d->process, d->mm) ||
 	    !mmget_not_zero(d->mm)) {
 		/* exec'd or exited: end here, and say the list is cut */
@@ -439,10 +448,12 @@ int ksmctl_nl_get_vmas_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	{
 		ksmctl_vma_iter_decl(it, d->mm, d->next);
 
+		d->complete = true;	/* unless the loop stops early */
 		ksmctl_for_each_vma(it, vma) {
 			struct ksmctl_walk w = { 0 };
 			void *hdr;
 
+			d->complete = false;
 			err = ksmctl_walk_vma(vma, &w);
 			if (err)
 				break;
@@ -462,6 +473,7 @@ int ksmctl_nl_get_vmas_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 			}
 			genlmsg_end(skb, hdr);
 			d->next = vma->vm_end;
+			d->complete = true;
 		}
 	}
 	mmap_read_unlock(d->mm);
@@ -469,5 +481,11 @@ int ksmctl_nl_get_vmas_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 
 	if (err == -EMSGSIZE && skb->len)
 		return skb->len;
-	return err ? err : skb->len;
+	if (err)
+		return err;
+	/*
+	 * Every VMA sent: end now, in this round, so that the process leaving
+	 * its mm after the last VMA cannot flag a whole list as cut.
+	 */
+	return d->complete ? 0 : skb->len;
 }
