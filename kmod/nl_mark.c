@@ -75,7 +75,8 @@ static int parse_mark_req(struct genl_info *info, struct ksmctl_mark_req *rq,
 			return -EINVAL;
 		}
 		rq->start = start;
-		rq->end = end;
+		/* no VMA ends above the user address space (nor does a long) */
+		rq->end = min_t(u64, end, TASK_SIZE_MAX);
 	}
 	return 0;
 }

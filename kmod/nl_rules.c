@@ -246,13 +246,25 @@ static bool may_change_rules(struct sk_buff *skb, struct genl_info *info)
 	return false;
 }
 
+struct rule_reply {
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+};
+
+static void rule_add_reply(const struct ksmctl_rule *r, void *arg)
+{
+	struct rule_reply *reply = arg;
+
+	reply->err = !reply->hdr || rule_fill(reply->msg, r) ? -EMSGSIZE : 0;
+}
+
 int ksmctl_nl_rule_add_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[KSMCTL_A_RULE_MAX + 1];
+	struct rule_reply reply = { 0 };
 	struct ksmctl_rule *r;
 	struct sk_buff *msg;
-	void *hdr;
-	u32 id;
 	int err;
 
 	if (!may_change_rules(skb, info))
@@ -273,32 +285,20 @@ int ksmctl_nl_rule_add_doit(struct sk_buff *skb, struct genl_info *info)
 		err = -ENOMEM;
 		goto err_free;
 	}
-	err = ksmctl_rule_add(r, info->extack, &id);
+	reply.msg = msg;
+	reply.hdr = genlmsg_put_reply(msg, info, &ksmctl_genl_family, 0,
+				      KSMCTL_CMD_RULE_ADD);
+	/* the reply is filled as the rule is added: another caller may delete it at once */
+	err = ksmctl_rule_add(r, info->extack, rule_add_reply, &reply);
 	if (err) {
 		nlmsg_free(msg);
 		goto err_free;
 	}
-	/*
-	 * r is the list's now, and a RULE_DEL of another caller may free it
-	 * at once: reply with what the list holds under that id, if anything.
-	 */
-	hdr = genlmsg_put_reply(msg, info, &ksmctl_genl_family, 0,
-				KSMCTL_CMD_RULE_ADD);
-	ksmctl_rules_lock();
-	r = ksmctl_rule_find_ge(id);
-	if (!r || r->id != id)
-		err = -ENOENT;
-	else if (!hdr || rule_fill(msg, r))
-		err = -EMSGSIZE;
-	ksmctl_rules_unlock();
-	if (err) {
+	if (reply.err) {
 		nlmsg_free(msg);
-		if (err == -ENOENT)
-			NL_SET_ERR_MSG(info->extack,
-				       "the rule was added, and deleted before the reply");
-		return err;	/* -EMSGSIZE: the rule stays, RULE_GET shows it */
+		return reply.err;	/* the rule stays: RULE_GET shows it */
 	}
-	genlmsg_end(msg, hdr);
+	genlmsg_end(msg, reply.hdr);
 	return genlmsg_reply(msg, info);
 
 err_free:
@@ -336,12 +336,14 @@ int ksmctl_nl_rule_get_start(struct netlink_callback *cb)
 	return 0;
 }
 
-/* cb->args[0]: the id to continue from */
+/* cb->args[0]: the id to continue from; cb->args[1]: past U32_MAX, done */
 int ksmctl_nl_rule_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct ksmctl_rule *r;
 	int err = 0;
 
+	if (cb->args[1])
+		return 0;
 	ksmctl_rules_lock();
 	while ((r = ksmctl_rule_find_ge(cb->args[0]))) {
 		void *hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
@@ -358,6 +360,11 @@ int ksmctl_nl_rule_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 			break;
 		}
 		genlmsg_end(skb, hdr);
+		if (r->id == U32_MAX) {
+			r = NULL;	/* the last id there can be */
+			cb->args[1] = 1;
+			break;
+		}
 		cb->args[0] = r->id + 1;
 	}
 	ksmctl_rules_unlock();

@@ -246,12 +246,15 @@ static void kick_pass(void)
  * @r: the rule, all but @r->id filled; owned by the list on success, and
  *	then freed by whoever deletes it: not to be touched after
  * @extack: for the error message
- * @id: set to the rule's id on success
+ * @added: called with the rule just added, before anyone else may delete
+ *	it (under the rules' lock: it must not sleep long), or NULL
+ * @arg: for @added
  *
  * Return: 0, -EEXIST, -ENOSPC or -ESHUTDOWN.
  */
 int ksmctl_rule_add(struct ksmctl_rule *r, struct netlink_ext_ack *extack,
-		    u32 *id)
+		    void (*added)(const struct ksmctl_rule *r, void *arg),
+		    void *arg)
 {
 	struct ksmctl_rule *o;
 	int err = 0;
@@ -273,9 +276,15 @@ int ksmctl_rule_add(struct ksmctl_rule *r, struct netlink_ext_ack *extack,
 		err = -ENOSPC;
 		goto out;
 	}
+	if (!next_id) {		/* wrapped: ids are never reused */
+		NL_SET_ERR_MSG(extack, "no rule ids left until the module is reloaded");
+		err = -ENOSPC;
+		goto out;
+	}
 	r->id = next_id++;
-	*id = r->id;
 	list_add_tail_rcu(&r->node, &rules);
+	if (added)
+		added(r, arg);
 	if (!nr_rules)
 		hooked = ksmctl_hooks_attach();
 	nr_rules++;

@@ -46,7 +46,8 @@ struct ksmctl_rule {
 
 void ksmctl_rule_free(struct ksmctl_rule *r);
 int ksmctl_rule_add(struct ksmctl_rule *r, struct netlink_ext_ack *extack,
-		    u32 *id);
+		    void (*added)(const struct ksmctl_rule *r, void *arg),
+		    void *arg);
 int ksmctl_rule_del(u32 id);
 
 /* rule list access for dumps: under ksmctl_rules_lock() */

@@ -515,6 +515,8 @@ static void mark_range_end_beyond_task_size(struct kunit *test)
 	req_put_u64(test, r, KSMCTL_A_RANGE_END, U64_MAX);
 	KUNIT_EXPECT_EQ(test, mark_parse(test, r), 0);
 	KUNIT_EXPECT_EQ(test, r->mark.start, TASK_SIZE_MAX - PAGE_SIZE);
+	/* kept within it: an unsigned long holds it on every architecture */
+	KUNIT_EXPECT_EQ(test, r->mark.end, TASK_SIZE_MAX);
 }
 
 static void mark_unknown_flags(struct kunit *test)
@@ -714,6 +716,35 @@ static struct kunit_case netlink_cases[] = {
 	{}
 };
 
+/* Rule ids are never reused: once they ran out, adding is refused. */
+static void rule_ids_do_not_wrap(struct kunit *test)
+{
+	struct ksmctl_rule *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	u32 saved;
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->action = KSMCTL_RULE_MERGE;
+	strscpy(r->comm, "ksmctl-kunit", sizeof(r->comm));
+	mutex_lock(&rules_mutex);
+	saved = next_id;
+	next_id = 0;		/* as after U32_MAX */
+	mutex_unlock(&rules_mutex);
+	KUNIT_EXPECT_EQ(test, ksmctl_rule_add(r, NULL, NULL, NULL), -ENOSPC);
+	mutex_lock(&rules_mutex);
+	next_id = saved;
+	mutex_unlock(&rules_mutex);
+}
+
+static struct kunit_case rules_cases[] = {
+	KUNIT_CASE(rule_ids_do_not_wrap),
+	{}
+};
+
+static struct kunit_suite rules_suite = {
+	.name = "ksmctl_rules",
+	.test_cases = rules_cases,
+};
+
 static struct kunit_suite walk_suite = {
 	.name = "ksmctl_walk",
 	.test_cases = walk_cases,
@@ -729,7 +760,7 @@ static struct kunit_suite netlink_suite = {
 	.test_cases = netlink_cases,
 };
 
-kunit_test_suites(&walk_suite, &vma_suite, &netlink_suite);
+kunit_test_suites(&walk_suite, &vma_suite, &netlink_suite, &rules_suite);
 
 MODULE_LICENSE("GPL v2");
 MODULE_DESCRIPTION("KUnit tests of ksmctl");
