@@ -24,12 +24,12 @@
 #include <linux/sched.h>
 #include <linux/string.h>
 #include <linux/tracepoint.h>
+/* the events' declarations, for their prototypes only */
+#include <trace/events/cgroup.h>
+#include <trace/events/sched.h>
 
 #include "hooks.h"
 #include "rules.h"
-
-struct cgroup;
-struct linux_binprm;
 
 static void probe_fork(void *data, struct task_struct *parent,
 		       struct task_struct *child)
@@ -57,6 +57,17 @@ static void probe_attach(void *data, struct cgroup *dst_cgrp,
 	if (!READ_ONCE(ksmctl_rules_active) || (task->flags & PF_KTHREAD))
 		return;
 	ksmctl_rules_note_task(task);
+}
+
+/*
+ * The probes are attached by name, so nothing else would notice a kernel
+ * whose events pass other arguments: the build fails here instead.
+ */
+static void __maybe_unused check_probe_types(void)
+{
+	check_trace_callback_type_sched_process_fork(probe_fork);
+	check_trace_callback_type_sched_process_exec(probe_exec);
+	check_trace_callback_type_cgroup_attach_task(probe_attach);
 }
 
 static struct hook {
