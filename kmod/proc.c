@@ -5,6 +5,7 @@
 
 #include <linux/cgroup.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/pid.h>
 #include <linux/sched/coredump.h>
 #include <linux/sched/mm.h>
@@ -43,6 +44,17 @@ void ksmctl_viewer_release(struct ksmctl_viewer *v)
 	v->pid_ns = NULL;
 }
 
+/*
+ * Whether callers without CAP_SYS_PTRACE see their own processes at all.
+ * The module cannot ask a security module the ptrace question /proc asks
+ * (ptrace_may_access() is not exported): on a host whose LSM policy keeps
+ * processes of one user from reading each other's maps, turn it off.
+ */
+static bool unprivileged_view = true;
+module_param(unprivileged_view, bool, 0644);
+MODULE_PARM_DESC(unprivileged_view,
+		 "callers without CAP_SYS_PTRACE see their own dumpable processes (default: yes)");
+
 /**
  * ksmctl_may_see() - may the viewer see this process's memory figures?
  * @v: the viewer
@@ -50,8 +62,9 @@ void ksmctl_viewer_release(struct ksmctl_viewer *v)
  * @mm: its mm
  *
  * The rule of /proc/PID/ files that reveal memory layout: privileged
- * callers see all; others see processes whose real, effective and saved
- * uid and gid all equal their filesystem ids, and that are dumpable.
+ * callers see all; others (unless unprivileged_view is off) see processes
+ * whose real, effective and saved uid and gid all equal their filesystem
+ * ids, and that are dumpable.
  */
 bool ksmctl_may_see(const struct ksmctl_viewer *v, struct task_struct *task,
 		    struct mm_struct *mm)
@@ -61,6 +74,8 @@ bool ksmctl_may_see(const struct ksmctl_viewer *v, struct task_struct *task,
 
 	if (v->privileged)
 		return true;
+	if (!READ_ONCE(unprivileged_view))
+		return false;
 
 	rcu_read_lock();
 	tcred = __task_cred(task);

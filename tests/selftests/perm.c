@@ -182,6 +182,19 @@ TEST_F(perm, root_without_cap_sys_ptrace_sees_root_only)
 	EXPECT_EQ(0, run_cell(&c));
 }
 
+/* unprivileged_view=0: a caller without CAP_SYS_PTRACE sees no process */
+TEST_F(perm, unprivileged_view_off)
+{
+	const char *param = "/sys/module/ksmctl/parameters/unprivileged_view";
+	struct cell off = { NOBODY, 0, TARGETS, { 0, 0, 0, 0 } };
+	struct cell root = { 0, ~0ULL >> (64 - CAP_LAST_CAP - 1), TARGETS, { 1, 1, 1, 1 } };
+
+	ASSERT_EQ(0, write_str_file(param, "N"));
+	EXPECT_EQ(0, run_cell(&off));
+	EXPECT_EQ(0, run_cell(&root));
+	ASSERT_EQ(0, write_str_file(param, "Y"));
+}
+
 static char *slurp(const char *path)
 {
 	static const size_t cap = 1 << 20;

@@ -271,12 +271,24 @@
  * filesystem uid and gid match the process's real, effective and saved ids
  * while the process is dumpable: the rule /proc/PID/ uses for its private
  * files. Pids are those of the caller's pid namespace: a process outside it
- * is invisible.
+ * is invisible. To such a caller, a process it may not see (another
+ * user's, not dumpable, a kernel thread, exiting) is exactly a pid that
+ * does not exist: -ESRCH, "no such process". The process is checked under
+ * its exec lock, with the mm and credentials of a live thread. With the
+ * module parameter unprivileged_view=0, only CAP_SYS_PTRACE callers see
+ * processes. A GET_VMAS dump whose process execs or exits before the end
+ * stops, and its NLMSG_DONE carries NLM_F_DUMP_INTR.
  *
  * MARK and UNMARK change the memory behaviour of another process, and
  * merging makes page contents of different processes observable through
  * copy-on-write timing: they need CAP_SYS_ADMIN in the initial user
  * namespace (for the opener of the socket and for the caller).
+ *
+ * Dumps
+ * -----
+ * One dump message can carry a path of up to PATH_MAX bytes (a cgroup, an
+ * executable, a rule's paths), and every dump round has room for the
+ * largest: read dumps with a buffer of at least 32 KiB, as for rtnetlink.
  *
  * Errors
  * ------
