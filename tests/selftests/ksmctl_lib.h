@@ -40,8 +40,6 @@ pid_t sleeper(int uid, int dumpable);
 /* SIGKILL and reap pid (if > 0). */
 void stop(pid_t pid);
 
-#endif
-
 /* ---- KSM workloads (ksm_workload.c) ---- */
 
 #define WL_SAME_PAGES	16	/* one content, in every page of every worker */
@@ -139,3 +137,5 @@ struct mark_opts {
 
 int mark(int fd, int family, int cmd, uint32_t pid,
 	 const struct mark_opts *o, struct mark_rec *r, struct nl_ans *ans);
+
+#endif /* KSMCTL_TEST_LIB_H */
