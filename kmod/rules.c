@@ -510,6 +510,12 @@ static void follow_mm(struct followed *f, struct mm_struct *mm)
 	}
 }
 
+/* the module is going away: the rules' long unmerges stop, as at a signal */
+static bool rules_stopping(void)
+{
+	return READ_ONCE(stopping);
+}
+
 /*
  * make the VMAs of @mm as @verdict wants them; @f may be NULL; @walk: look
  * at the VMAs even if @f says nothing changed; @inherit: set the merge-any
@@ -528,6 +534,7 @@ static void apply(struct task_struct *task, struct mm_struct *mm,
 		.clear_any = KSMCTL_HAVE_MERGE_ANY &&
 			     (verdict == KSMCTL_RULE_NEVER ||
 			      (!inherit && f && f->any)),
+		.stop = rules_stopping,
 	};
 	struct ksmctl_mark_res res = { 0 };
 	unsigned long seq;
@@ -1163,7 +1170,7 @@ int __init ksmctl_rules_init(void)
 void ksmctl_rules_stop(void)
 {
 	mutex_lock(&rules_mutex);
-	stopping = true;
+	WRITE_ONCE(stopping, true);	/* read by rules_stopping() too */
 	WRITE_ONCE(ksmctl_rules_active, false);
 	ksmctl_hooks_detach();
 	hooked = false;
