@@ -9,11 +9,15 @@
  * moment memory is mapped; tests print what they measured.
  */
 #include <errno.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <limits.h>
+#include <sched.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -734,6 +738,170 @@ TEST_F(rules, followed_processes_and_their_cost)
 		usleep(10000);
 	EXPECT_EQ(0, status_value("rules_followed"));
 	EXPECT_EQ(0, status_value("rules"));
+}
+
+/* ---- a deep fork chain of an unprivileged user ---- */
+
+#define CHAIN_MAX	10000	/* levels below the chain's root, at most */
+#define CHAIN_STACK	16384	/* each level's stack */
+#define DECOY_RULES	100
+
+/* shared by the test and the chain (MAP_SHARED) */
+struct chain {
+	int depth;		/* deepest level made; 0 is the chain's root */
+	int target;		/* the level to grow to */
+	int err;		/* errno of a clone that failed */
+	pid_t pids[CHAIN_MAX + 1];
+};
+
+static struct chain *chain;
+static char *chain_stacks;	/* private to the chain (CLONE_VM) */
+
+/*
+ * One level: a process of its own (CLONE_VM without CLONE_THREAD: a new
+ * tgid on the memory of the level above, so that 10,000 of them fit in the
+ * VM), which makes the next level when asked to, then sleeps.
+ */
+static int chain_level(void *arg)
+{
+	long d = (long)arg;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	chain->pids[d] = getpid();
+	__atomic_store_n(&chain->depth, d, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&chain->target, __ATOMIC_ACQUIRE) <= d)
+		usleep(10000);
+	if (clone(chain_level, chain_stacks + (d + 2) * CHAIN_STACK,
+		  CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND,
+		  (void *)(d + 1)) < 0)
+		__atomic_store_n(&chain->err, errno, __ATOMIC_RELEASE);
+	for (;;)
+		pause();
+	return 0;
+}
+
+/* wait until the chain is @levels deep; 0, -errno, or -ETIMEDOUT */
+static int chain_grow(int levels, long timeout_ms)
+{
+	long t0 = now_ms();
+
+	__atomic_store_n(&chain->target, levels, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&chain->depth, __ATOMIC_ACQUIRE) < levels) {
+		if (chain->err)
+			return -chain->err;
+		if (now_ms() - t0 > timeout_ms)
+			return -ETIMEDOUT;
+		usleep(20000);
+	}
+	return 0;
+}
+
+/*
+ * Tree rules and a tree MARK against a fork chain thousands deep that an
+ * unprivileged user made: the rules' scan, the fork probes and MARK must
+ * not walk each process's parent chain once per rule (a stall of the
+ * rules' thread, found by the kernel's RCU stall and soft-lockup
+ * detectors, which fail the run), and must reach the deepest level. The
+ * decoy rules (never rules on a process outside the chain, first in the
+ * list) are the rules every chain process is checked against.
+ */
+TEST_F(rules, deep_fork_chain_of_unprivileged_user)
+{
+	struct rule ru = { .action = KSMCTL_RULE_MERGE,
+			   .flags = KSMCTL_RULE_F_TREE, .has_pid = 1 };
+	struct mark_opts tree = { .flags = KSMCTL_MARK_F_TREE };
+	uint64_t threads_max = 0;
+	long long followed = -1;
+	pid_t decoy, root;
+	struct mark_rec m;
+	int i, depth, err;
+	long t0;
+
+	/* each level is a task: stay well inside threads-max */
+	read_u64_file("/proc/sys/kernel/threads-max", &threads_max);
+	depth = threads_max / 2 < CHAIN_MAX ? threads_max / 2 : CHAIN_MAX;
+	ASSERT_LT(1000, depth);
+	chain = mmap(NULL, sizeof(*chain), PROT_READ | PROT_WRITE,
+		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, chain);
+	chain_stacks = mmap(NULL, (size_t)(depth + 2) * CHAIN_STACK,
+			    PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	ASSERT_NE(MAP_FAILED, chain_stacks);
+	/* the levels whose parent dies come to us, to be reaped */
+	ASSERT_EQ(0, prctl(PR_SET_CHILD_SUBREAPER, 1));
+
+	decoy = fork();
+	ASSERT_LE(0, decoy);
+	if (!decoy) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		for (;;)
+			pause();
+	}
+	chain->target = depth / 2;
+	root = fork();
+	ASSERT_LE(0, root);
+	if (!root) {
+		struct rlimit inf = { RLIM_INFINITY, RLIM_INFINITY };
+
+		setpgid(0, 0);
+		if (setrlimit(RLIMIT_NPROC, &inf) || setgroups(0, NULL) ||
+		    setresgid(NOBODY, NOBODY, NOBODY) ||
+		    setresuid(NOBODY, NOBODY, NOBODY))
+			_exit(1);
+		chain_level(0);
+	}
+	/* half of it before the rules, half after */
+	err = chain_grow(depth / 2, 300000);
+	ASSERT_EQ(0, err) TH_LOG("chain at %d of %d levels", chain->depth,
+				 depth / 2);
+	for (i = 0; i < DECOY_RULES; i++) {
+		char comm[16];
+		struct rule dr = { .action = KSMCTL_RULE_NEVER,
+				   .flags = KSMCTL_RULE_F_TREE, .has_pid = 1,
+				   .pid = decoy, .comm = comm };
+
+		snprintf(comm, sizeof(comm), "decoy%d", i);
+		ASSERT_EQ(0, rule_add(self->fd, self->fam, &dr, NULL,
+				      &self->ans))
+			TH_LOG("%s", self->ans.extack_msg);
+	}
+	ru.pid = root;
+	ASSERT_EQ(0, rule_add(self->fd, self->fam, &ru, NULL, &self->ans))
+		TH_LOG("%s", self->ans.extack_msg);
+	t0 = now_ms();
+	err = chain_grow(depth, 300000);
+	ASSERT_EQ(0, err) TH_LOG("chain at %d of %d levels", chain->depth,
+				 depth);
+	TH_LOG("%d levels as uid %d, %d of them made with %d tree rules: "
+	       "%ld ms", depth, NOBODY, depth - depth / 2, DECOY_RULES + 1,
+	       now_ms() - t0);
+
+	/* MARK reaches every level, the deepest included */
+	ASSERT_EQ(0, mark(self->fd, self->fam, KSMCTL_CMD_MARK, root, &tree,
+			  &m, &self->ans))
+		TH_LOG("%s", self->ans.extack_msg);
+	EXPECT_EQ(depth + 1, m.processes);
+	EXPECT_EQ(0, m.failed_processes);
+
+	/* the rule follows every level, the deepest included */
+	t0 = now_ms();
+	while (now_ms() - t0 < 120000) {
+		followed = status_value("rules_followed");
+		if (followed == depth + 1)
+			break;
+		usleep(100000);
+	}
+	EXPECT_EQ(depth + 1, followed);
+	TH_LOG("followed: %lld after %ld ms", followed, now_ms() - t0);
+
+	rules_clear(self->fd, self->fam);
+	kill(-root, SIGKILL);
+	kill(decoy, SIGKILL);
+	while (waitpid(-1, NULL, __WALL) > 0 || errno == EINTR)
+		;
+	munmap(chain_stacks, (size_t)(depth + 2) * CHAIN_STACK);
+	munmap(chain, sizeof(*chain));
 }
 
 /* hundreds of processes start and exit while rules are active */
