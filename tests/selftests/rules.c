@@ -593,6 +593,146 @@ TEST_F(rules, exec_rules_catch_new_processes)
 	EXPECT_LE(0, ms);
 }
 
+/* ---- a queued process whose pid is reused ---- */
+
+#ifndef PR_SET_MEMORY_MERGE
+#define PR_SET_MEMORY_MERGE 67
+#endif
+#define REUSE_PID_MAX	1000	/* pid_max meanwhile: few free pids to fill */
+
+/*
+ * a parent that forks, on each byte read from fd, a child that exits, and
+ * writes its pid to out
+ */
+static void short_lived_parent(int fd, int out)
+{
+	char *p = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char c;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	signal(SIGCHLD, SIG_IGN);	/* reaped at once */
+	if (p != MAP_FAILED)
+		memset(p, 0x5a, 1 << 20);
+	while (read(fd, &c, 1) == 1) {
+		pid_t pid = fork();
+
+		if (!pid)
+			_exit(0);
+		if (write(out, &pid, sizeof(pid)) != sizeof(pid))
+			break;
+	}
+	_exit(0);
+}
+
+/* a process that asks for PR_SET_MEMORY_MERGE itself, then sleeps */
+static void self_merger(void)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	prctl(PR_SET_MEMORY_MERGE, 1, 0, 0, 0);
+	for (;;)
+		pause();
+}
+
+/*
+ * A child of a process whose merge-any flag is ours inherits the flag,
+ * and is looked at a little later to clear it if no rule wants it. If the
+ * child exits before that look and an unrelated process that asked for
+ * PR_SET_MEMORY_MERGE itself takes its pid, that process keeps its flag.
+ * pid_max is lowered and every pid taken but one, so that the child and
+ * then the unrelated process get the same pid.
+ */
+TEST_F(rules, inherited_flag_kept_across_pid_reuse)
+{
+	struct rule ru = { .action = KSMCTL_RULE_MERGE,
+			   .flags = KSMCTL_RULE_F_TREE, .has_pid = 1 };
+	pid_t parent, child = -1, other = -1, fillers[4096];
+	int ctl[2], rep[2], nfill = 0, i, flag = -2;
+	uint64_t old_max = 0;
+	char buf[32];
+	long t;
+
+	if (!kernel_at_least(6, 7))
+		SKIP(return, "the kernel keeps merge-any across fork from 6.7 on");
+	ASSERT_EQ(0, read_u64_file("/proc/sys/kernel/pid_max", &old_max));
+	ASSERT_EQ(0, pipe(ctl));
+	ASSERT_EQ(0, pipe(rep));
+	parent = fork();
+	ASSERT_LE(0, parent);
+	if (!parent)
+		short_lived_parent(ctl[0], rep[1]);
+	ru.pid = parent;
+	ASSERT_EQ(0, rule_add(self->fd, self->fam, &ru, NULL, &self->ans))
+		TH_LOG("%s", self->ans.extack_msg);
+	ASSERT_LE(0, wait_merge_any(self->fd, self->fam, parent, 1, now_ms(),
+				    10 * BOUND_MS));
+
+	snprintf(buf, sizeof(buf), "%d", REUSE_PID_MAX);
+	ASSERT_EQ(0, write_str_file("/proc/sys/kernel/pid_max", buf));
+	/* from here on: no ASSERT until pid_max is restored */
+	while (nfill < (int)(sizeof(fillers) / sizeof(fillers[0]))) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			break;
+		if (!pid) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			for (;;)
+				pause();
+		}
+		fillers[nfill++] = pid;
+	}
+	/* one pid free: for the child, then for the unrelated process */
+	if (nfill > 0) {
+		kill(fillers[--nfill], SIGKILL);
+		waitpid(fillers[nfill], NULL, 0);
+		if (write(ctl[1], "f", 1) == 1 &&
+		    read(rep[0], &child, sizeof(child)) == sizeof(child) &&
+		    child > 0) {
+			for (t = 0; t < 100000; t++) {
+				other = fork();
+				if (!other)
+					self_merger();
+				if (other > 0 || errno != EAGAIN)
+					break;
+				usleep(100);
+			}
+		}
+	}
+	/* the look at the child is due 50 ms after its fork */
+	if (other > 0) {
+		usleep(100000);
+		for (t = 0; t < 10 && merge_any(self->fd, self->fam, other) < 0;
+		     t++)
+			usleep(100000);
+		usleep(500000);
+		flag = merge_any(self->fd, self->fam, other);
+	}
+
+	for (i = 0; i < nfill; i++)
+		kill(fillers[i], SIGKILL);
+	if (other > 0)
+		kill(other, SIGKILL);
+	kill(parent, SIGKILL);
+	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+		;
+	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)old_max);
+	write_str_file("/proc/sys/kernel/pid_max", buf);
+	close(ctl[0]);
+	close(ctl[1]);
+	close(rep[0]);
+	close(rep[1]);
+
+	TH_LOG("%d fillers; the child %d exited, the unrelated process got "
+	       "pid %d: merge-any %d", nfill, child, other, flag);
+	ASSERT_LT(0, other);
+	if (other != child)
+		SKIP(return, "the pid was not reused (another task took it)");
+	EXPECT_EQ(1, flag)
+		TH_LOG("the unrelated process %d lost the merge-any flag it set itself",
+		       other);
+}
+
 /* never wins over merge, unmerges what was merged, and stays */
 TEST_F(rules, never_beats_merge)
 {
