@@ -23,9 +23,10 @@
  *     (so that the fork and the exec of one new process are one look). The
  *     probes run in atomic context: a process that is not followed and
  *     that no rule may match (all but the exe, under RCU: the rule list is
- *     RCU-protected for them) is dropped there; they put the others' pids
- *     in a small array under a spinlock and queue the work; if the array
- *     is full the next scan is brought forward instead.
+ *     RCU-protected for them) is dropped there; they put the others'
+ *     struct pids (with a reference: a number may be reused before the
+ *     look) in a small array under a spinlock and queue the work; if the
+ *     array is full the next scan is brought forward instead.
  * Without the probes (a kernel without those tracepoints) the scan runs
  * every KSMCTL_RULES_PERIOD_MS instead.
  *
@@ -83,12 +84,11 @@
 #include "rules.h"
 #include "vma.h"
 
-#define PENDING_MAX	1024	/* pids queued by the probes between works */
-#define PENDING_RECENT	8	/* a pid among the last ones queued is not added */
+#define PENDING_MAX	1024	/* processes queued by the probes between works */
+#define PENDING_RECENT	8	/* one among the last ones queued is not added */
 #define PENDING_DELAY_MS 50	/* gather the fork and exec of one process */
-/* in a pending pid: forked by a process whose merge-any flag is ours */
-#define PENDING_INHERITED (1 << 30)
-#define PENDING_PID	(PENDING_INHERITED - 1)
+/* of a pending process: forked by a process whose merge-any flag is ours */
+#define PENDING_INHERITED 1
 #define RELEASE_DELAY_MS 100	/* gather the entries let go of */
 
 static DEFINE_MUTEX(rules_mutex);	/* rules, next_id, stopping, scan_now */
@@ -113,13 +113,19 @@ static DEFINE_KTHREAD_DELAYED_WORK(pending_work, pending_fn);
 /*
  * The probes fill *pending; pending_fn() swaps the two buffers and reads
  * the other one outside the lock (it is the only reader, one at a time).
+ * A process is queued by its struct pid, with a reference: its number may
+ * name another process by the time it is looked at.
  */
+struct pending_ent {
+	struct pid *pid;
+	unsigned int flags;	/* PENDING_* */
+};
+
 static DEFINE_SPINLOCK(pending_lock);	/* pending, nr_pending, overflow */
-static pid_t pending_bufs[2][PENDING_MAX];
-static pid_t *pending = pending_bufs[0];
+static struct pending_ent pending_bufs[2][PENDING_MAX];
+static struct pending_ent *pending = pending_bufs[0];
 static unsigned int nr_pending;
 static bool pending_overflow;
-
 /* a probe could not record a tree rule's new member: scan sooner */
 static bool trees_lost;
 
@@ -1070,48 +1076,33 @@ static void pass_fn(struct kthread_work *work)
 	mutex_unlock(&rules_mutex);
 }
 
-static int cmp_pid(const void *a, const void *b)
+static int cmp_pending(const void *a, const void *b)
 {
-	pid_t x = *(const pid_t *)a & PENDING_PID;
-	pid_t y = *(const pid_t *)b & PENDING_PID;
+	unsigned long x = (unsigned long)((const struct pending_ent *)a)->pid;
+	unsigned long y = (unsigned long)((const struct pending_ent *)b)->pid;
 
 	return (x > y) - (x < y);
 }
 
-/*
- * The process of a pending pid (PENDING_* bits ignored), with a reference
- * on the task only: the pid is not needed after. NULL if gone already.
- */
-static struct task_struct *pending_task(pid_t nr)
+/* look at a pending process, with its PENDING_* flags */
+static void look_at_pending(struct pid *pid, unsigned int flags)
 {
-	struct task_struct *task;
-
-	rcu_read_lock();
-	task = pid_task(find_pid_ns(nr & PENDING_PID, &init_pid_ns),
-			PIDTYPE_TGID);
-	if (task)
-		get_task_struct(task);
-	rcu_read_unlock();
-	return task;
-}
-
-/* look at a pending process, by pid and PENDING_* bits */
-static void look_at_pending(pid_t nr)
-{
-	struct task_struct *task = pending_task(nr);
+	struct task_struct *task = get_pid_task(pid, PIDTYPE_TGID);
 
 	if (!task)
-		return;
-	look_at(task, LOOK_EVENT, nr & PENDING_INHERITED);
+		return;		/* gone already */
+	look_at(task, LOOK_EVENT, flags & PENDING_INHERITED);
 	put_task_struct(task);
 }
 
-/* queue a pid (with PENDING_* bits) for pending_fn(); atomic context */
-static void note_pid(pid_t nr)
+/* queue a process for pending_fn(); atomic context */
+static void note_pid(struct pid *pid, unsigned int flags)
 {
 	unsigned long irqflags;
 	unsigned int i;
 
+	if (!pid)
+		return;
 	spin_lock_irqsave(&pending_lock, irqflags);
 	/*
 	 * The events of one process come close together (its fork and exec,
@@ -1119,10 +1110,11 @@ static void note_pid(pid_t nr)
 	 * them. pending_fn() drops the duplicates this misses.
 	 */
 	for (i = nr_pending; i > 0 && nr_pending - i < PENDING_RECENT; i--)
-		if (pending[i - 1] == nr)
+		if (pending[i - 1].pid == pid && pending[i - 1].flags == flags)
 			goto queued;
 	if (nr_pending < PENDING_MAX)
-		pending[nr_pending++] = nr;
+		pending[nr_pending++] = (struct pending_ent){
+			.pid = get_pid(pid), .flags = flags };
 	else
 		pending_overflow = true;
 queued:
@@ -1134,34 +1126,37 @@ queued:
 
 static void pending_fn(struct kthread_work *work)
 {
+	struct pending_ent *ents;
 	unsigned int n, i;
 	bool overflow;
-	pid_t *nrs;
 
 	spin_lock_irq(&pending_lock);
-	nrs = pending;
+	ents = pending;
 	n = nr_pending;
-	pending = pending_bufs[nrs == pending_bufs[0]];
+	pending = pending_bufs[ents == pending_bufs[0]];
 	nr_pending = 0;
 	overflow = pending_overflow || READ_ONCE(trees_lost);
 	pending_overflow = false;
 	spin_unlock_irq(&pending_lock);
 
 	/* one look for all the events of a process */
-	sort(nrs, n, sizeof(*nrs), cmp_pid, NULL);
+	sort(ents, n, sizeof(*ents), cmp_pending, NULL);
 	for (i = 0; i < n; i++) {
-		pid_t nr = nrs[i];
+		struct pid *pid = ents[i].pid;
+		unsigned int flags = ents[i].flags;
 
-		while (i + 1 < n && !cmp_pid(&nrs[i + 1], &nr))
-			nr |= nrs[++i];
+		while (i + 1 < n && ents[i + 1].pid == pid) {
+			flags |= ents[++i].flags;
+			put_pid(pid);
+		}
 		/*
 		 * Without rules, only the processes that may have inherited
 		 * our merge-any flag need a look: one that clears it.
 		 */
-		if (!READ_ONCE(ksmctl_rules_active) &&
-		    !(nr & PENDING_INHERITED))
-			continue;
-		look_at_pending(nr);
+		if (READ_ONCE(ksmctl_rules_active) ||
+		    (flags & PENDING_INHERITED))
+			look_at_pending(pid, flags);
+		put_pid(pid);
 		cond_resched();
 	}
 	if (overflow) {
@@ -1203,7 +1198,7 @@ static bool wanted(struct task_struct *p)
 void ksmctl_rules_note_task(struct task_struct *p)
 {
 	if (wanted(p))
-		note_pid(task_tgid_nr(p));
+		note_pid(task_tgid(p), 0);
 }
 
 /**
@@ -1221,7 +1216,7 @@ void ksmctl_rules_note_task(struct task_struct *p)
 void ksmctl_rules_note_fork(struct task_struct *parent,
 			    struct task_struct *child)
 {
-	pid_t nr = task_tgid_nr(child);
+	unsigned int flags = 0;
 
 	rcu_read_lock();
 	trees_fork(child);
@@ -1229,11 +1224,11 @@ void ksmctl_rules_note_fork(struct task_struct *parent,
 		struct followed *f = xa_load(&followed, task_tgid_nr(parent));
 
 		if (f && READ_ONCE(f->any))
-			nr |= PENDING_INHERITED;
+			flags |= PENDING_INHERITED;
 	}
 	rcu_read_unlock();
-	if ((nr & PENDING_INHERITED) || wanted(child))
-		note_pid(nr);
+	if ((flags & PENDING_INHERITED) || wanted(child))
+		note_pid(task_tgid(child), flags);
 }
 
 /**
@@ -1334,15 +1329,15 @@ static void drain_inherited(void)
 	unsigned int i;
 
 	for (i = 0; i < nr_pending; i++) {
-		struct task_struct *task;
+		struct task_struct *task = NULL;
 
-		if (!(pending[i] & PENDING_INHERITED))
-			continue;
-		task = pending_task(pending[i]);
+		if (pending[i].flags & PENDING_INHERITED)
+			task = get_pid_task(pending[i].pid, PIDTYPE_TGID);
 		if (task) {
 			clear_task_merge_any(task);
 			put_task_struct(task);
 		}
+		put_pid(pending[i].pid);
 	}
 	nr_pending = 0;
 }
