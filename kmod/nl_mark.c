@@ -3,6 +3,7 @@
  * KSMCTL_CMD_MARK and KSMCTL_CMD_UNMARK.
  */
 
+#include <linux/bitmap.h>
 #include <linux/capability.h>
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
@@ -15,6 +16,7 @@
 #include "mark.h"
 #include "netlink.h"
 #include "proc.h"
+#include "ptree.h"
 
 const struct nla_policy ksmctl_mark_policy[KSMCTL_MARK_POLICY_MAX + 1] = {
 	[KSMCTL_A_FLAGS]	= { .type = NLA_U32 },
@@ -81,48 +83,6 @@ static int parse_mark_req(struct genl_info *info, struct ksmctl_mark_req *rq,
 	return 0;
 }
 
-/* pids (in ns) of the processes below root, root excluded */
-static pid_t *collect_descendants(struct task_struct *root,
-				  struct pid_namespace *ns, unsigned int *n)
-{
-	struct task_struct *p, *t;
-	unsigned int cap = 0, i;
-	pid_t *pids;
-
-	rcu_read_lock();
-	for_each_process(p)
-		cap++;
-	rcu_read_unlock();
-	cap += 64;
-	pids = kvmalloc_array(cap, sizeof(*pids), GFP_KERNEL);
-	if (!pids)
-		return NULL;
-
-	i = 0;
-	rcu_read_lock();
-	for_each_process(p) {
-		if (i == cap)
-			break;
-		if (p == root || (p->flags & PF_KTHREAD))
-			continue;
-		for (t = rcu_dereference(p->real_parent); t != &init_task;
-		     t = rcu_dereference(t->real_parent)) {
-			if (t == root) {
-				pid_t nr = task_tgid_nr_ns(p, ns);
-
-				if (nr)
-					pids[i++] = nr;
-				break;
-			}
-			if (t == rcu_dereference(t->real_parent))
-				break;
-		}
-	}
-	rcu_read_unlock();
-	*n = i;
-	return pids;
-}
-
 static int mark_one(struct task_struct *task, struct mm_struct *mm,
 		    const struct ksmctl_mark_req *rq, struct ksmctl_mark_res *res)
 {
@@ -135,25 +95,41 @@ static int mark_one(struct task_struct *task, struct mm_struct *mm,
 	return err;
 }
 
+/*
+ * Mark the processes below @root that @v sees, one by one, in the order
+ * they were created. They are held by their struct pid from the snapshot
+ * on: one that exits before its turn counts as failed, and its number,
+ * reused meanwhile, names no one to us.
+ */
 static int mark_tree(struct ksmctl_viewer *v, struct task_struct *root,
 		     const struct ksmctl_mark_req *rq, struct ksmctl_mark_res *res)
 {
-	unsigned int n, i;
-	pid_t *pids;
-	int err = 0;
+	struct ksmctl_ptree pt;
+	struct pid *root_pid;
+	unsigned long *in;
+	unsigned int i;
+	int err;
 
-	pids = collect_descendants(root, v->pid_ns, &n);
-	if (!pids)
-		return -ENOMEM;
-	for (i = 0; i < n && !err; i++) {
+	root_pid = get_task_pid(root, PIDTYPE_TGID);
+	if (!root_pid)
+		return 0;	/* exited: no descendants left */
+	err = ksmctl_ptree_take(&pt);
+	if (err)
+		goto out_pid;
+	in = bitmap_zalloc(max(pt.n, 1U), GFP_KERNEL);
+	if (!in) {
+		err = -ENOMEM;
+		goto out_ptree;
+	}
+	ksmctl_ptree_subtree(&pt, root_pid, in);
+	for_each_set_bit(i, in, pt.n) {
+		struct pid *pid = pt.ents[i].pid;
 		struct task_struct *task;
 		struct mm_struct *mm;
 
-		rcu_read_lock();
-		task = pid_task(find_pid_ns(pids[i], v->pid_ns), PIDTYPE_TGID);
-		if (task)
-			get_task_struct(task);
-		rcu_read_unlock();
+		if (!pid_nr_ns(pid, v->pid_ns))
+			continue;	/* not in the caller's pid namespace */
+		task = get_pid_task(pid, PIDTYPE_TGID);
 		mm = task ? get_task_mm(task) : NULL;
 		if (!mm) {
 			/* exited meanwhile */
@@ -168,8 +144,15 @@ static int mark_tree(struct ksmctl_viewer *v, struct task_struct *root,
 		}
 		if (task)
 			put_task_struct(task);
+		if (err)
+			break;
+		cond_resched();
 	}
-	kvfree(pids);
+	bitmap_free(in);
+out_ptree:
+	ksmctl_ptree_release(&pt);
+out_pid:
+	put_pid(root_pid);
 	return err;
 }
 

@@ -272,7 +272,7 @@ int ksmctl_nl_rule_add_doit(struct sk_buff *skb, struct genl_info *info)
 	err = parse_rule(info, tb);
 	if (err)
 		return err;
-	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	r = ksmctl_rule_alloc();
 	if (!r)
 		return -ENOMEM;
 	err = rule_from_attrs(tb, r, info->attrs[KSMCTL_A_RULE], info->extack);

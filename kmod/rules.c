@@ -9,10 +9,12 @@
  * that looks at a process runs in one kernel thread, "ksmctl_rules" (a
  * kthread_worker: never two at once, and its CPU time is the rules' cost,
  * in the scheduler's own account):
- *   - a scan of every process, which finds the processes to follow: at
- *     once when a rule is added, then every KSMCTL_RULES_SCAN_MS (uid
- *     changes and anything an event missed), or KSMCTL_RULES_SCAN_SHARE
- *     times as long as the last scan took if that is longer;
+ *   - a scan of every process (a snapshot of the process tree, ptree.c,
+ *     which also gives each tree rule its members), which finds the
+ *     processes to follow: at once when a rule is added, then every
+ *     KSMCTL_RULES_SCAN_MS (uid changes and anything an event missed), or
+ *     KSMCTL_RULES_SCAN_SHARE times as long as the last scan took if that
+ *     is longer;
  *   - between scans, every KSMCTL_RULES_PERIOD_MS, a tick over the
  *     followed processes only (new VMAs: heap growth, mmaps, thread
  *     stacks);
@@ -21,14 +23,15 @@
  *     (so that the fork and the exec of one new process are one look). The
  *     probes run in atomic context: a process that is not followed and
  *     that no rule may match (all but the exe, under RCU: the rule list is
- *     RCU-protected for them) is dropped there; they put the others' pids
- *     in a small array under a spinlock and queue the work; if the array
- *     is full the next scan is brought forward instead.
+ *     RCU-protected for them) is dropped there; they put the others'
+ *     struct pids (with a reference: a number may be reused before the
+ *     look) in a small array under a spinlock and queue the work; if the
+ *     array is full the next scan is brought forward instead.
  * Without the probes (a kernel without those tracepoints) the scan runs
  * every KSMCTL_RULES_PERIOD_MS instead.
  *
  * A process is looked at as: get_task_mm(); the verdict of the rules under
- * rules_mutex (RCU inside for the cgroup, parent chain and exe file), kept
+ * rules_mutex (RCU inside for the cgroup, tree rules and exe file), kept
  * until the rules change (rules_gen) or an event or scan asks again; then,
  * without rules_mutex, a cheap check under the mmap read lock (does any VMA
  * differ from the verdict?) and only then ksmctl_mark_mm(), which takes the
@@ -52,6 +55,7 @@
  * process's own PR_SET_MEMORY_MERGE is left alone, but by a never rule.
  */
 
+#include <linux/bitmap.h>
 #include <linux/cgroup.h>
 #include <linux/cred.h>
 #include <linux/fs.h>
@@ -76,15 +80,15 @@
 #include "hooks.h"
 #include "mark.h"
 #include "netlink.h"
+#include "ptree.h"
 #include "rules.h"
 #include "vma.h"
 
-#define PENDING_MAX	1024	/* pids queued by the probes between works */
-#define PENDING_RECENT	8	/* a pid among the last ones queued is not added */
+#define PENDING_MAX	1024	/* processes queued by the probes between works */
+#define PENDING_RECENT	8	/* one among the last ones queued is not added */
 #define PENDING_DELAY_MS 50	/* gather the fork and exec of one process */
-/* in a pending pid: forked by a process whose merge-any flag is ours */
-#define PENDING_INHERITED (1 << 30)
-#define PENDING_PID	(PENDING_INHERITED - 1)
+/* of a pending process: forked by a process whose merge-any flag is ours */
+#define PENDING_INHERITED 1
 #define RELEASE_DELAY_MS 100	/* gather the entries let go of */
 
 static DEFINE_MUTEX(rules_mutex);	/* rules, next_id, stopping, scan_now */
@@ -109,12 +113,21 @@ static DEFINE_KTHREAD_DELAYED_WORK(pending_work, pending_fn);
 /*
  * The probes fill *pending; pending_fn() swaps the two buffers and reads
  * the other one outside the lock (it is the only reader, one at a time).
+ * A process is queued by its struct pid, with a reference: its number may
+ * name another process by the time it is looked at.
  */
+struct pending_ent {
+	struct pid *pid;
+	unsigned int flags;	/* PENDING_* */
+};
+
 static DEFINE_SPINLOCK(pending_lock);	/* pending, nr_pending, overflow */
-static pid_t pending_bufs[2][PENDING_MAX];
-static pid_t *pending = pending_bufs[0];
+static struct pending_ent pending_bufs[2][PENDING_MAX];
+static struct pending_ent *pending = pending_bufs[0];
 static unsigned int nr_pending;
 static bool pending_overflow;
+/* a probe could not record a tree rule's new member: scan sooner */
+static bool trees_lost;
 
 /**
  * struct followed - a process some rule matches
@@ -208,10 +221,32 @@ struct ksmctl_rule *ksmctl_rule_find_ge(u32 id)
 	return NULL;
 }
 
+/**
+ * ksmctl_rule_alloc() - a new, empty rule, for ksmctl_rule_add() or
+ * ksmctl_rule_free()
+ *
+ * Return: the rule, or NULL.
+ */
+struct ksmctl_rule *ksmctl_rule_alloc(void)
+{
+	struct ksmctl_rule *r = kzalloc(sizeof(*r), GFP_KERNEL);
+
+	if (r)
+		xa_init(&r->members);
+	return r;
+}
+
+/* unused, or out of the list for a grace period: no probe reads it */
 void ksmctl_rule_free(struct ksmctl_rule *r)
 {
+	struct pid *pid;
+	unsigned long nr;
+
 	if (!r)
 		return;
+	xa_for_each(&r->members, nr, pid)
+		put_pid(pid);
+	xa_destroy(&r->members);
 	put_pid(r->pid);
 	if (r->cgrp)
 		cgroup_put(r->cgrp);
@@ -347,22 +382,149 @@ static void comm_now(char comm[TASK_COMM_LEN], struct task_struct *p)
 	comm[TASK_COMM_LEN - 1] = '\0';
 }
 
-static bool match_pid(const struct ksmctl_rule *r, struct task_struct *task)
-{
-	struct task_struct *t = task, *parent;
+/*
+ * Tree rules. The processes below a tree rule's pid are its members
+ * (r->members), not found by following each process's parent chain, once
+ * per rule, at each match (an unprivileged user can make that chain as
+ * deep as the pid space): each scan finds them from a snapshot of the
+ * process tree (ptree.c), and between scans the fork probe adds a new
+ * process whose real parent is the rule's process or a member. So a
+ * descendant reparented away (its ancestor exited) leaves at the next
+ * scan. A member is known by its struct pid (a reference): a reused tgid
+ * is not a member. TREE_STALE marks, during a scan, the members it has not
+ * found (yet): those left then exited or were reparented away; the probe
+ * clears it on those it adds meanwhile.
+ */
+#define TREE_STALE	XA_MARK_0
 
-	if (task_tgid(task) == r->pid)
-		return true;
-	if (!(r->flags & KSMCTL_RULE_F_TREE))
-		return false;
-	for (;;) {
-		parent = rcu_dereference(t->real_parent);
-		if (parent == t || parent == &init_task || !pid_alive(parent))
-			return false;
-		if (task_tgid(parent) == r->pid)
-			return true;
-		t = parent;
+/* is the process of @pid (tgid @nr) below @r's? Under RCU, or any context */
+static bool tree_has(struct ksmctl_rule *r, pid_t nr, struct pid *pid)
+{
+	return pid && xa_load(&r->members, nr) == pid;
+}
+
+/* make the process of @pid (tgid @nr) a member of @r's tree; 0 or -errno */
+static int tree_add(struct ksmctl_rule *r, pid_t nr, struct pid *pid,
+		    gfp_t gfp)
+{
+	void *old;
+
+	xa_lock(&r->members);
+	if (xa_load(&r->members, nr) == pid) {
+		__xa_clear_mark(&r->members, nr, TREE_STALE);
+		xa_unlock(&r->members);
+		return 0;
 	}
+	old = __xa_store(&r->members, nr, get_pid(pid), gfp);
+	if (!xa_is_err(old))
+		__xa_clear_mark(&r->members, nr, TREE_STALE);
+	xa_unlock(&r->members);
+	if (xa_is_err(old)) {
+		put_pid(pid);
+		return xa_err(old);
+	}
+	put_pid(old);	/* a process gone, whose tgid this one has now */
+	return 0;
+}
+
+/*
+ * A new process: a member of the trees its real parent is in, or whose
+ * root its real parent is. Atomic context (the fork probe), under RCU.
+ */
+static void trees_fork(struct task_struct *child)
+{
+	struct task_struct *parent = rcu_dereference(child->real_parent);
+	struct pid *ppid = task_tgid(parent), *pid = task_tgid(child);
+	pid_t pnr = task_tgid_nr(parent), nr = task_tgid_nr(child);
+	struct ksmctl_rule *r;
+
+	if (!ppid || !pid)
+		return;
+	list_for_each_entry_rcu(r, &rules, node) {
+		if (!(r->flags & KSMCTL_RULE_F_TREE) ||
+		    (r->pid != ppid && !tree_has(r, pnr, ppid)))
+			continue;
+		if (tree_add(r, nr, pid, GFP_NOWAIT | __GFP_NOWARN))
+			WRITE_ONCE(trees_lost, true);
+	}
+}
+
+/*
+ * The scan, under rules_mutex: before its snapshot, mark every member
+ * stale; after, trees_update() keeps those it finds again.
+ */
+static void trees_mark_stale(void)
+{
+	struct ksmctl_rule *r;
+	struct pid *pid;
+	unsigned long nr;
+	unsigned int n = 0;
+
+	lockdep_assert_held(&rules_mutex);
+	list_for_each_entry(r, &rules, node) {
+		if (!(r->flags & KSMCTL_RULE_F_TREE))
+			continue;
+		xa_for_each(&r->members, nr, pid) {
+			xa_set_mark(&r->members, nr, TREE_STALE);
+			if (!(++n % 1024))
+				cond_resched();
+		}
+	}
+}
+
+/* each tree rule's members: those of @pt below its pid, and the new ones */
+static void trees_update(const struct ksmctl_ptree *pt)
+{
+	struct ksmctl_rule *r;
+	unsigned long *in;
+	unsigned int i, n = 0;
+
+	lockdep_assert_held(&rules_mutex);
+	in = bitmap_alloc(max(pt->n, 1U), GFP_KERNEL);
+	if (!in)
+		return;		/* the members stay as they were */
+	list_for_each_entry(r, &rules, node) {
+		struct pid *pid;
+		unsigned long nr;
+
+		if (!(r->flags & KSMCTL_RULE_F_TREE))
+			continue;
+		bitmap_zero(in, pt->n);
+		ksmctl_ptree_subtree(pt, r->pid, in);
+		for_each_set_bit(i, in, pt->n) {
+			/* failed: a member missing until the next scan */
+			tree_add(r, pt->ents[i].nr, pt->ents[i].pid,
+				 GFP_KERNEL);
+			if (!(++n % 256))
+				cond_resched();
+		}
+		/* the newest missing from @pt: stale but perhaps members */
+		if (pt->partial)
+			continue;
+		xa_for_each_marked(&r->members, nr, pid, TREE_STALE) {
+			void *gone = NULL;
+
+			xa_lock(&r->members);
+			if (xa_get_mark(&r->members, nr, TREE_STALE) &&
+			    xa_load(&r->members, nr) == pid)
+				gone = __xa_erase(&r->members, nr);
+			xa_unlock(&r->members);
+			put_pid(gone);
+			if (!(++n % 256))
+				cond_resched();
+		}
+	}
+	bitmap_free(in);
+}
+
+static bool match_pid(struct ksmctl_rule *r, struct task_struct *task)
+{
+	struct pid *pid = task_tgid(task);
+
+	if (pid == r->pid)
+		return true;
+	return (r->flags & KSMCTL_RULE_F_TREE) &&
+	       tree_has(r, task_tgid_nr(task), pid);
 }
 
 static bool match_cgroup(const struct ksmctl_rule *r, struct task_struct *task)
@@ -383,7 +545,7 @@ static bool match_exe(const struct ksmctl_rule *r, struct mm_struct *mm)
 }
 
 /* @mm NULL: the exe is not known, taken as matching */
-static bool rule_matches(const struct ksmctl_rule *r, struct task_struct *task,
+static bool rule_matches(struct ksmctl_rule *r, struct task_struct *task,
 			 struct mm_struct *mm, const char *comm)
 {
 	if (r->pid && !match_pid(r, task))
@@ -776,43 +938,41 @@ static bool followed_as_before(struct task_struct *p, struct followed *f,
 }
 
 /*
- * The user processes (thread-group leaders with an mm) a rule may match
- * or that are followed, with a reference, but for the followed ones where
- * nothing changed. The others cost a walk of the rule list under RCU, no
- * lock of theirs, no reference.
+ * Of the processes of @pt, those with an mm (user processes) a rule may
+ * match or that are followed, with a reference, but for the followed ones
+ * where nothing changed. The others cost a walk of the rule list under
+ * RCU, no lock of theirs, no reference. Under rules_mutex; RCU is held for
+ * one process at a time.
  */
-static struct task_struct **collect_candidates(unsigned int *n)
+static struct task_struct **collect_candidates(const struct ksmctl_ptree *pt,
+					       unsigned int *n)
 {
 	char comm[TASK_COMM_LEN];
 	struct task_struct **tasks, *p;
-	unsigned int cap = 0, i = 0;
+	unsigned int i, k = 0;
 	struct followed *f;
 
-	rcu_read_lock();
-	for_each_process(p)
-		cap++;
-	rcu_read_unlock();
-	cap += 64;
-	tasks = kvmalloc_array(cap, sizeof(*tasks), GFP_KERNEL);
+	lockdep_assert_held(&rules_mutex);
+	tasks = kvmalloc_array(max(pt->n, 1U), sizeof(*tasks), GFP_KERNEL);
 	if (!tasks)
 		return NULL;
-	mutex_lock(&rules_mutex);
-	rcu_read_lock();
-	for_each_process(p) {
-		if (i == cap)
-			break;
-		if ((p->flags & PF_KTHREAD) || !READ_ONCE(p->mm))
-			continue;
-		comm_now(comm, p);
-		f = xa_load(&followed, task_tgid_nr(p));
-		if (f ? followed_as_before(p, f, comm) : !maybe_matched(p, comm))
-			continue;
-		get_task_struct(p);
-		tasks[i++] = p;
+	for (i = 0; i < pt->n; i++) {
+		rcu_read_lock();
+		p = pid_task(pt->ents[i].pid, PIDTYPE_TGID);
+		if (p && !(p->flags & PF_KTHREAD) && READ_ONCE(p->mm)) {
+			comm_now(comm, p);
+			f = xa_load(&followed, task_tgid_nr(p));
+			if (f ? !followed_as_before(p, f, comm) :
+				maybe_matched(p, comm)) {
+				get_task_struct(p);
+				tasks[k++] = p;
+			}
+		}
+		rcu_read_unlock();
+		if (!(i % 256))
+			cond_resched();
 	}
-	rcu_read_unlock();
-	mutex_unlock(&rules_mutex);
-	*n = i;
+	*n = k;
 	return tasks;
 }
 
@@ -834,12 +994,23 @@ static void sweep(void)
 
 static void scan(void)
 {
-	struct task_struct **tasks;
+	struct task_struct **tasks = NULL;
+	struct ksmctl_ptree pt;
 	unsigned int n = 0, i;
 
 	atomic64_inc(&stats.scans);
 	sweep();
-	tasks = collect_candidates(&n);
+	mutex_lock(&rules_mutex);
+	WRITE_ONCE(trees_lost, false);
+	trees_mark_stale();
+	if (!ksmctl_ptree_take(&pt)) {
+		trees_update(&pt);
+		tasks = collect_candidates(&pt, &n);
+		ksmctl_ptree_release(&pt);
+	}
+	mutex_unlock(&rules_mutex);
+	if (!tasks)
+		return;		/* out of memory: the next scan, then */
 	for (i = 0; i < n; i++) {
 		look_at(tasks[i], LOOK_SCAN, false);
 		put_task_struct(tasks[i]);
@@ -925,48 +1096,33 @@ static void pass_fn(struct kthread_work *work)
 	mutex_unlock(&rules_mutex);
 }
 
-static int cmp_pid(const void *a, const void *b)
+static int cmp_pending(const void *a, const void *b)
 {
-	pid_t x = *(const pid_t *)a & PENDING_PID;
-	pid_t y = *(const pid_t *)b & PENDING_PID;
+	unsigned long x = (unsigned long)((const struct pending_ent *)a)->pid;
+	unsigned long y = (unsigned long)((const struct pending_ent *)b)->pid;
 
 	return (x > y) - (x < y);
 }
 
-/*
- * The process of a pending pid (PENDING_* bits ignored), with a reference
- * on the task only: the pid is not needed after. NULL if gone already.
- */
-static struct task_struct *pending_task(pid_t nr)
+/* look at a pending process, with its PENDING_* flags */
+static void look_at_pending(struct pid *pid, unsigned int flags)
 {
-	struct task_struct *task;
-
-	rcu_read_lock();
-	task = pid_task(find_pid_ns(nr & PENDING_PID, &init_pid_ns),
-			PIDTYPE_TGID);
-	if (task)
-		get_task_struct(task);
-	rcu_read_unlock();
-	return task;
-}
-
-/* look at a pending process, by pid and PENDING_* bits */
-static void look_at_pending(pid_t nr)
-{
-	struct task_struct *task = pending_task(nr);
+	struct task_struct *task = get_pid_task(pid, PIDTYPE_TGID);
 
 	if (!task)
-		return;
-	look_at(task, LOOK_EVENT, nr & PENDING_INHERITED);
+		return;		/* gone already */
+	look_at(task, LOOK_EVENT, flags & PENDING_INHERITED);
 	put_task_struct(task);
 }
 
-/* queue a pid (with PENDING_* bits) for pending_fn(); atomic context */
-static void note_pid(pid_t nr)
+/* queue a process for pending_fn(); atomic context */
+static void note_pid(struct pid *pid, unsigned int flags)
 {
 	unsigned long irqflags;
 	unsigned int i;
 
+	if (!pid)
+		return;
 	spin_lock_irqsave(&pending_lock, irqflags);
 	/*
 	 * The events of one process come close together (its fork and exec,
@@ -974,10 +1130,11 @@ static void note_pid(pid_t nr)
 	 * them. pending_fn() drops the duplicates this misses.
 	 */
 	for (i = nr_pending; i > 0 && nr_pending - i < PENDING_RECENT; i--)
-		if (pending[i - 1] == nr)
+		if (pending[i - 1].pid == pid && pending[i - 1].flags == flags)
 			goto queued;
 	if (nr_pending < PENDING_MAX)
-		pending[nr_pending++] = nr;
+		pending[nr_pending++] = (struct pending_ent){
+			.pid = get_pid(pid), .flags = flags };
 	else
 		pending_overflow = true;
 queued:
@@ -989,34 +1146,37 @@ queued:
 
 static void pending_fn(struct kthread_work *work)
 {
+	struct pending_ent *ents;
 	unsigned int n, i;
 	bool overflow;
-	pid_t *nrs;
 
 	spin_lock_irq(&pending_lock);
-	nrs = pending;
+	ents = pending;
 	n = nr_pending;
-	pending = pending_bufs[nrs == pending_bufs[0]];
+	pending = pending_bufs[ents == pending_bufs[0]];
 	nr_pending = 0;
-	overflow = pending_overflow;
+	overflow = pending_overflow || READ_ONCE(trees_lost);
 	pending_overflow = false;
 	spin_unlock_irq(&pending_lock);
 
 	/* one look for all the events of a process */
-	sort(nrs, n, sizeof(*nrs), cmp_pid, NULL);
+	sort(ents, n, sizeof(*ents), cmp_pending, NULL);
 	for (i = 0; i < n; i++) {
-		pid_t nr = nrs[i];
+		struct pid *pid = ents[i].pid;
+		unsigned int flags = ents[i].flags;
 
-		while (i + 1 < n && !cmp_pid(&nrs[i + 1], &nr))
-			nr |= nrs[++i];
+		while (i + 1 < n && ents[i + 1].pid == pid) {
+			flags |= ents[++i].flags;
+			put_pid(pid);
+		}
 		/*
 		 * Without rules, only the processes that may have inherited
 		 * our merge-any flag need a look: one that clears it.
 		 */
-		if (!READ_ONCE(ksmctl_rules_active) &&
-		    !(nr & PENDING_INHERITED))
-			continue;
-		look_at_pending(nr);
+		if (READ_ONCE(ksmctl_rules_active) ||
+		    (flags & PENDING_INHERITED))
+			look_at_pending(pid, flags);
+		put_pid(pid);
 		cond_resched();
 	}
 	if (overflow) {
@@ -1058,7 +1218,7 @@ static bool wanted(struct task_struct *p)
 void ksmctl_rules_note_task(struct task_struct *p)
 {
 	if (wanted(p))
-		note_pid(task_tgid_nr(p));
+		note_pid(task_tgid(p), 0);
 }
 
 /**
@@ -1076,19 +1236,19 @@ void ksmctl_rules_note_task(struct task_struct *p)
 void ksmctl_rules_note_fork(struct task_struct *parent,
 			    struct task_struct *child)
 {
-	pid_t nr = task_tgid_nr(child);
+	unsigned int flags = 0;
 
+	rcu_read_lock();
+	trees_fork(child);
 	if (KSMCTL_HAVE_MERGE_ANY_INHERITED) {
-		struct followed *f;
+		struct followed *f = xa_load(&followed, task_tgid_nr(parent));
 
-		rcu_read_lock();
-		f = xa_load(&followed, task_tgid_nr(parent));
 		if (f && READ_ONCE(f->any))
-			nr |= PENDING_INHERITED;
-		rcu_read_unlock();
+			flags |= PENDING_INHERITED;
 	}
-	if ((nr & PENDING_INHERITED) || wanted(child))
-		note_pid(nr);
+	rcu_read_unlock();
+	if ((flags & PENDING_INHERITED) || wanted(child))
+		note_pid(task_tgid(child), flags);
 }
 
 /**
@@ -1189,15 +1349,15 @@ static void drain_inherited(void)
 	unsigned int i;
 
 	for (i = 0; i < nr_pending; i++) {
-		struct task_struct *task;
+		struct task_struct *task = NULL;
 
-		if (!(pending[i] & PENDING_INHERITED))
-			continue;
-		task = pending_task(pending[i]);
+		if (pending[i].flags & PENDING_INHERITED)
+			task = get_pid_task(pending[i].pid, PIDTYPE_TGID);
 		if (task) {
 			clear_task_merge_any(task);
 			put_task_struct(task);
 		}
+		put_pid(pending[i].pid);
 	}
 	nr_pending = 0;
 }

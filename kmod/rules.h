@@ -6,6 +6,7 @@
 #include <linux/path.h>
 #include <linux/sched.h>
 #include <linux/uidgid.h>
+#include <linux/xarray.h>
 
 struct cgroup;
 struct pid;
@@ -27,6 +28,9 @@ struct netlink_ext_ack;
  * @uid: match this real uid, when @has_uid
  * @has_uid: see @uid
  * @hits: processes this rule changed
+ * @members: with KSMCTL_RULE_F_TREE, the processes below @pid: a
+ *	reference to each one's struct pid, by tgid (initial pid namespace);
+ *	found by the scans, and added by the fork probe as they are born
  */
 struct ksmctl_rule {
 	struct list_head node;
@@ -42,8 +46,10 @@ struct ksmctl_rule {
 	kuid_t uid;
 	bool has_uid;
 	u64 hits;
+	struct xarray members;
 };
 
+struct ksmctl_rule *ksmctl_rule_alloc(void);
 void ksmctl_rule_free(struct ksmctl_rule *r);
 int ksmctl_rule_add(struct ksmctl_rule *r, struct netlink_ext_ack *extack,
 		    void (*added)(const struct ksmctl_rule *r, void *arg),

@@ -9,11 +9,15 @@
  * moment memory is mapped; tests print what they measured.
  */
 #include <errno.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <limits.h>
+#include <sched.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -575,6 +579,146 @@ TEST_F(rules, exec_rules_catch_new_processes)
 	EXPECT_LE(0, ms);
 }
 
+/* ---- a queued process whose pid is reused ---- */
+
+#ifndef PR_SET_MEMORY_MERGE
+#define PR_SET_MEMORY_MERGE 67
+#endif
+#define REUSE_PID_MAX	1000	/* pid_max meanwhile: few free pids to fill */
+
+/*
+ * a parent that forks, on each byte read from fd, a child that exits, and
+ * writes its pid to out
+ */
+static void short_lived_parent(int fd, int out)
+{
+	char *p = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char c;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	signal(SIGCHLD, SIG_IGN);	/* reaped at once */
+	if (p != MAP_FAILED)
+		memset(p, 0x5a, 1 << 20);
+	while (read(fd, &c, 1) == 1) {
+		pid_t pid = fork();
+
+		if (!pid)
+			_exit(0);
+		if (write(out, &pid, sizeof(pid)) != sizeof(pid))
+			break;
+	}
+	_exit(0);
+}
+
+/* a process that asks for PR_SET_MEMORY_MERGE itself, then sleeps */
+static void self_merger(void)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	prctl(PR_SET_MEMORY_MERGE, 1, 0, 0, 0);
+	for (;;)
+		pause();
+}
+
+/*
+ * A child of a process whose merge-any flag is ours inherits the flag,
+ * and is looked at a little later to clear it if no rule wants it. If the
+ * child exits before that look and an unrelated process that asked for
+ * PR_SET_MEMORY_MERGE itself takes its pid, that process keeps its flag.
+ * pid_max is lowered and every pid taken but one, so that the child and
+ * then the unrelated process get the same pid.
+ */
+TEST_F(rules, inherited_flag_kept_across_pid_reuse)
+{
+	struct rule ru = { .action = KSMCTL_RULE_MERGE,
+			   .flags = KSMCTL_RULE_F_TREE, .has_pid = 1 };
+	pid_t parent, child = -1, other = -1, fillers[4096];
+	int ctl[2], rep[2], nfill = 0, i, flag = -2;
+	uint64_t old_max = 0;
+	char buf[32];
+	long t;
+
+	if (!kernel_at_least(6, 7))
+		SKIP(return, "the kernel keeps merge-any across fork from 6.7 on");
+	ASSERT_EQ(0, read_u64_file("/proc/sys/kernel/pid_max", &old_max));
+	ASSERT_EQ(0, pipe(ctl));
+	ASSERT_EQ(0, pipe(rep));
+	parent = fork();
+	ASSERT_LE(0, parent);
+	if (!parent)
+		short_lived_parent(ctl[0], rep[1]);
+	ru.pid = parent;
+	ASSERT_EQ(0, rule_add(self->fd, self->fam, &ru, NULL, &self->ans))
+		TH_LOG("%s", self->ans.extack_msg);
+	ASSERT_LE(0, wait_merge_any(self->fd, self->fam, parent, 1, now_ms(),
+				    10 * BOUND_MS));
+
+	snprintf(buf, sizeof(buf), "%d", REUSE_PID_MAX);
+	ASSERT_EQ(0, write_str_file("/proc/sys/kernel/pid_max", buf));
+	/* from here on: no ASSERT until pid_max is restored */
+	while (nfill < (int)(sizeof(fillers) / sizeof(fillers[0]))) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			break;
+		if (!pid) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			for (;;)
+				pause();
+		}
+		fillers[nfill++] = pid;
+	}
+	/* one pid free: for the child, then for the unrelated process */
+	if (nfill > 0) {
+		kill(fillers[--nfill], SIGKILL);
+		waitpid(fillers[nfill], NULL, 0);
+		if (write(ctl[1], "f", 1) == 1 &&
+		    read(rep[0], &child, sizeof(child)) == sizeof(child) &&
+		    child > 0) {
+			for (t = 0; t < 100000; t++) {
+				other = fork();
+				if (!other)
+					self_merger();
+				if (other > 0 || errno != EAGAIN)
+					break;
+				usleep(100);
+			}
+		}
+	}
+	/* the look at the child is due 50 ms after its fork */
+	if (other > 0) {
+		usleep(100000);
+		for (t = 0; t < 10 && merge_any(self->fd, self->fam, other) < 0;
+		     t++)
+			usleep(100000);
+		usleep(500000);
+		flag = merge_any(self->fd, self->fam, other);
+	}
+
+	for (i = 0; i < nfill; i++)
+		kill(fillers[i], SIGKILL);
+	if (other > 0)
+		kill(other, SIGKILL);
+	kill(parent, SIGKILL);
+	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+		;
+	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)old_max);
+	write_str_file("/proc/sys/kernel/pid_max", buf);
+	close(ctl[0]);
+	close(ctl[1]);
+	close(rep[0]);
+	close(rep[1]);
+
+	TH_LOG("%d fillers; the child %d exited, the unrelated process got "
+	       "pid %d: merge-any %d", nfill, child, other, flag);
+	ASSERT_LT(0, other);
+	if (other != child)
+		SKIP(return, "the pid was not reused (another task took it)");
+	EXPECT_EQ(1, flag)
+		TH_LOG("the unrelated process %d lost the merge-any flag it set itself",
+		       other);
+}
+
 /* never wins over merge, unmerges what was merged, and stays */
 TEST_F(rules, never_beats_merge)
 {
@@ -720,6 +864,170 @@ TEST_F(rules, followed_processes_and_their_cost)
 		usleep(10000);
 	EXPECT_EQ(0, status_value("rules_followed"));
 	EXPECT_EQ(0, status_value("rules"));
+}
+
+/* ---- a deep fork chain of an unprivileged user ---- */
+
+#define CHAIN_MAX	10000	/* levels below the chain's root, at most */
+#define CHAIN_STACK	16384	/* each level's stack */
+#define DECOY_RULES	100
+
+/* shared by the test and the chain (MAP_SHARED) */
+struct chain {
+	int depth;		/* deepest level made; 0 is the chain's root */
+	int target;		/* the level to grow to */
+	int err;		/* errno of a clone that failed */
+	pid_t pids[CHAIN_MAX + 1];
+};
+
+static struct chain *chain;
+static char *chain_stacks;	/* private to the chain (CLONE_VM) */
+
+/*
+ * One level: a process of its own (CLONE_VM without CLONE_THREAD: a new
+ * tgid on the memory of the level above, so that 10,000 of them fit in the
+ * VM), which makes the next level when asked to, then sleeps.
+ */
+static int chain_level(void *arg)
+{
+	long d = (long)arg;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	chain->pids[d] = getpid();
+	__atomic_store_n(&chain->depth, d, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&chain->target, __ATOMIC_ACQUIRE) <= d)
+		usleep(10000);
+	if (clone(chain_level, chain_stacks + (d + 2) * CHAIN_STACK,
+		  CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND,
+		  (void *)(d + 1)) < 0)
+		__atomic_store_n(&chain->err, errno, __ATOMIC_RELEASE);
+	for (;;)
+		pause();
+	return 0;
+}
+
+/* wait until the chain is @levels deep; 0, -errno, or -ETIMEDOUT */
+static int chain_grow(int levels, long timeout_ms)
+{
+	long t0 = now_ms();
+
+	__atomic_store_n(&chain->target, levels, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&chain->depth, __ATOMIC_ACQUIRE) < levels) {
+		if (chain->err)
+			return -chain->err;
+		if (now_ms() - t0 > timeout_ms)
+			return -ETIMEDOUT;
+		usleep(20000);
+	}
+	return 0;
+}
+
+/*
+ * Tree rules and a tree MARK against a fork chain thousands deep that an
+ * unprivileged user made: the rules' scan, the fork probes and MARK must
+ * not walk each process's parent chain once per rule (a stall of the
+ * rules' thread, found by the kernel's RCU stall and soft-lockup
+ * detectors, which fail the run), and must reach the deepest level. The
+ * decoy rules (never rules on a process outside the chain, first in the
+ * list) are the rules every chain process is checked against.
+ */
+TEST_F(rules, deep_fork_chain_of_unprivileged_user)
+{
+	struct rule ru = { .action = KSMCTL_RULE_MERGE,
+			   .flags = KSMCTL_RULE_F_TREE, .has_pid = 1 };
+	struct mark_opts tree = { .flags = KSMCTL_MARK_F_TREE };
+	uint64_t threads_max = 0;
+	long long followed = -1;
+	pid_t decoy, root;
+	struct mark_rec m;
+	int i, depth, err;
+	long t0;
+
+	/* each level is a task: stay well inside threads-max */
+	read_u64_file("/proc/sys/kernel/threads-max", &threads_max);
+	depth = threads_max / 2 < CHAIN_MAX ? threads_max / 2 : CHAIN_MAX;
+	ASSERT_LT(1000, depth);
+	chain = mmap(NULL, sizeof(*chain), PROT_READ | PROT_WRITE,
+		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, chain);
+	chain_stacks = mmap(NULL, (size_t)(depth + 2) * CHAIN_STACK,
+			    PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	ASSERT_NE(MAP_FAILED, chain_stacks);
+	/* the levels whose parent dies come to us, to be reaped */
+	ASSERT_EQ(0, prctl(PR_SET_CHILD_SUBREAPER, 1));
+
+	decoy = fork();
+	ASSERT_LE(0, decoy);
+	if (!decoy) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		for (;;)
+			pause();
+	}
+	chain->target = depth / 2;
+	root = fork();
+	ASSERT_LE(0, root);
+	if (!root) {
+		struct rlimit inf = { RLIM_INFINITY, RLIM_INFINITY };
+
+		setpgid(0, 0);
+		if (setrlimit(RLIMIT_NPROC, &inf) || setgroups(0, NULL) ||
+		    setresgid(NOBODY, NOBODY, NOBODY) ||
+		    setresuid(NOBODY, NOBODY, NOBODY))
+			_exit(1);
+		chain_level(0);
+	}
+	/* half of it before the rules, half after */
+	err = chain_grow(depth / 2, 300000);
+	ASSERT_EQ(0, err) TH_LOG("chain at %d of %d levels", chain->depth,
+				 depth / 2);
+	for (i = 0; i < DECOY_RULES; i++) {
+		char comm[16];
+		struct rule dr = { .action = KSMCTL_RULE_NEVER,
+				   .flags = KSMCTL_RULE_F_TREE, .has_pid = 1,
+				   .pid = decoy, .comm = comm };
+
+		snprintf(comm, sizeof(comm), "decoy%d", i);
+		ASSERT_EQ(0, rule_add(self->fd, self->fam, &dr, NULL,
+				      &self->ans))
+			TH_LOG("%s", self->ans.extack_msg);
+	}
+	ru.pid = root;
+	ASSERT_EQ(0, rule_add(self->fd, self->fam, &ru, NULL, &self->ans))
+		TH_LOG("%s", self->ans.extack_msg);
+	t0 = now_ms();
+	err = chain_grow(depth, 300000);
+	ASSERT_EQ(0, err) TH_LOG("chain at %d of %d levels", chain->depth,
+				 depth);
+	TH_LOG("%d levels as uid %d, %d of them made with %d tree rules: "
+	       "%ld ms", depth, NOBODY, depth - depth / 2, DECOY_RULES + 1,
+	       now_ms() - t0);
+
+	/* MARK reaches every level, the deepest included */
+	ASSERT_EQ(0, mark(self->fd, self->fam, KSMCTL_CMD_MARK, root, &tree,
+			  &m, &self->ans))
+		TH_LOG("%s", self->ans.extack_msg);
+	EXPECT_EQ(depth + 1, m.processes);
+	EXPECT_EQ(0, m.failed_processes);
+
+	/* the rule follows every level, the deepest included */
+	t0 = now_ms();
+	while (now_ms() - t0 < 120000) {
+		followed = status_value("rules_followed");
+		if (followed == depth + 1)
+			break;
+		usleep(100000);
+	}
+	EXPECT_EQ(depth + 1, followed);
+	TH_LOG("followed: %lld after %ld ms", followed, now_ms() - t0);
+
+	rules_clear(self->fd, self->fam);
+	kill(-root, SIGKILL);
+	kill(decoy, SIGKILL);
+	while (waitpid(-1, NULL, __WALL) > 0 || errno == EINTR)
+		;
+	munmap(chain_stacks, (size_t)(depth + 2) * CHAIN_STACK);
+	munmap(chain, sizeof(*chain));
 }
 
 /* hundreds of processes start and exit while rules are active */

@@ -236,4 +236,210 @@ TEST(reload_while_hammered)
 	ASSERT_EQ(0, ksmctl_ensure_loaded());
 }
 
+/* ---- a tree MARK against pid reuse ---- */
+
+#define REUSE_PID_MAX	1000	/* pid_max meanwhile: few free pids to fill */
+#define SLOW_MEMBERS	4	/* members with many VMAs, marked between */
+#define SLOW_VMAS	40000
+
+/* 1 if a VMA of pid is mergeable (VmFlags "mg"), 0 if none, -1: gone */
+static int smaps_marked(pid_t pid)
+{
+	char path[64], line[512];
+	int ret = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/smaps", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "VmFlags:", 8) && strstr(line, " mg")) {
+			ret = 1;
+			break;
+		}
+	fclose(f);
+	return ret;
+}
+
+/* a process with some anonymous memory of its own, asleep */
+static void holder(void)
+{
+	size_t len = 16 << 12;
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (p != MAP_FAILED)
+		memset(p, 0x5a, len);
+	for (;;)
+		pause();
+}
+
+/* the same with SLOW_VMAS VMAs, which take MARK a while */
+static void slow_holder(int *ready)
+{
+	size_t len = (size_t)SLOW_VMAS << 12;
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	long i;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	for (i = 0; p != MAP_FAILED && i < SLOW_VMAS; i += 2)
+		mprotect(p + (i << 12), 4096, PROT_READ);
+	__atomic_add_fetch(ready, 1, __ATOMIC_RELEASE);
+	for (;;)
+		pause();
+}
+
+struct reuse {
+	pid_t first, last;	/* the tree's first and last members */
+	int ready;		/* slow members ready */
+};
+
+/* the tree's root: first, the slow ones, last; reaps them */
+static void reuse_root(struct reuse *sh)
+{
+	pid_t pid;
+	int i;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	pid = fork();
+	if (!pid)
+		holder();
+	sh->first = pid;
+	for (i = 0; i < SLOW_MEMBERS; i++)
+		if (!fork())
+			slow_holder(&sh->ready);
+	pid = fork();
+	if (!pid)
+		holder();
+	__atomic_store_n(&sh->last, pid, __ATOMIC_RELEASE);
+	for (;;)
+		if (wait(NULL) < 0 && errno == ECHILD)
+			pause();
+}
+
+/*
+ * MARK --tree collects the tree, then marks its members one by one. A
+ * member that exits before its turn, and whose pid an unrelated process
+ * takes meanwhile, must not get that process marked. pid_max is lowered
+ * and every free pid taken, so that the pid of the member that exits is
+ * the only one left, for the unrelated process; the member exits once
+ * MARK has marked the tree's first member (so the tree was collected),
+ * while the members with many VMAs keep it busy.
+ */
+TEST(tree_mark_after_pid_reuse)
+{
+	struct mark_opts tree = { .flags = KSMCTL_MARK_F_TREE };
+	pid_t marker, root, other = -1, last, fillers[4096];
+	int go[2], res[2], nfill = 0, reused, other_marked = -1;
+	uint64_t old_max = 0;
+	struct reuse *sh;
+	struct mark_rec m = { 0 };
+	int err = -ENODATA, i;
+	char buf[32];
+	long t;
+
+	ASSERT_EQ(0, ksmctl_ensure_loaded());
+	ASSERT_EQ(0, read_u64_file("/proc/sys/kernel/pid_max", &old_max));
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, sh);
+	memset(sh, 0, sizeof(*sh));
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(res));
+	/* the members whose parent dies come to us, to be reaped */
+	ASSERT_EQ(0, prctl(PR_SET_CHILD_SUBREAPER, 1));
+
+	snprintf(buf, sizeof(buf), "%d", REUSE_PID_MAX);
+	ASSERT_EQ(0, write_str_file("/proc/sys/kernel/pid_max", buf));
+	/* from here on: no ASSERT until pid_max is restored */
+	root = fork();
+	if (!root)
+		reuse_root(sh);
+	marker = fork();
+	if (!marker) {
+		int fd = nl_open(), family = ksmctl_family(fd);
+		struct nl_ans ans;
+		char c;
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (read(go[0], &c, 1) != 1)
+			_exit(1);
+		err = family > 0 ? mark(fd, family, KSMCTL_CMD_MARK, root,
+					&tree, &m, &ans) : family;
+		if (write(res[1], &err, sizeof(err)) != sizeof(err) ||
+		    write(res[1], &m, sizeof(m)) != sizeof(m))
+			_exit(1);
+		_exit(0);
+	}
+	for (t = 0; t < 60000 && (!__atomic_load_n(&sh->last, __ATOMIC_ACQUIRE) ||
+				   __atomic_load_n(&sh->ready, __ATOMIC_ACQUIRE) <
+				   SLOW_MEMBERS); t += 10)
+		usleep(10000);
+	last = sh->last;
+	/* take every pid left */
+	while (nfill < (int)(sizeof(fillers) / sizeof(fillers[0]))) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			break;
+		if (!pid) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			for (;;)
+				pause();
+		}
+		fillers[nfill++] = pid;
+	}
+
+	if (root > 0 && marker > 0 && last > 0 &&
+	    write(go[1], "g", 1) == 1) {
+		/* the first member marked: the tree was collected */
+		for (t = 0; t < 120000 && smaps_marked(sh->first) != 1; t++)
+			usleep(1000);
+		kill(last, SIGKILL);	/* reaped by root */
+		for (t = 0; t < 100000; t++) {
+			other = fork();
+			if (!other)
+				holder();
+			if (other > 0 || errno != EAGAIN)
+				break;
+			usleep(100);
+		}
+		if (read(res[0], &err, sizeof(err)) != sizeof(err) ||
+		    read(res[0], &m, sizeof(m)) != sizeof(m))
+			err = -EPIPE;
+		other_marked = other > 0 ? smaps_marked(other) : -1;
+	}
+	reused = other == last;
+
+	if (other > 0)
+		kill(other, SIGKILL);
+	for (i = 0; i < nfill; i++)
+		kill(fillers[i], SIGKILL);
+	kill(root, SIGKILL);
+	kill(marker, SIGKILL);
+	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+		;
+	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)old_max);
+	write_str_file("/proc/sys/kernel/pid_max", buf);
+	munmap(sh, sizeof(*sh));
+
+	TH_LOG("%d fillers; member %d exited, the unrelated process got pid %d; "
+	       "MARK: %d, %u processes, %u failed", nfill, last, other, err,
+	       m.processes, m.failed_processes);
+	ASSERT_LT(0, last);
+	ASSERT_LT(0, other);
+	if (!reused)
+		SKIP(return, "the pid was not reused (another task took it)");
+	ASSERT_EQ(0, err);
+	EXPECT_EQ(0, other_marked)
+		TH_LOG("the unrelated process %d, on the pid of a member that "
+		       "exited, was marked", other);
+	/* root, first and the slow ones; last exited meanwhile */
+	EXPECT_EQ(2 + SLOW_MEMBERS, m.processes);
+	EXPECT_EQ(1, m.failed_processes);
+}
+
 TEST_HARNESS_MAIN

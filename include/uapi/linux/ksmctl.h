@@ -243,7 +243,7 @@
  * its merged pages back) delays the other work until done.
  * A pid rule follows the process through exec; TREE follows the real
  * parent chain, so a descendant reparented away (its ancestor exited)
- * stops matching (its VMAs stay as they were). Deleting a rule, or
+ * stops matching at the next scan (its VMAs stay as they were). Deleting a rule, or
  * unloading the module (which drops every rule), undoes nothing: marked
  * VMAs stay mergeable, as after madvise(MADV_MERGEABLE).
  *
