@@ -240,7 +240,7 @@ TEST(reload_while_hammered)
 
 #define REUSE_PID_MAX	1000	/* pid_max meanwhile: few free pids to fill */
 #define SLOW_MEMBERS	4	/* members with many VMAs, marked between */
-#define SLOW_VMAS	40000
+#define SLOW_VMAS	20000
 
 /* 1 if a VMA of pid is mergeable (VmFlags "mg"), 0 if none, -1: gone */
 static int smaps_marked(pid_t pid)
