@@ -9,14 +9,17 @@ extern struct genl_family ksmctl_genl_family;
 /**
  * ksmctl_dump_room() - have every round of a dump room for one message
  * @cb: the dump, from its start()
- * @size: the largest single message it sends, headers included
+ * @attrs_size: the attributes of the largest single message it sends
  *
  * A round's buffer is NLMSG_GOODSIZE (less than a page) unless the reader
  * asked for more before: a message larger than that (a path near
  * PATH_MAX) would otherwise end the whole dump with -EMSGSIZE.
  */
-static inline void ksmctl_dump_room(struct netlink_callback *cb, size_t size)
+static inline void ksmctl_dump_room(struct netlink_callback *cb,
+				    size_t attrs_size)
 {
+	size_t size = nlmsg_total_size(GENL_HDRLEN + attrs_size);
+
 	if (cb->min_dump_alloc < size)
 		cb->min_dump_alloc = size;
 }

@@ -72,12 +72,6 @@ static size_t proc_attrs_size(size_t cgpath_len)
 	       10 * nla_total_size_64bit(sizeof(u64));
 }
 
-/* one whole GET_PROC message, netlink and genl headers included */
-static size_t proc_msg_size(size_t cgpath_len)
-{
-	return nlmsg_total_size(GENL_HDRLEN + proc_attrs_size(cgpath_len));
-}
-
 static int proc_fill(struct sk_buff *skb, const struct ksmctl_proc_stats *st,
 		     const char *cgpath)
 {
@@ -233,7 +227,7 @@ int ksmctl_nl_get_proc_start(struct netlink_callback *cb)
 	d->next = 1;
 	cb->args[0] = (long)d;
 	/* every round has room for one process, even with the longest path */
-	ksmctl_dump_room(cb, proc_msg_size(PATH_MAX - 1));
+	ksmctl_dump_room(cb, proc_attrs_size(PATH_MAX - 1));
 	return 0;
 }
 
@@ -350,8 +344,7 @@ int ksmctl_nl_get_vmas_start(struct netlink_callback *cb)
 		return -ENOMEM;
 	viewer_from_request(&d->viewer, cb->skb);
 	cb->args[0] = (long)d;
-	ksmctl_dump_room(cb, nlmsg_total_size(GENL_HDRLEN +
-					      vma_attrs_size(PATH_MAX - 1)));
+	ksmctl_dump_room(cb, vma_attrs_size(PATH_MAX - 1));
 	return 0;
 }
 

@@ -331,8 +331,7 @@ int ksmctl_nl_rule_del_doit(struct sk_buff *skb, struct genl_info *info)
 int ksmctl_nl_rule_get_start(struct netlink_callback *cb)
 {
 	/* every round has room for one rule, even with the longest paths */
-	ksmctl_dump_room(cb, nlmsg_total_size(GENL_HDRLEN +
-					      rule_attrs_size(PATH_MAX - 1, PATH_MAX - 1)));
+	ksmctl_dump_room(cb, rule_attrs_size(PATH_MAX - 1, PATH_MAX - 1));
 	return 0;
 }
 
