@@ -469,9 +469,6 @@ TEST(vmas_dump_cut_by_exec)
 
 /* ---- a long request does not hold up other netlink families ---- */
 
-/* the merged processes whose unmerging is the long request */
-#define TARGET_MIB	64
-#define TARGET_MIB_STR	"64"
 
 struct unmark_job {
 	int fd, fam;
@@ -506,6 +503,58 @@ static int64_t mem_free_kib(void)
 	return v;
 }
 
+/* the merged processes whose unmerging is the long request */
+#define TARGET_MIB	64
+#define TARGET_MIB_STR	"64"
+
+/*
+ * Two targets of TARGET_MIB, marked and merged with each other: 0, or the
+ * number of the step that failed (explained on stderr).
+ */
+static int merged_pair(int fd, int fam, struct target t[2])
+{
+	struct proc_rec r;
+	struct mark_rec m;
+	struct nl_ans ans;
+	int i;
+
+	ksm_reset();
+	for (i = 0; i < 2; i++) {
+		if (target_start(&t[i], "ksm_target", TARGET_MIB_STR, NULL))
+			return 1;
+		if (mark(fd, fam, KSMCTL_CMD_MARK, t[i].pid, NULL, &m, &ans))
+			return 2;
+	}
+	if (ksm_settle(300))
+		return 3;
+	if (proc_get(fd, fam, t[0].pid, 0, &r, &ans))
+		return 4;
+	if (r.merging <= TARGET_MIB * 256 * 9 / 10) {
+		fprintf(stderr, "# only %llu pages merged\n", (unsigned long long)r.merging);
+		return 5;
+	}
+	return 0;
+}
+
+/*
+ * Wait until the copies of a tenth of a target are allocated (the
+ * per-process counters change only when ksmd next looks), or *stop turns
+ * true. Return: MemFree then.
+ */
+static int64_t wait_copying(int64_t before, volatile int *stop)
+{
+	int64_t now = before;
+	int i;
+
+	for (i = 0; i < 200000 && !(stop && *stop); i++) {
+		now = mem_free_kib();
+		if (before - now > TARGET_MIB * 1024 / 10)
+			break;
+		usleep(50);
+	}
+	return now;
+}
+
 /*
  * While an UNMARK copies a large merged process back (a long request), a
  * request to another generic netlink family (nlctrl's GETFAMILY) is
@@ -516,9 +565,6 @@ TEST(long_request_does_not_stall_other_families)
 {
 	struct target t[2];
 	struct unmark_job job;
-	struct proc_rec r;
-	struct mark_rec m;
-	struct nl_ans ans;
 	pthread_t th;
 	int fd, fam, i, other_fd;
 	int64_t before, now = 0, at_reply, copied;
@@ -527,30 +573,14 @@ TEST(long_request_does_not_stall_other_families)
 	ASSERT_EQ(0, ksmctl_ensure_loaded());
 	fam = open_family(&fd);
 	ASSERT_LT(0, fam);
-	ksm_reset();
-	for (i = 0; i < 2; i++) {
-		ASSERT_EQ(0, target_start(&t[i], "ksm_target", TARGET_MIB_STR, NULL));
-		ASSERT_EQ(0, mark(fd, fam, KSMCTL_CMD_MARK, t[i].pid, NULL, &m, &ans));
-	}
-	ASSERT_EQ(0, ksm_settle(300));
-	ASSERT_EQ(0, proc_get(fd, fam, t[0].pid, 0, &r, &ans));
-	ASSERT_LT(TARGET_MIB * 256 * 9 / 10, r.merging);
+	ASSERT_EQ(0, merged_pair(fd, fam, t));
 
 	other_fd = nl_open();
 	ASSERT_LE(0, other_fd);
 	job = (struct unmark_job){ .fd = fd, .fam = fam, .pid = t[0].pid };
 	before = mem_free_kib();
 	ASSERT_EQ(0, pthread_create(&th, NULL, unmark_thread, &job));
-	/*
-	 * Under way: the copies of a tenth of the target are allocated. (The
-	 * per-process counters change only when ksmd next looks.)
-	 */
-	for (i = 0; i < 200000 && !job.finished; i++) {
-		now = mem_free_kib();
-		if (before - now > TARGET_MIB * 1024 / 10)
-			break;
-		usleep(50);
-	}
+	now = wait_copying(before, &job.finished);
 	ASSERT_FALSE(job.finished) TH_LOG("the UNMARK ended before it was seen under way");
 	ASSERT_GT(TARGET_MIB * 1024 / 2, before - now) TH_LOG("seen under way too late: %lld KiB copied",
 						      (long long)(before - now));
@@ -584,8 +614,6 @@ TEST(rmmod_stops_a_long_unmerge)
 {
 	int64_t before, now = 0, at_return, copied;
 	struct target t[2];
-	struct mark_rec m;
-	struct proc_rec r;
 	struct nl_ans ans;
 	struct nl_req q;
 	struct nlattr *nest;
@@ -594,14 +622,7 @@ TEST(rmmod_stops_a_long_unmerge)
 	ASSERT_EQ(0, ksmctl_ensure_loaded());
 	fam = open_family(&fd);
 	ASSERT_LT(0, fam);
-	ksm_reset();
-	for (i = 0; i < 2; i++) {
-		ASSERT_EQ(0, target_start(&t[i], "ksm_target", TARGET_MIB_STR, NULL));
-		ASSERT_EQ(0, mark(fd, fam, KSMCTL_CMD_MARK, t[i].pid, NULL, &m, &ans));
-	}
-	ASSERT_EQ(0, ksm_settle(300));
-	ASSERT_EQ(0, proc_get(fd, fam, t[0].pid, 0, &r, &ans));
-	ASSERT_LT(TARGET_MIB * 256 * 9 / 10, r.merging);
+	ASSERT_EQ(0, merged_pair(fd, fam, t));
 
 	before = mem_free_kib();
 	nl_req_init(&q, fam, KSMCTL_CMD_RULE_ADD, KSMCTL_GENL_VERSION, 0);
@@ -613,12 +634,7 @@ TEST(rmmod_stops_a_long_unmerge)
 	ASSERT_EQ(0, ans.error) TH_LOG("%s", ans.extack_msg);
 	close(fd);
 	/* the rules' thread is copying the pages back */
-	for (i = 0; i < 200000; i++) {
-		now = mem_free_kib();
-		if (before - now > TARGET_MIB * 1024 / 10)
-			break;
-		usleep(50);
-	}
+	now = wait_copying(before, NULL);
 	ASSERT_GT(TARGET_MIB * 1024 / 2, before - now) TH_LOG("seen under way too late: %lld KiB copied",
 						      (long long)(before - now));
 	ASSERT_EQ(0, ksmctl_ensure_unloaded());
