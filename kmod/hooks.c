@@ -39,7 +39,7 @@ static void probe_fork(void *data, struct task_struct *parent,
 	/* a new thread has no new mm: the periodic pass sees its stack */
 	if (child->tgid == parent->tgid)
 		return;
-	ksmctl_rules_note_fork(parent, child);
+	ksmctl_rules_note_fork(child);
 }
 
 static void probe_exec(void *data, struct task_struct *p, pid_t old_pid,

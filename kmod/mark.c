@@ -270,8 +270,10 @@ int ksmctl_mark_mm(struct mm_struct *mm, const struct ksmctl_mark_req *rq,
 			break;
 		}
 		/* new VMAs are no longer marked by the kernel from here on */
-		if (rq->clear_any && ksmctl_mm_merge_any(mm))
+		if (rq->clear_any && ksmctl_mm_merge_any(mm)) {
 			ksmctl_mm_clear_merge_any(mm);
+			res->any_cleared = true;
+		}
 		{
 			ksmctl_vma_iter_decl(it, mm, addr);
 

@@ -16,8 +16,8 @@ struct ksmctl_mark_req {
 	bool unmark;
 	unsigned long start, end;
 	u32 classes;
-	bool set_any;		/* and set the mm's merge-any flag (rules) */
-	bool clear_any;		/* first clear it */
+	bool set_any;		/* and give the mm back its merge-any flag */
+	bool clear_any;		/* first clear it (a never rule) */
 	bool (*stop)(void);	/* true: stop now, as at a signal (or NULL) */
 };
 
@@ -34,6 +34,7 @@ struct ksmctl_mark_res {
 	u32 skipped[KSMCTL_SKIP_MAX + 1];
 	bool interrupted;
 	bool any_set;		/* the merge-any flag was clear, and is set */
+	bool any_cleared;	/* the merge-any flag was set, and is clear */
 };
 
 int ksmctl_mark_mm(struct mm_struct *mm, const struct ksmctl_mark_req *rq,

@@ -83,8 +83,8 @@ static int parse_mark_req(struct genl_info *info, struct ksmctl_mark_req *rq,
 	return 0;
 }
 
-static int mark_one(struct task_struct *task, struct mm_struct *mm,
-		    const struct ksmctl_mark_req *rq, struct ksmctl_mark_res *res)
+static int mark_one(struct mm_struct *mm, const struct ksmctl_mark_req *rq,
+		    struct ksmctl_mark_res *res)
 {
 	u32 before = res->vmas;
 	int err = ksmctl_mark_mm(mm, rq, res);
@@ -124,26 +124,30 @@ static int mark_tree(struct ksmctl_viewer *v, struct task_struct *root,
 	ksmctl_ptree_subtree(&pt, root_pid, in);
 	for_each_set_bit(i, in, pt.n) {
 		struct pid *pid = pt.ents[i].pid;
-		struct task_struct *task;
-		struct mm_struct *mm;
+		struct task_struct *task, *holder;
+		struct mm_struct *mm = NULL;
 
 		if (!pid_nr_ns(pid, v->pid_ns))
 			continue;	/* not in the caller's pid namespace */
 		task = get_pid_task(pid, PIDTYPE_TGID);
-		mm = task ? get_task_mm(task) : NULL;
+		/* a live thread's: the main thread may have exited */
+		if (task) {
+			mm = ksmctl_process_mm(task, &holder);
+			if (mm)
+				put_task_struct(holder);
+			put_task_struct(task);
+		}
 		if (!mm) {
 			/* exited meanwhile */
 			res->failed_processes++;
 		} else {
-			err = mark_one(task, mm, rq, res);
+			err = mark_one(mm, rq, res);
 			if (err && err != -EINTR) {
 				res->failed_processes++;
 				err = 0;
 			}
 			mmput(mm);
 		}
-		if (task)
-			put_task_struct(task);
 		if (err)
 			break;
 		cond_resched();
@@ -226,7 +230,7 @@ int ksmctl_nl_mark_doit(struct sk_buff *skb, struct genl_info *info)
 		goto out_task;
 	}
 
-	err = mark_one(task, mm, &rq, res);
+	err = mark_one(mm, &rq, res);
 	if (err && err != -EINTR) {
 		if (!res->vmas) {
 			NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[KSMCTL_A_PID],

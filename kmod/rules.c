@@ -30,7 +30,8 @@
  * Without the probes (a kernel without those tracepoints) the scan runs
  * every KSMCTL_RULES_PERIOD_MS instead.
  *
- * A process is looked at as: get_task_mm(); the verdict of the rules under
+ * A process is looked at as: the mm of a live thread of it (its main
+ * thread may have exited, pthread_exit()); the verdict of the rules under
  * rules_mutex (RCU inside for the cgroup, tree rules and exe file), kept
  * until the rules change (rules_gen) or an event or scan asks again; then,
  * without rules_mutex, a cheap check under the mmap read lock (does any VMA
@@ -43,20 +44,28 @@
  * A process that exits meanwhile is harmless: we hold its task and mm
  * until done.
  *
- * Where the kernel keeps the merge-any flag of PR_SET_MEMORY_MERGE across
- * fork and exec (6.7 and later), a merge verdict whose rule the process's
- * children match too (no exe, no comm; a pid only with its tree) also sets
- * that flag: the kernel then marks the process's new VMAs as it maps them,
- * and its children and exec'd images are born with the flag, so the ticks
- * have nothing left to do for it. The flag is ours to clear: when the
- * process stops matching, the rules go, or the module unloads (marks stay,
- * as for any rule); a child forked meanwhile is queued as having inherited
- * it (PENDING_INHERITED), and its look clears it if no rule wants it. A
- * process's own PR_SET_MEMORY_MERGE is left alone, but by a never rule.
+ * One address space, one verdict: processes that share an mm (clone()
+ * with CLONE_VM but not CLONE_THREAD, vfork) and are followed with
+ * different verdicts get never for it, the verdict that wins, instead of
+ * each marking what the other unmarked at every tick. followed_mm finds
+ * the followed processes of an mm.
+ *
+ * The merge-any flag of PR_SET_MEMORY_MERGE (6.4 and later) is the
+ * process's own: PR_GET_MEMORY_MERGE tells the process what it asked for,
+ * and its children inherit it. Rules never set it: the ticks mark the new
+ * VMAs of a followed process, the probes bring its children and exec'd
+ * images, so nothing a rule did outlives it in the kernel's hands (a fork
+ * racing the rule's deletion or the unload, a queue overflow). Only a
+ * never rule touches it, as never wins: it clears the flag of a process
+ * that asked for it (@took_any) while it holds, and when it lets go (the
+ * process stops matching, the rule goes, the module unloads) the flag is
+ * given back and the VMAs marked, as PR_SET_MEMORY_MERGE does. Children
+ * forked meanwhile are born without it, as their parent then was.
  */
 
 #include <linux/bitmap.h>
 #include <linux/cgroup.h>
+#include <linux/hashtable.h>
 #include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
@@ -80,6 +89,7 @@
 #include "hooks.h"
 #include "mark.h"
 #include "netlink.h"
+#include "proc.h"
 #include "ptree.h"
 #include "rules.h"
 #include "vma.h"
@@ -87,8 +97,6 @@
 #define PENDING_MAX	1024	/* processes queued by the probes between works */
 #define PENDING_RECENT	8	/* one among the last ones queued is not added */
 #define PENDING_DELAY_MS 50	/* gather the fork and exec of one process */
-/* of a pending process: forked by a process whose merge-any flag is ours */
-#define PENDING_INHERITED 1
 #define RELEASE_DELAY_MS 100	/* gather the entries let go of */
 
 static DEFINE_MUTEX(rules_mutex);	/* rules, next_id, stopping, scan_now */
@@ -116,14 +124,9 @@ static DEFINE_KTHREAD_DELAYED_WORK(pending_work, pending_fn);
  * A process is queued by its struct pid, with a reference: its number may
  * name another process by the time it is looked at.
  */
-struct pending_ent {
-	struct pid *pid;
-	unsigned int flags;	/* PENDING_* */
-};
-
 static DEFINE_SPINLOCK(pending_lock);	/* pending, nr_pending, overflow */
-static struct pending_ent pending_bufs[2][PENDING_MAX];
-static struct pending_ent *pending = pending_bufs[0];
+static struct pid *pending_bufs[2][PENDING_MAX];
+static struct pid **pending = pending_bufs[0];
 static unsigned int nr_pending;
 static bool pending_overflow;
 /* a probe could not record a tree rule's new member: scan sooner */
@@ -135,24 +138,22 @@ static bool trees_lost;
  * @verdict: KSMCTL_RULE_MERGE or KSMCTL_RULE_NEVER
  * @rule_id: the rule that decided it
  * @gen: rules_gen when decided
- * @inherit: the verdict is a merge rule the process's children match too
- *	(no exe, no comm, no pid but with its tree): the process's mm gets
- *	the kernel's merge-any flag, where the kernel keeps it across fork
- *	and exec (KSMCTL_HAVE_MERGE_ANY_INHERITED)
- * @any: the merge-any flag of its mm is ours (we set it, or it was
- *	inherited from a process we set it for): cleared when we let go
- * @clean: its VMAs were found as @verdict wants them, in @mm at @seq
+ * @took_any: a never verdict cleared the merge-any flag the process had
+ *	asked for (PR_SET_MEMORY_MERGE): given back when it lets go
+ * @clean: its VMAs were found as the verdict of @mm wants them, in @mm at
+ *	@seq
  * @mm: the mm last looked at, with a reference on the struct (mmgrab(),
  *      not its address space): a tick reads its write sequence without
  *      looking the process up
  * @seq: ksmctl_mm_change_seq() of @mm then
  * @node: in followed_list, which ticks go through
+ * @mm_node: in followed_mm, by @mm
  * @free_node: in unfollowed, once let go of
- * @rcu: freed after a grace period: the fork probe reads @any
+ * @rcu: freed after a grace period: the probes look entries up under RCU
  *
- * In the xarray "followed", by tgid in the initial pid namespace, and in
- * followed_list; used by the worker only (and by ksmctl_rules_uninit()
- * once it is gone), but for @any, which the fork probe reads under RCU.
+ * In the xarray "followed", by tgid in the initial pid namespace, in
+ * followed_list and, once it has an mm, in followed_mm; used by the worker
+ * only (and by ksmctl_rules_uninit() once it is gone).
  */
 struct followed {
 	struct list_head node;
@@ -160,11 +161,11 @@ struct followed {
 	u32 verdict;
 	u32 rule_id;
 	unsigned int gen;
-	bool inherit;
-	bool any;
+	bool took_any;
 	bool clean;
 	struct mm_struct *mm;
 	unsigned long seq;
+	struct hlist_node mm_node;
 	struct llist_node free_node;
 	struct rcu_head rcu;
 };
@@ -172,6 +173,8 @@ struct followed {
 static DEFINE_XARRAY(followed);
 static LIST_HEAD(followed_list);
 static unsigned long nr_followed;
+/* the followed processes by their mm: those that share one find each other */
+static DEFINE_HASHTABLE(followed_mm, 8);
 
 /*
  * The entries let go of, for release_work to free. Ours is often the last
@@ -562,49 +565,30 @@ static bool rule_matches(struct ksmctl_rule *r, struct task_struct *task,
 }
 
 /*
- * Do the children of a matching process match too, after fork and exec
- * alike? Yes but when they move to another cgroup or change uid, which the
- * rules see.
- */
-static bool rule_inherited(const struct ksmctl_rule *r)
-{
-	return !r->exe.dentry && !r->comm[0] &&
-	       (!r->pid || (r->flags & KSMCTL_RULE_F_TREE));
-}
-
-/*
- * KSMCTL_RULE_* the rules want for this process (UNSPEC: none), which rule
- * decided (@id), and for MERGE whether one of the merge rules that match
- * is inherited (@inherit)
+ * KSMCTL_RULE_* the rules want for this process (UNSPEC: none), and which
+ * rule decided (@id): the first of the highest action that matches
  */
 static u32 verdict_locked(struct task_struct *task, struct mm_struct *mm,
-			  const char *comm, u32 *id, bool *inherit)
+			  const char *comm, u32 *id)
 {
 	struct ksmctl_rule *r;
 	u32 v = KSMCTL_RULE_UNSPEC;
 
 	lockdep_assert_held(&rules_mutex);
-	*inherit = false;
 	list_for_each_entry(r, &rules, node) {
-		if (r->action < v || (r->action == v && *inherit) ||
-		    !rule_matches(r, task, mm, comm))
+		if (r->action <= v || !rule_matches(r, task, mm, comm))
 			continue;
-		if (r->action > v) {
-			v = r->action;	/* NEVER > MERGE: never wins */
-			*id = r->id;
-			if (v == KSMCTL_RULE_NEVER)
-				break;
-		}
-		*inherit = rule_inherited(r);
+		v = r->action;	/* NEVER > MERGE: never wins */
+		*id = r->id;
+		if (v == KSMCTL_RULE_NEVER)
+			break;
 	}
-	if (v != KSMCTL_RULE_MERGE)
-		*inherit = false;
 	return v;
 }
 
 /* ...and rules_gen then (@gen) */
 static u32 verdict(struct task_struct *task, struct mm_struct *mm, u32 *id,
-		   bool *inherit, unsigned int *gen)
+		   unsigned int *gen)
 {
 	char comm[TASK_COMM_LEN];
 	u32 v;
@@ -612,7 +596,7 @@ static u32 verdict(struct task_struct *task, struct mm_struct *mm, u32 *id,
 	comm_now(comm, task);
 	mutex_lock(&rules_mutex);
 	rcu_read_lock();
-	v = verdict_locked(task, mm, comm, id, inherit);
+	v = verdict_locked(task, mm, comm, id);
 	rcu_read_unlock();
 	*gen = rules_gen;
 	mutex_unlock(&rules_mutex);
@@ -661,15 +645,46 @@ static void count_hit(u32 id)
 	mutex_unlock(&rules_mutex);
 }
 
+/*
+ * The other followed processes of @mm look at it again at their next tick:
+ * its verdict may change, now that @f's process no longer shares it or has
+ * another verdict.
+ */
+static void mm_sharers_look_again(struct mm_struct *mm, struct followed *f)
+{
+	struct followed *o;
+
+	hash_for_each_possible(followed_mm, o, mm_node, (unsigned long)mm)
+		if (o->mm == mm && o != f)
+			o->clean = false;
+}
+
+/* another followed process of @mm, followed as never, or NULL */
+static struct followed *never_sharer(struct mm_struct *mm, struct followed *f)
+{
+	struct followed *o;
+
+	if (!ksmctl_mm_maybe_shared(mm))
+		return NULL;
+	hash_for_each_possible(followed_mm, o, mm_node, (unsigned long)mm)
+		if (o->mm == mm && o != f && o->verdict == KSMCTL_RULE_NEVER)
+			return o;
+	return NULL;
+}
+
 /* hold @mm in @f: the one a tick looks at, and the one we let go of */
 static void follow_mm(struct followed *f, struct mm_struct *mm)
 {
-	if (f->mm != mm) {
-		if (f->mm)
-			mmdrop(f->mm);
-		mmgrab(mm);
-		f->mm = mm;
+	if (f->mm == mm)
+		return;
+	if (f->mm) {
+		hash_del(&f->mm_node);
+		mm_sharers_look_again(f->mm, f);
+		mmdrop(f->mm);
 	}
+	mmgrab(mm);
+	f->mm = mm;
+	hash_add(followed_mm, &f->mm_node, (unsigned long)mm);
 }
 
 /* the module is going away: the rules' long unmerges stop, as at a signal */
@@ -679,26 +694,19 @@ static bool rules_stopping(void)
 }
 
 /*
- * make the VMAs of @mm as @verdict wants them; @f may be NULL; @walk: look
- * at the VMAs even if @f says nothing changed; @inherit: set the merge-any
- * flag (where the kernel keeps it across fork and exec)
+ * make the VMAs of @mm as @verdict wants them, or as never wants them if
+ * another process that shares @mm is followed as never; @f may be NULL;
+ * @walk: look at the VMAs even if @f says nothing changed
  */
 static void apply(struct task_struct *task, struct mm_struct *mm,
-		  struct followed *f, u32 verdict, u32 id, bool walk,
-		  bool inherit)
+		  struct followed *f, u32 verdict, u32 id, bool walk)
 {
 	struct ksmctl_mark_req rq = {
 		.start = 0, .end = ULONG_MAX, .classes = KSMCTL_CLASS_ALL,
-		.unmark = verdict == KSMCTL_RULE_NEVER,
-		/* only with an entry that owns it, to clear it later */
-		.set_any = KSMCTL_HAVE_MERGE_ANY_INHERITED && inherit && f,
-		/* never wins over the process's own PR_SET_MEMORY_MERGE too */
-		.clear_any = KSMCTL_HAVE_MERGE_ANY &&
-			     (verdict == KSMCTL_RULE_NEVER ||
-			      (!inherit && f && f->any)),
 		.stop = rules_stopping,
 	};
 	struct ksmctl_mark_res res = { 0 };
+	struct followed *o = NULL;
 	unsigned long seq;
 	int err;
 
@@ -708,10 +716,18 @@ static void apply(struct task_struct *task, struct mm_struct *mm,
 	atomic64_inc(&stats.walks);
 	if (f)
 		follow_mm(f, mm);
+	if (verdict == KSMCTL_RULE_MERGE)
+		o = never_sharer(mm, f);
+	if (o) {
+		verdict = KSMCTL_RULE_NEVER;
+		id = o->rule_id;
+	}
+	rq.unmark = verdict == KSMCTL_RULE_NEVER;
+	/* never wins over the process's own PR_SET_MEMORY_MERGE, for a time */
+	rq.clear_any = KSMCTL_HAVE_MERGE_ANY && rq.unmark;
+	rq.set_any = KSMCTL_HAVE_MERGE_ANY && !rq.unmark && f && f->took_any;
 	if (!mm_differs(mm, &rq, &seq)) {
 		if (f) {
-			if (rq.clear_any)
-				WRITE_ONCE(f->any, false);
 			f->seq = seq;
 			f->clean = true;
 		}
@@ -720,10 +736,10 @@ static void apply(struct task_struct *task, struct mm_struct *mm,
 	if (f)
 		f->clean = false;	/* the next look checks our work */
 	err = ksmctl_mark_mm(mm, &rq, &res);
-	if (f && rq.clear_any)
-		WRITE_ONCE(f->any, false);
+	if (res.any_cleared && (o ?: f))
+		(o ?: f)->took_any = true;
 	if (f && res.any_set)
-		WRITE_ONCE(f->any, true);
+		f->took_any = false;
 	if (err)
 		pr_debug("rule %u: pid %d: error %d\n", id, task_tgid_nr(task),
 			 err);
@@ -734,35 +750,40 @@ static void apply(struct task_struct *task, struct mm_struct *mm,
 }
 
 /*
- * Clear the merge-any flag we gave a process: of the mm we hold, and of
- * the one it has now if it has exec'd since (the flag went along). Its
- * VMAs stay marked, as marks do when a rule goes.
+ * Give back the merge-any flag a never verdict took from @f's process, as
+ * it lets go: to the mm the process has now (the flag would have survived
+ * an exec), with its VMAs marked, as PR_SET_MEMORY_MERGE does; unless
+ * another process of that mm is still followed as never, which keeps it.
  */
-/* clear the merge-any flag of the mm @task has now, if it has one */
-static void clear_task_merge_any(struct task_struct *task)
+static void give_back(struct followed *f)
 {
-	struct mm_struct *mm = get_task_mm(task);
+	struct ksmctl_mark_req rq = {
+		.start = 0, .end = ULONG_MAX, .classes = KSMCTL_CLASS_ALL,
+		.set_any = true,
+	};
+	struct ksmctl_mark_res res = { 0 };
+	struct task_struct *task, *holder;
+	struct mm_struct *mm = NULL;
+	struct followed *o;
 
-	if (mm) {
-		ksmctl_mm_clear_merge_any(mm);
-		mmput_async(mm);
-	}
-}
-
-static void disown(struct followed *f)
-{
-	struct task_struct *task;
-
-	if (!f->any)
+	if (!f->took_any)
 		return;
-	WRITE_ONCE(f->any, false);
-	if (f->mm)
-		ksmctl_mm_clear_merge_any(f->mm);
+	f->took_any = false;
 	task = get_pid_task(f->pid, PIDTYPE_TGID);
 	if (task) {
-		clear_task_merge_any(task);
+		mm = ksmctl_process_mm(task, &holder);
+		if (mm)
+			put_task_struct(holder);
 		put_task_struct(task);
 	}
+	if (!mm)
+		return;
+	o = never_sharer(mm, f);
+	if (o)
+		o->took_any = true;
+	else
+		ksmctl_mark_mm(mm, &rq, &res);
+	mmput_async(mm);
 }
 
 static void release_fn(struct work_struct *work)
@@ -783,10 +804,14 @@ static void unfollow(unsigned long nr)
 	struct followed *f = xa_erase(&followed, nr);
 
 	if (f) {
-		disown(f);
+		give_back(f);
+		if (f->mm) {
+			hash_del(&f->mm_node);
+			mm_sharers_look_again(f->mm, f);
+		}
 		list_del(&f->node);
 		nr_followed--;
-		/* the fork probe may still read @f: kfree_rcu() in release_fn() */
+		/* a probe may still see @f: kfree_rcu() in release_fn() */
 		if (llist_add(&f->free_node, &unfollowed))
 			schedule_delayed_work(&release_work,
 				msecs_to_jiffies(RELEASE_DELAY_MS));
@@ -827,44 +852,44 @@ enum look {
 	LOOK_EVENT,	/* fork, exec or cgroup move: decide again, a new mm */
 };
 
-/*
- * apply the rules to one process; in the worker. @inherited: it was forked
- * by a process whose merge-any flag is ours.
- */
-static void look_at(struct task_struct *task, enum look why, bool inherited)
+/* apply the rules to one process; in the worker */
+static void look_at(struct task_struct *task, enum look why)
 {
 	pid_t nr = task_tgid_nr(task);
 	struct followed *f = xa_load(&followed, nr);
+	struct task_struct *holder;
 	struct mm_struct *mm;
 	unsigned int gen;
-	bool inherit;
 	u32 v, id = 0;
 
 	if (f && f->pid != task_tgid(task)) {
 		unfollow(nr);	/* the tgid was reused */
 		f = NULL;
 	}
-	mm = get_task_mm(task);
+	/*
+	 * A live thread's: the main thread may have exited; matched as the
+	 * process, by its main thread, as the probes and scans match it.
+	 */
+	mm = ksmctl_process_mm(task, &holder);
 	if (!mm) {
 		if (f)
 			unfollow(nr);	/* exited, or a kernel thread */
 		return;
 	}
+	put_task_struct(holder);
 	atomic64_inc(&stats.looks);
 	/* the verdict stands for the mm it was made for (not after an exec) */
 	if (why == LOOK_TICK && f && f->gen == READ_ONCE(rules_gen) &&
 	    f->mm == mm) {
-		apply(task, mm, f, f->verdict, f->rule_id, false, f->inherit);
+		apply(task, mm, f, f->verdict, f->rule_id, false);
 		goto out;
 	}
 
-	v = verdict(task, mm, &id, &inherit, &gen);
+	v = verdict(task, mm, &id, &gen);
 	if (v == KSMCTL_RULE_UNSPEC) {
 		if (f) {
-			follow_mm(f, mm);	/* disown() its mm of now */
+			follow_mm(f, mm);	/* give_back() to its mm of now */
 			unfollow(nr);
-		} else if (inherited) {
-			ksmctl_mm_clear_merge_any(mm);
 		}
 		goto out;
 	}
@@ -873,36 +898,41 @@ static void look_at(struct task_struct *task, enum look why, bool inherited)
 	if (f) {
 		if (why == LOOK_EVENT || f->verdict != v)
 			f->clean = false;
+		if (f->verdict != v && f->mm)
+			mm_sharers_look_again(f->mm, f);
 		f->verdict = v;
 		f->rule_id = id;
 		f->gen = gen;
-		f->inherit = inherit;
-		if (inherited)
-			WRITE_ONCE(f->any, true);
-	} else if (inherited && !inherit) {
-		ksmctl_mm_clear_merge_any(mm);
 	}
 	/* without an exact change count, a scan checks every VMA list */
-	apply(task, mm, f, v, id, why == LOOK_SCAN && !KSMCTL_MM_CHANGE_EXACT,
-	      inherit);
+	apply(task, mm, f, v, id, why == LOOK_SCAN && !KSMCTL_MM_CHANGE_EXACT);
 out:
 	/* if it exited meanwhile, its teardown is not the rules' work */
 	mmput_async(mm);
 }
 
-/*
- * unchanged since found right: a tick has nothing to do for it. With our
- * merge-any flag, the kernel marks its new VMAs itself while it lives (an
- * exec or exit is seen by the mm's users dropping to 0).
- */
+/* unchanged since found right: a tick has nothing to do for it */
 static bool quiet(const struct followed *f, unsigned int gen)
 {
-	if (!f->clean || f->gen != gen)
-		return false;
-	if (ksmctl_mm_change_seq(f->mm) == f->seq)
-		return true;
-	return f->any && ksmctl_mm_merge_any(f->mm) &&
-	       atomic_read(&f->mm->mm_users) > 0;
+	return f->clean && f->gen == gen &&
+	       ksmctl_mm_change_seq(f->mm) == f->seq;
+}
+
+/*
+ * The mm of a live thread of @p, the thread-group leader, under RCU: for a
+ * comparison only (no reference).
+ */
+static struct mm_struct *live_mm(struct task_struct *p)
+{
+	struct task_struct *t;
+	struct mm_struct *mm;
+
+	for_each_thread(p, t) {
+		mm = READ_ONCE(t->mm);
+		if (mm)
+			return mm;
+	}
+	return NULL;
 }
 
 /*
@@ -927,14 +957,13 @@ static bool maybe_matched(struct task_struct *p, const char *comm)
 static bool followed_as_before(struct task_struct *p, struct followed *f,
 			       const char *comm)
 {
-	bool inherit;
 	u32 id = 0;
 
 	return KSMCTL_MM_CHANGE_EXACT &&
-	       f->pid == task_tgid(p) && f->mm == READ_ONCE(p->mm) &&
+	       f->pid == task_tgid(p) && f->mm == live_mm(p) &&
 	       quiet(f, rules_gen) &&
-	       verdict_locked(p, f->mm, comm, &id, &inherit) == f->verdict &&
-	       id == f->rule_id && inherit == f->inherit;
+	       verdict_locked(p, f->mm, comm, &id) == f->verdict &&
+	       id == f->rule_id;
 }
 
 /*
@@ -959,7 +988,7 @@ static struct task_struct **collect_candidates(const struct ksmctl_ptree *pt,
 	for (i = 0; i < pt->n; i++) {
 		rcu_read_lock();
 		p = pid_task(pt->ents[i].pid, PIDTYPE_TGID);
-		if (p && !(p->flags & PF_KTHREAD) && READ_ONCE(p->mm)) {
+		if (p && !(p->flags & PF_KTHREAD) && live_mm(p)) {
 			comm_now(comm, p);
 			f = xa_load(&followed, task_tgid_nr(p));
 			if (f ? !followed_as_before(p, f, comm) :
@@ -1012,7 +1041,7 @@ static void scan(void)
 	if (!tasks)
 		return;		/* out of memory: the next scan, then */
 	for (i = 0; i < n; i++) {
-		look_at(tasks[i], LOOK_SCAN, false);
+		look_at(tasks[i], LOOK_SCAN);
 		put_task_struct(tasks[i]);
 		cond_resched();
 	}
@@ -1035,7 +1064,7 @@ static void tick(void)
 		}
 		task = get_pid_task(f->pid, PIDTYPE_TGID);
 		if (task) {
-			look_at(task, LOOK_TICK, false);
+			look_at(task, LOOK_TICK);
 			put_task_struct(task);
 		} else {
 			unfollow(pid_nr(f->pid));
@@ -1098,25 +1127,25 @@ static void pass_fn(struct kthread_work *work)
 
 static int cmp_pending(const void *a, const void *b)
 {
-	unsigned long x = (unsigned long)((const struct pending_ent *)a)->pid;
-	unsigned long y = (unsigned long)((const struct pending_ent *)b)->pid;
+	unsigned long x = (unsigned long)*(struct pid * const *)a;
+	unsigned long y = (unsigned long)*(struct pid * const *)b;
 
 	return (x > y) - (x < y);
 }
 
-/* look at a pending process, with its PENDING_* flags */
-static void look_at_pending(struct pid *pid, unsigned int flags)
+/* look at a pending process */
+static void look_at_pending(struct pid *pid)
 {
 	struct task_struct *task = get_pid_task(pid, PIDTYPE_TGID);
 
 	if (!task)
 		return;		/* gone already */
-	look_at(task, LOOK_EVENT, flags & PENDING_INHERITED);
+	look_at(task, LOOK_EVENT);
 	put_task_struct(task);
 }
 
 /* queue a process for pending_fn(); atomic context */
-static void note_pid(struct pid *pid, unsigned int flags)
+static void note_pid(struct pid *pid)
 {
 	unsigned long irqflags;
 	unsigned int i;
@@ -1130,11 +1159,10 @@ static void note_pid(struct pid *pid, unsigned int flags)
 	 * them. pending_fn() drops the duplicates this misses.
 	 */
 	for (i = nr_pending; i > 0 && nr_pending - i < PENDING_RECENT; i--)
-		if (pending[i - 1].pid == pid && pending[i - 1].flags == flags)
+		if (pending[i - 1] == pid)
 			goto queued;
 	if (nr_pending < PENDING_MAX)
-		pending[nr_pending++] = (struct pending_ent){
-			.pid = get_pid(pid), .flags = flags };
+		pending[nr_pending++] = get_pid(pid);
 	else
 		pending_overflow = true;
 queued:
@@ -1146,7 +1174,7 @@ queued:
 
 static void pending_fn(struct kthread_work *work)
 {
-	struct pending_ent *ents;
+	struct pid **ents;
 	unsigned int n, i;
 	bool overflow;
 
@@ -1162,20 +1190,14 @@ static void pending_fn(struct kthread_work *work)
 	/* one look for all the events of a process */
 	sort(ents, n, sizeof(*ents), cmp_pending, NULL);
 	for (i = 0; i < n; i++) {
-		struct pid *pid = ents[i].pid;
-		unsigned int flags = ents[i].flags;
+		struct pid *pid = ents[i];
 
-		while (i + 1 < n && ents[i + 1].pid == pid) {
-			flags |= ents[++i].flags;
+		while (i + 1 < n && ents[i + 1] == pid) {
+			i++;
 			put_pid(pid);
 		}
-		/*
-		 * Without rules, only the processes that may have inherited
-		 * our merge-any flag need a look: one that clears it.
-		 */
-		if (READ_ONCE(ksmctl_rules_active) ||
-		    (flags & PENDING_INHERITED))
-			look_at_pending(pid, flags);
+		if (READ_ONCE(ksmctl_rules_active))
+			look_at_pending(pid);
 		put_pid(pid);
 		cond_resched();
 	}
@@ -1218,37 +1240,25 @@ static bool wanted(struct task_struct *p)
 void ksmctl_rules_note_task(struct task_struct *p)
 {
 	if (wanted(p))
-		note_pid(task_tgid(p), 0);
+		note_pid(task_tgid(p));
 }
 
 /**
- * ksmctl_rules_note_fork() - look at a new process soon
- * @parent: the task that forked it
+ * ksmctl_rules_note_fork() - look at a new process soon, if a rule may
+ * want it
  * @child: the new process
  *
- * If the parent's merge-any flag is ours, the child inherited it (and so
- * will its exec'd image): its look clears it if no rule wants it.
- * Otherwise it is looked at only if a rule may match it (its exec, if any,
- * is another event).
+ * It joins the trees its parent is in; its exec, if any, is another event.
  *
  * Context: the fork tracepoint (atomic); does not sleep.
  */
-void ksmctl_rules_note_fork(struct task_struct *parent,
-			    struct task_struct *child)
+void ksmctl_rules_note_fork(struct task_struct *child)
 {
-	unsigned int flags = 0;
-
 	rcu_read_lock();
 	trees_fork(child);
-	if (KSMCTL_HAVE_MERGE_ANY_INHERITED) {
-		struct followed *f = xa_load(&followed, task_tgid_nr(parent));
-
-		if (f && READ_ONCE(f->any))
-			flags |= PENDING_INHERITED;
-	}
 	rcu_read_unlock();
-	if ((flags & PENDING_INHERITED) || wanted(child))
-		note_pid(task_tgid(child), flags);
+	if (wanted(child))
+		note_pid(task_tgid(child));
 }
 
 /**
@@ -1339,32 +1349,19 @@ void ksmctl_rules_stop(void)
 	kthread_cancel_delayed_work_sync(&pass_work);
 }
 
-/*
- * The new processes not looked at yet that inherited our merge-any flag:
- * without the module no one would clear it. Called once the probes and
- * the worker are gone.
- */
-static void drain_inherited(void)
+/* the processes queued but not looked at: once the probes and worker are gone */
+static void drain_pending(void)
 {
 	unsigned int i;
 
-	for (i = 0; i < nr_pending; i++) {
-		struct task_struct *task = NULL;
-
-		if (pending[i].flags & PENDING_INHERITED)
-			task = get_pid_task(pending[i].pid, PIDTYPE_TGID);
-		if (task) {
-			clear_task_merge_any(task);
-			put_task_struct(task);
-		}
-		put_pid(pending[i].pid);
-	}
+	for (i = 0; i < nr_pending; i++)
+		put_pid(pending[i]);
 	nr_pending = 0;
 }
 
 /*
  * Drop every rule. What they did stays (module unload, documented), but
- * for the merge-any flags they set: the kernel would go on marking.
+ * for the merge-any flags never rules took: given back.
  */
 void ksmctl_rules_uninit(void)
 {
@@ -1377,7 +1374,7 @@ void ksmctl_rules_uninit(void)
 	rules_worker = NULL;
 	mutex_unlock(&rules_mutex);
 	kthread_destroy_worker(worker);
-	drain_inherited();
+	drain_pending();
 	unfollow_all();
 	flush_delayed_work(&release_work);
 	xa_destroy(&followed);

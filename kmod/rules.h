@@ -82,8 +82,7 @@ void ksmctl_rules_stats(struct ksmctl_rules_stats *st);
 
 /* from the tracepoint probes (atomic context) */
 void ksmctl_rules_note_task(struct task_struct *p);
-void ksmctl_rules_note_fork(struct task_struct *parent,
-			    struct task_struct *child);
+void ksmctl_rules_note_fork(struct task_struct *child);
 extern bool ksmctl_rules_active;
 
 int ksmctl_rules_init(void);

@@ -100,7 +100,8 @@
 /*
  * Setting and clearing it for another process, as ksm_enable_merge_any()
  * and ksm_disable_merge_any() (not exported) do: atomic bit operations,
- * which the kernel reads at mmap, brk, fork and exec.
+ * which the kernel reads at mmap, brk, fork and exec. Only a never rule
+ * does, to a process that set it itself (rules.c).
  */
 #if KSMCTL_HAVE_MERGE_ANY && defined(COMPAT_HAS_MM_FLAGS_TEST)
 #define ksmctl_mm_set_merge_any(mm)	mm_flags_set(MMF_VM_MERGE_ANY, (mm))
@@ -114,13 +115,15 @@
 #endif
 
 /*
- * The rules set the flag only where the kernel also keeps it across exec
- * (6.7 and later: ksm_execve()), so that a whole process tree inherits it.
+ * May the mm be shared by processes (CLONE_VM without CLONE_THREAD, vfork)?
+ * The kernel sets MMF_MULTIPROCESS at such a clone and never clears it.
  */
-#if KSMCTL_HAVE_MERGE_ANY && defined(COMPAT_HAS_KSM_EXECVE)
-#define KSMCTL_HAVE_MERGE_ANY_INHERITED 1
+#if defined(COMPAT_HAS_MMF_MULTIPROCESS) && defined(COMPAT_HAS_MM_FLAGS_TEST)
+#define ksmctl_mm_maybe_shared(mm)	mm_flags_test(MMF_MULTIPROCESS, (mm))
+#elif defined(COMPAT_HAS_MMF_MULTIPROCESS)
+#define ksmctl_mm_maybe_shared(mm)	test_bit(MMF_MULTIPROCESS, &(mm)->flags)
 #else
-#define KSMCTL_HAVE_MERGE_ANY_INHERITED 0
+#define ksmctl_mm_maybe_shared(mm)	true
 #endif
 
 /*

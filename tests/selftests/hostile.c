@@ -184,6 +184,7 @@ static char proc_state(pid_t pid)
  */
 TEST(main_thread_exited)
 {
+	struct mark_opts tree = { .flags = KSMCTL_MARK_F_TREE };
 	struct proc_rec r, *recs;
 	struct vma_rec *v = NULL;
 	struct mark_rec m;
@@ -237,6 +238,11 @@ TEST(main_thread_exited)
 	EXPECT_EQ(0, mark(fd, fam, KSMCTL_CMD_MARK, pid, NULL, &m, &ans))
 		TH_LOG("%s", ans.extack_msg);
 	EXPECT_LT(0, m.vmas);
+	/* and in a tree MARK: ours, whose only child it is */
+	EXPECT_EQ(0, mark(fd, fam, KSMCTL_CMD_MARK, getpid(), &tree, &m, &ans))
+		TH_LOG("%s", ans.extack_msg);
+	EXPECT_EQ(2, m.processes);
+	EXPECT_EQ(0, m.failed_processes);
 
 	/* and its owner sees it as well */
 	viewer = fork();

@@ -15,15 +15,21 @@
  *   madvise    madvise(MADV_MERGEABLE) every mapping: "ok"
  *   setuid UID setresuid(UID, UID, UID): "ok"
  *   prctl 0|1  prctl(PR_SET_MEMORY_MERGE, 0|1) (Linux 6.4+): "ok"
+ *   vmchild    clone(CLONE_VM) a child process (its own tgid) that shares
+ *              the whole address space, and sleeps: "<child pid>"
+ *   leave      the main thread exits (pthread_exit()); a new thread answers
+ *              the next commands: "ok" once the main thread has gone
  *   quit       exit (children are killed: PR_SET_PDEATHSIG)
  */
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "madvise_all.h"
@@ -54,14 +60,66 @@ static void *sleeper(void *arg)
 	return buf[0] == 1 ? NULL : arg;
 }
 
-int main(int argc, char *argv[])
+/* the child of "vmchild": our memory, another process */
+static int vm_child(void *arg)
+{
+	(void)arg;
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	for (;;)
+		syscall(SYS_pause);
+	return 0;
+}
+
+static pid_t spawn_vm_child(void)
+{
+	size_t len = 256 << 10;
+	char *stack = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (stack == MAP_FAILED)
+		return -1;
+	return clone(vm_child, stack + len, CLONE_VM | SIGCHLD, NULL);
+}
+
+static void *serve(void *arg);
+
+/* "leave": answer from a new thread, once the main thread has exited */
+static void leave(void)
+{
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, serve, (void *)1)) {
+		printf("failed\n");
+		return;
+	}
+	pthread_exit(NULL);
+}
+
+/* the process's state letter, of /proc/self/stat (of the main thread) */
+static char state(void)
+{
+	char st[256] = "", *p;
+	FILE *f = fopen("/proc/self/stat", "r");
+
+	if (f) {
+		if (!fgets(st, sizeof(st), f))
+			st[0] = '\0';
+		fclose(f);
+	}
+	p = strrchr(st, ')');
+	return p && p[1] == ' ' ? p[2] : '?';
+}
+
+/* the command loop; @arg non-NULL: first wait for the main thread to go */
+static void *serve(void *arg)
 {
 	char cmd[64];
-	size_t mib = argc > 1 ? strtoul(argv[1], NULL, 0) : 4;
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	map_fill(mib);
-	printf("ready %d\n", getpid());
+	if (arg) {
+		while (state() != 'Z')
+			usleep(1000);
+		printf("ok\n");
+	}
 	while (fgets(cmd, sizeof(cmd), stdin)) {
 		if (!strncmp(cmd, "mmap ", 5)) {
 			map_fill(strtoul(cmd + 5, NULL, 0));
@@ -113,11 +171,26 @@ int main(int argc, char *argv[])
 
 			printf(prctl(PR_SET_MEMORY_MERGE, on, 0, 0, 0) ?
 			       "failed\n" : "ok\n");
+		} else if (!strncmp(cmd, "vmchild", 7)) {
+			printf("%d\n", spawn_vm_child());
+		} else if (!strncmp(cmd, "leave", 5)) {
+			leave();
 		} else if (!strncmp(cmd, "quit", 4)) {
-			return 0;
+			exit(0);
 		} else {
 			printf("unknown\n");
 		}
 	}
+	exit(0);
+}
+
+int main(int argc, char *argv[])
+{
+	size_t mib = argc > 1 ? strtoul(argv[1], NULL, 0) : 4;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	map_fill(mib);
+	printf("ready %d\n", getpid());
+	serve(NULL);
 	return 0;
 }

@@ -423,78 +423,73 @@ TEST_F(rules, cgroup_rule_covers_moved_process)
 }
 
 /*
- * Where the kernel keeps PR_SET_MEMORY_MERGE across fork and exec (6.7+),
- * a merge rule its children match too gives the process the kernel's
- * merge-any flag: new memory is mergeable from its mmap on, children and
- * exec'd images are born with it, and it goes when the rule lets go.
+ * The merge-any flag of PR_SET_MEMORY_MERGE is the process's own: a merge
+ * rule marks VMAs, new ones (mmap, brk), a child's and an exec'd image's,
+ * within the bound, and never sets the flag, so PR_GET_MEMORY_MERGE says
+ * what the process asked for, and nothing is left behind when rules go.
  */
-TEST_F(rules, merge_any_given_and_taken_back)
+TEST_F(rules, merge_rule_leaves_merge_any_to_the_process)
 {
 	struct rule ru = { .action = KSMCTL_RULE_MERGE,
 			   .cgroup = "/" TEST_CGROUP,
 			   .flags = KSMCTL_RULE_F_RECURSIVE };
-	int i, cov, at_once = 0;
+	int i, flag, has_flag;
 	uint32_t id = 0;
 	char buf[64];
 	pid_t child;
 	long t0, ms;
 
-	if (!kernel_at_least(6, 7))
-		SKIP(return, "the kernel keeps merge-any across exec from 6.7 on");
 	if (mkdir(CGROUP_ROOT "/" TEST_CGROUP, 0755) && errno != EEXIST)
 		SKIP(return, "cannot create a cgroup v2: %s", strerror(errno));
 	ASSERT_EQ(0, target_start(&self->t, "rule_target", "4", NULL));
 	ASSERT_EQ(0, cgroup_move("/" TEST_CGROUP, self->t.pid));
-	ASSERT_EQ(0, merge_any(self->fd, self->fam, self->t.pid));
+	flag = merge_any(self->fd, self->fam, self->t.pid);
+	has_flag = flag >= 0;	/* GET_PROC reports it (6.4+) */
+	if (has_flag)
+		ASSERT_EQ(0, flag);
 	t0 = now_ms();
 	ASSERT_EQ(0, rule_add(self->fd, self->fam, &ru, &id, &self->ans))
 		TH_LOG("%s", self->ans.extack_msg);
-	ASSERT_LE(0, wait_covered(self->fd, self->fam, self->t.pid, t0,
-				  BOUND_MS));
-	ms = wait_merge_any(self->fd, self->fam, self->t.pid, 1, t0, BOUND_MS);
-	TH_LOG("rule added -> merge-any: %ld ms", ms);
+	ms = wait_covered(self->fd, self->fam, self->t.pid, t0, BOUND_MS);
+	TH_LOG("rule added -> covered: %ld ms", ms);
 	ASSERT_LE(0, ms);
 
-	/* marked by the kernel at mmap and brk, before any tick could */
-	for (i = 0; i < 6; i++) {
+	for (i = 0; i < 4; i++) {
 		ASSERT_EQ(0, cmd(&self->t, i % 2 ? "mmap 2" : "brk 2", buf,
 				 sizeof(buf)));
 		ASSERT_STREQ("ok", buf);
-		cov = proc_coverage(self->fd, self->fam, self->t.pid);
-		at_once += cov >= 990;
+		t0 = now_ms();
+		ms = wait_covered(self->fd, self->fam, self->t.pid, t0,
+				  BOUND_MS);
+		TH_LOG("%s -> covered: %ld ms", i % 2 ? "mmap" : "brk", ms);
+		EXPECT_LE(0, ms);
 	}
-	TH_LOG("new mappings covered at once: %d of 6", at_once);
-	EXPECT_EQ(6, at_once);
 
-	/* a child is born with it, and so is an exec'd image */
+	t0 = now_ms();
 	ASSERT_EQ(0, cmd(&self->t, "spawn", buf, sizeof(buf)));
 	child = atoi(buf);
 	ASSERT_LT(0, child);
-	EXPECT_EQ(1, merge_any(self->fd, self->fam, child));
+	ms = wait_covered(self->fd, self->fam, child, t0, BOUND_MS);
+	TH_LOG("fork -> child covered: %ld ms", ms);
+	EXPECT_LE(0, ms);
 	t0 = now_ms();
 	ASSERT_EQ(0, cmd(&self->t, "exec", buf, sizeof(buf)));
 	ASSERT_EQ(0, strncmp(buf, "ready", 5));
-	EXPECT_EQ(1, merge_any(self->fd, self->fam, self->t.pid));
 	ms = wait_covered(self->fd, self->fam, self->t.pid, t0, BOUND_MS);
 	TH_LOG("exec -> covered: %ld ms", ms);
 	EXPECT_LE(0, ms);
+	if (has_flag) {
+		EXPECT_EQ(0, merge_any(self->fd, self->fam, self->t.pid))
+			TH_LOG("the rule set the process's own merge-any flag");
+		EXPECT_EQ(0, merge_any(self->fd, self->fam, child));
+	}
 
-	/* out of the cgroup, the child matches nothing: the flag goes */
-	t0 = now_ms();
-	ASSERT_EQ(0, cgroup_move("", child));
-	ms = wait_merge_any(self->fd, self->fam, child, 0, t0, BOUND_MS);
-	TH_LOG("child moved out -> merge-any cleared: %ld ms", ms);
-	EXPECT_LE(0, ms);
-	/* what was marked stays, as when a rule goes */
-	EXPECT_LE(990, proc_coverage(self->fd, self->fam, child));
-
-	/* rule deleted: the flag goes, the marks stay */
-	t0 = now_ms();
+	/* rule deleted: the marks stay, as for any rule */
 	ASSERT_EQ(0, rule_del(self->fd, self->fam, id, &self->ans));
-	ms = wait_merge_any(self->fd, self->fam, self->t.pid, 0, t0, BOUND_MS);
-	TH_LOG("rule deleted -> merge-any cleared: %ld ms", ms);
-	EXPECT_LE(0, ms);
+	usleep(3 * KSMCTL_RULES_PERIOD_MS * 1000);
 	EXPECT_LE(990, proc_coverage(self->fd, self->fam, self->t.pid));
+	if (has_flag)
+		EXPECT_EQ(0, merge_any(self->fd, self->fam, self->t.pid));
 
 	target_stop(&self->t);
 	usleep(100 * 1000);
@@ -502,50 +497,56 @@ TEST_F(rules, merge_any_given_and_taken_back)
 }
 
 /*
- * A rule its children may not match (comm, exe, a pid without its tree)
- * never sets the flag; a process's own PR_SET_MEMORY_MERGE is left alone
- * but by a never rule, which wins over it too.
+ * A process's own PR_SET_MEMORY_MERGE: merge rules leave it alone (on it
+ * and its children); a never rule wins over it while it holds (the flag
+ * cleared, the memory unmerged) and gives it back when it lets go: the
+ * flag set again and the VMAs mergeable, as the process asked.
  */
-TEST_F(rules, merge_any_only_where_inherited_and_never_wins)
+TEST_F(rules, never_takes_own_merge_any_and_gives_it_back)
 {
 	struct rule ru = { .action = KSMCTL_RULE_MERGE, .has_pid = 1 };
-	struct rule other = { .action = KSMCTL_RULE_MERGE, .comm = "ksmctl-none" };
 	struct rule never = { .action = KSMCTL_RULE_NEVER, .has_pid = 1 };
-	struct target t2 = { 0 };
+	uint32_t never_id = 0;
 	char buf[64];
 	pid_t child;
 	long t0, ms;
 
-	if (!kernel_at_least(6, 7))
-		SKIP(return, "the kernel keeps merge-any across exec from 6.7 on");
 	ASSERT_EQ(0, target_start(&self->t, "rule_target", "4", NULL));
+	ASSERT_EQ(0, cmd(&self->t, "prctl 1", buf, sizeof(buf)));
+	if (strcmp(buf, "ok"))
+		SKIP(return, "no PR_SET_MEMORY_MERGE (Linux 6.4+)");
+	ASSERT_EQ(1, merge_any(self->fd, self->fam, self->t.pid));
 	ru.pid = self->t.pid;
-	t0 = now_ms();
 	ASSERT_EQ(0, rule_add(self->fd, self->fam, &ru, NULL, &self->ans));
-	ASSERT_LE(0, wait_covered(self->fd, self->fam, self->t.pid, t0,
-				  BOUND_MS));
-	EXPECT_EQ(0, merge_any(self->fd, self->fam, self->t.pid));
-
-	/* its own flag: untouched by the looks at it and at its children */
-	ASSERT_EQ(0, target_start(&t2, "rule_target", "4", NULL));
-	ASSERT_EQ(0, cmd(&t2, "prctl 1", buf, sizeof(buf)));
-	ASSERT_STREQ("ok", buf);
-	ASSERT_EQ(0, rule_add(self->fd, self->fam, &other, NULL, &self->ans));
-	ASSERT_EQ(0, cmd(&t2, "spawn", buf, sizeof(buf)));
+	ASSERT_EQ(0, cmd(&self->t, "spawn", buf, sizeof(buf)));
 	child = atoi(buf);
 	ASSERT_LT(0, child);
 	usleep(3 * KSMCTL_RULES_PERIOD_MS * 1000);
-	EXPECT_EQ(1, merge_any(self->fd, self->fam, t2.pid));
+	EXPECT_EQ(1, merge_any(self->fd, self->fam, self->t.pid));
 	EXPECT_EQ(1, merge_any(self->fd, self->fam, child));
 
-	never.pid = t2.pid;
+	never.pid = self->t.pid;
 	t0 = now_ms();
-	ASSERT_EQ(0, rule_add(self->fd, self->fam, &never, NULL, &self->ans));
-	ms = wait_merge_any(self->fd, self->fam, t2.pid, 0, t0, BOUND_MS);
+	ASSERT_EQ(0, rule_add(self->fd, self->fam, &never, &never_id,
+			      &self->ans));
+	ms = wait_merge_any(self->fd, self->fam, self->t.pid, 0, t0, BOUND_MS);
 	TH_LOG("never rule -> its own merge-any cleared: %ld ms", ms);
 	EXPECT_LE(0, ms);
-	EXPECT_LE(0, wait_uncovered(self->fd, self->fam, t2.pid, t0, BOUND_MS));
-	target_stop(&t2);
+	EXPECT_LE(0, wait_uncovered(self->fd, self->fam, self->t.pid, t0,
+				    BOUND_MS));
+	/* new memory stays unmergeable while never holds */
+	ASSERT_EQ(0, cmd(&self->t, "mmap 2", buf, sizeof(buf)));
+	usleep(3 * KSMCTL_RULES_PERIOD_MS * 1000);
+	EXPECT_EQ(0, proc_coverage(self->fd, self->fam, self->t.pid));
+
+	t0 = now_ms();
+	ASSERT_EQ(0, rule_del(self->fd, self->fam, never_id, &self->ans));
+	ms = wait_merge_any(self->fd, self->fam, self->t.pid, 1, t0, BOUND_MS);
+	TH_LOG("never rule deleted -> its own merge-any back: %ld ms", ms);
+	EXPECT_LE(0, ms);
+	ms = wait_covered(self->fd, self->fam, self->t.pid, t0, BOUND_MS);
+	TH_LOG("never rule deleted -> covered again: %ld ms", ms);
+	EXPECT_LE(0, ms);
 }
 
 /* rules by comm and by exe catch a binary started after the rule */
@@ -621,14 +622,14 @@ static void self_merger(void)
 }
 
 /*
- * A child of a process whose merge-any flag is ours inherits the flag,
- * and is looked at a little later to clear it if no rule wants it. If the
- * child exits before that look and an unrelated process that asked for
- * PR_SET_MEMORY_MERGE itself takes its pid, that process keeps its flag.
- * pid_max is lowered and every pid taken but one, so that the child and
- * then the unrelated process get the same pid.
+ * A child of a followed process is queued by the fork probe and looked at
+ * a little later. If the child exits before that look and an unrelated
+ * process that asked for PR_SET_MEMORY_MERGE itself takes its pid, the
+ * look must not touch that process: it keeps its flag. pid_max is lowered
+ * and every pid taken but one, so that the child and then the unrelated
+ * process get the same pid.
  */
-TEST_F(rules, inherited_flag_kept_across_pid_reuse)
+TEST_F(rules, own_flag_kept_across_pid_reuse)
 {
 	struct rule ru = { .action = KSMCTL_RULE_MERGE,
 			   .flags = KSMCTL_RULE_F_TREE, .has_pid = 1 };
@@ -638,8 +639,8 @@ TEST_F(rules, inherited_flag_kept_across_pid_reuse)
 	char buf[32];
 	long t;
 
-	if (!kernel_at_least(6, 7))
-		SKIP(return, "the kernel keeps merge-any across fork from 6.7 on");
+	if (!kernel_at_least(6, 4))
+		SKIP(return, "no PR_SET_MEMORY_MERGE (Linux 6.4+)");
 	ASSERT_EQ(0, read_u64_file("/proc/sys/kernel/pid_max", &old_max));
 	ASSERT_EQ(0, pipe(ctl));
 	ASSERT_EQ(0, pipe(rep));
@@ -650,8 +651,8 @@ TEST_F(rules, inherited_flag_kept_across_pid_reuse)
 	ru.pid = parent;
 	ASSERT_EQ(0, rule_add(self->fd, self->fam, &ru, NULL, &self->ans))
 		TH_LOG("%s", self->ans.extack_msg);
-	ASSERT_LE(0, wait_merge_any(self->fd, self->fam, parent, 1, now_ms(),
-				    10 * BOUND_MS));
+	ASSERT_LE(0, wait_covered(self->fd, self->fam, parent, now_ms(),
+				  10 * BOUND_MS));
 
 	snprintf(buf, sizeof(buf), "%d", REUSE_PID_MAX);
 	ASSERT_EQ(0, write_str_file("/proc/sys/kernel/pid_max", buf));
@@ -717,6 +718,240 @@ TEST_F(rules, inherited_flag_kept_across_pid_reuse)
 	EXPECT_EQ(1, flag)
 		TH_LOG("the unrelated process %d lost the merge-any flag it set itself",
 		       other);
+}
+
+/* ---- a storm of forks across RULE_DEL and unload ---- */
+
+#define STORM_PAIRS	150	/* children, each with a grandchild */
+#define STORM_GAP_US	10000	/* between two forks: ~1.5 s in all */
+
+static void sleep_forever(void)
+{
+	for (;;)
+		pause();
+}
+
+/*
+ * Waits for a byte on @go, then forks STORM_PAIRS children, each of which
+ * forks a grandchild; all sleep. The first child asks PR_SET_MEMORY_MERGE
+ * for itself (and has no child). Every pid goes to @out, the first child's
+ * negated; 0 at the end.
+ */
+static void fork_storm(int go, int out)
+{
+	pid_t zero = 0;
+	char c;
+	int i;
+
+	setpgid(0, 0);
+	if (read(go, &c, 1) != 1)
+		_exit(1);
+	for (i = 0; i < STORM_PAIRS; i++) {
+		pid_t pid = fork(), g;
+
+		if (pid < 0)
+			break;
+		if (!pid && !i) {
+			pid_t me = -getpid();
+
+			prctl(PR_SET_MEMORY_MERGE, 1, 0, 0, 0);
+			if (write(out, &me, sizeof(me)) != sizeof(me))
+				_exit(1);
+			sleep_forever();
+		}
+		if (!pid) {
+			g = fork();
+			if (!g)
+				sleep_forever();
+			if (g > 0 && write(out, &g, sizeof(g)) != sizeof(g))
+				_exit(1);
+			sleep_forever();
+		}
+		if (i && write(out, &pid, sizeof(pid)) != sizeof(pid))
+			break;
+		usleep(STORM_GAP_US);
+	}
+	if (write(out, &zero, sizeof(zero)) != sizeof(zero))
+		_exit(1);
+	sleep_forever();
+}
+
+/*
+ * Forks go on while the tree rule that follows them is deleted, added
+ * again, and the module is unloaded with it: afterwards no process of the
+ * storm has the merge-any flag but the one that asked for it.
+ */
+TEST_F(rules, fork_storm_across_rule_del_and_unload)
+{
+	struct rule ru = { .action = KSMCTL_RULE_MERGE,
+			   .flags = KSMCTL_RULE_F_TREE, .has_pid = 1 };
+	int go[2], rep[2], i, n = 0, done = 0, flagged = 0, has_flag;
+	pid_t storm, pids[4 * STORM_PAIRS], self_merger = 0, p;
+	uint32_t id = 0;
+
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(rep));
+	storm = fork();
+	ASSERT_LE(0, storm);
+	if (!storm) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		fork_storm(go[0], rep[1]);
+	}
+	close(rep[1]);
+	setpgid(storm, storm);
+	ru.pid = storm;
+	ASSERT_EQ(0, rule_add(self->fd, self->fam, &ru, &id, &self->ans))
+		TH_LOG("%s", self->ans.extack_msg);
+	ASSERT_EQ(1, write(go[1], "g", 1));
+
+	usleep(300 * 1000);
+	ASSERT_EQ(0, rule_del(self->fd, self->fam, id, &self->ans));
+	usleep(300 * 1000);
+	ASSERT_EQ(0, rule_add(self->fd, self->fam, &ru, &id, &self->ans));
+	usleep(300 * 1000);
+	close(self->fd);
+	ASSERT_EQ(0, ksmctl_ensure_unloaded());
+	ASSERT_EQ(0, ksmctl_ensure_loaded());
+	self->fd = nl_open();
+	ASSERT_LE(0, self->fd);
+	self->fam = ksmctl_family(self->fd);
+	ASSERT_LT(0, self->fam);
+
+	while (!done && read(rep[0], &p, sizeof(p)) == sizeof(p)) {
+		if (!p)
+			done = 1;
+		else if (p < 0)
+			self_merger = -p;
+		else if (n < (int)(sizeof(pids) / sizeof(pids[0])))
+			pids[n++] = p;
+	}
+	close(rep[0]);
+	close(go[1]);
+	close(go[0]);
+	ASSERT_TRUE(done);
+	usleep(3 * KSMCTL_RULES_PERIOD_MS * 1000);
+
+	has_flag = merge_any(self->fd, self->fam, storm) >= 0;
+	for (i = 0; i < n && has_flag; i++)
+		flagged += merge_any(self->fd, self->fam, pids[i]) == 1;
+	TH_LOG("%d processes forked across RULE_DEL and unload: %d with the "
+	       "merge-any flag", n, flagged);
+	if (has_flag) {
+		EXPECT_EQ(0, flagged);
+		EXPECT_EQ(0, merge_any(self->fd, self->fam, storm));
+		if (self_merger)
+			EXPECT_EQ(1, merge_any(self->fd, self->fam,
+					       self_merger))
+				TH_LOG("the process that asked lost its flag");
+	}
+	kill(-storm, SIGKILL);
+	while (waitpid(storm, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+/* ---- processes the rules must still see ---- */
+
+/*
+ * A process whose main thread exited (pthread_exit() in main) while
+ * another thread runs on stays followed: its new memory is marked.
+ */
+TEST_F(rules, followed_after_main_thread_exit)
+{
+	struct rule ru = { .action = KSMCTL_RULE_MERGE, .has_pid = 1 };
+	char buf[64];
+	long t0, ms;
+
+	ASSERT_EQ(0, target_start(&self->t, "rule_target", "4", NULL));
+	ru.pid = self->t.pid;
+	t0 = now_ms();
+	ASSERT_EQ(0, rule_add(self->fd, self->fam, &ru, NULL, &self->ans));
+	ASSERT_LE(0, wait_covered(self->fd, self->fam, self->t.pid, t0,
+				  BOUND_MS));
+	ASSERT_EQ(0, cmd(&self->t, "leave", buf, sizeof(buf)));
+	ASSERT_STREQ("ok", buf);
+	/* a few ticks and a look at it without its main thread */
+	usleep(3 * KSMCTL_RULES_PERIOD_MS * 1000);
+	ASSERT_EQ(0, cmd(&self->t, "mmap 4", buf, sizeof(buf)));
+	ASSERT_STREQ("ok", buf);
+	t0 = now_ms();
+	ms = wait_covered(self->fd, self->fam, self->t.pid, t0, BOUND_MS);
+	TH_LOG("main thread gone, mmap -> covered: %ld ms", ms);
+	EXPECT_LE(0, ms);
+}
+
+/* the hits of rule @id, or -1 */
+static long long rule_hits(int fd, int fam, uint32_t id)
+{
+	struct idlist l;
+	int i;
+
+	if (rule_list(fd, fam, &l))
+		return -1;
+	for (i = 0; i < l.n; i++)
+		if (l.ids[i] == id)
+			return (long long)l.hits[i];
+	return -1;
+}
+
+/*
+ * Two processes that share one address space (clone(CLONE_VM) without
+ * CLONE_THREAD), one matched by a merge rule, the other, in another
+ * cgroup, by a never rule: one verdict for the memory, never, and it
+ * stays (no marking and unmarking every tick).
+ */
+TEST_F(rules, shared_mm_gets_one_verdict)
+{
+	struct rule merge = { .action = KSMCTL_RULE_MERGE,
+			      .cgroup = "/" TEST_CGROUP };
+	struct rule never = { .action = KSMCTL_RULE_NEVER,
+			      .cgroup = "/" TEST_CGROUP "-never" };
+	long long m0, n0, m1, n1;
+	uint32_t mid = 0, nid = 0;
+	char buf[64];
+	pid_t sharer;
+	long t0, ms;
+	int flips = 0, i, cov;
+
+	if ((mkdir(CGROUP_ROOT "/" TEST_CGROUP, 0755) && errno != EEXIST) ||
+	    (mkdir(CGROUP_ROOT "/" TEST_CGROUP "-never", 0755) &&
+	     errno != EEXIST))
+		SKIP(return, "cannot create a cgroup v2: %s", strerror(errno));
+	ASSERT_EQ(0, target_start(&self->t, "rule_target", "4", NULL));
+	ASSERT_EQ(0, cmd(&self->t, "vmchild", buf, sizeof(buf)));
+	sharer = atoi(buf);
+	ASSERT_LT(0, sharer);
+	ASSERT_EQ(0, cgroup_move("/" TEST_CGROUP, self->t.pid));
+	ASSERT_EQ(0, cgroup_move("/" TEST_CGROUP "-never", sharer));
+	t0 = now_ms();
+	ASSERT_EQ(0, rule_add(self->fd, self->fam, &merge, &mid, &self->ans));
+	ASSERT_EQ(0, rule_add(self->fd, self->fam, &never, &nid, &self->ans));
+
+	/* settled: no mergeable byte; then a second of ticks changes nothing */
+	usleep(3 * KSMCTL_RULES_PERIOD_MS * 1000);
+	ms = wait_uncovered(self->fd, self->fam, self->t.pid, t0, 10 * BOUND_MS);
+	TH_LOG("never rule on the sharer -> uncovered: %ld ms", ms);
+	EXPECT_LE(0, ms);
+	m0 = rule_hits(self->fd, self->fam, mid);
+	n0 = rule_hits(self->fd, self->fam, nid);
+	for (i = 0; i < 50; i++) {
+		cov = proc_coverage(self->fd, self->fam, self->t.pid);
+		flips += cov != 0;
+		usleep(40 * 1000);
+	}
+	m1 = rule_hits(self->fd, self->fam, mid);
+	n1 = rule_hits(self->fd, self->fam, nid);
+	TH_LOG("in 2 s: merge rule hits %lld -> %lld, never rule hits %lld -> "
+	       "%lld, %d of 50 looks found mergeable bytes", m0, m1, n0, n1,
+	       flips);
+	EXPECT_EQ(m0, m1);
+	EXPECT_EQ(n0, n1);
+	EXPECT_EQ(0, flips);
+
+	target_stop(&self->t);
+	kill(sharer, SIGKILL);
+	usleep(100 * 1000);
+	rmdir(CGROUP_ROOT "/" TEST_CGROUP);
+	rmdir(CGROUP_ROOT "/" TEST_CGROUP "-never");
 }
 
 /* never wins over merge, unmerges what was merged, and stays */
@@ -1326,11 +1561,17 @@ TEST_F(rules, monitor_reports_hits)
 	EXPECT_TRUE(got);
 }
 
-/* unload with rules active: rules gone, marks stay, no splat */
+/*
+ * unload with rules active: rules gone, marks stay, no splat; a process
+ * whose own merge-any flag a never rule held gets it back
+ */
 TEST_F(rules, unload_with_rules_active)
 {
 	struct rule ru = { .action = KSMCTL_RULE_MERGE, .has_pid = 1 };
 	struct rule ru2 = { .action = KSMCTL_RULE_MERGE, .has_uid = 1, .uid = 0 };
+	struct rule never = { .action = KSMCTL_RULE_NEVER, .has_pid = 1 };
+	struct target own = { 0 };
+	int own_flag = 0;
 	struct idlist l;
 	char line[256];
 	long t0;
@@ -1338,15 +1579,20 @@ TEST_F(rules, unload_with_rules_active)
 	int n;
 
 	ASSERT_EQ(0, target_start(&self->t, "rule_target", "8", NULL));
+	ASSERT_EQ(0, target_start(&own, "rule_target", "2", NULL));
+	ASSERT_EQ(0, cmd(&own, "prctl 1", line, sizeof(line)));
+	own_flag = !strcmp(line, "ok");
 	ru.pid = self->t.pid;
+	never.pid = own.pid;
 	t0 = now_ms();
 	ASSERT_EQ(0, rule_add(self->fd, self->fam, &ru, NULL, &self->ans));
 	ASSERT_EQ(0, rule_add(self->fd, self->fam, &ru2, NULL, &self->ans));
+	ASSERT_EQ(0, rule_add(self->fd, self->fam, &never, NULL, &self->ans));
 	ASSERT_LE(0, wait_covered(self->fd, self->fam, self->t.pid, t0,
 				  BOUND_MS));
-	if (kernel_at_least(6, 7))
-		ASSERT_LE(0, wait_merge_any(self->fd, self->fam, self->t.pid,
-					    1, t0, BOUND_MS));
+	if (own_flag)
+		ASSERT_LE(0, wait_merge_any(self->fd, self->fam, own.pid, 0,
+					    t0, BOUND_MS));
 	close(self->fd);
 	ASSERT_EQ(0, ksmctl_ensure_unloaded());
 	ASSERT_EQ(0, ksmctl_ensure_loaded());
@@ -1363,9 +1609,14 @@ TEST_F(rules, unload_with_rules_active)
 	fclose(f);
 	EXPECT_EQ(1, n);	/* the header only */
 	EXPECT_LE(990, proc_coverage(self->fd, self->fam, self->t.pid));
-	/* the uid rule gave it merge-any (6.7+), which the unload took back */
-	if (kernel_at_least(6, 7))
+	if (merge_any(self->fd, self->fam, self->t.pid) >= 0)
 		EXPECT_EQ(0, merge_any(self->fd, self->fam, self->t.pid));
+	if (own_flag) {
+		EXPECT_EQ(1, merge_any(self->fd, self->fam, own.pid))
+			TH_LOG("the never rule's unload did not give the flag back");
+		EXPECT_LE(990, proc_coverage(self->fd, self->fam, own.pid));
+	}
+	target_stop(&own);
 }
 
 TEST_HARNESS_MAIN

@@ -247,21 +247,16 @@
  * unloading the module (which drops every rule), undoes nothing: marked
  * VMAs stay mergeable, as after madvise(MADV_MERGEABLE).
  *
- * Merge-any (kernels that keep PR_SET_MEMORY_MERGE across fork and exec,
- * 6.7 and later): a merge process whose merge rule its children match too
- * (a rule with no exe and no comm, and a pid only with TREE) also gets the
- * kernel's merge-any flag, as if it had called PR_SET_MEMORY_MERGE itself.
- * The kernel then marks its new mappings (mmap, brk, thread stacks) as it
- * makes them, and its children and exec'd images are born with the flag:
- * such memory is mergeable at once, and the periodic passes skip the
- * process. The module clears the flag again (the VMAs stay marked) when
- * the process stops matching (moved out of the cgroup, uid changed), when
- * no merge rule of that kind matches it any more, when the rule is
- * deleted, and at unload; a child forked meanwhile is looked at and
- * cleared if no rule wants it. GET_PROC shows the flag
- * (KSMCTL_A_PROC_MERGE_ANY), as does /proc/PID/ksm_stat. A process's own
- * PR_SET_MEMORY_MERGE is left alone, but a never rule clears it: never
- * wins.
+ * Merge-any (PR_SET_MEMORY_MERGE, 6.4 and later): the flag is the
+ * process's own, and rules never set it (GET_PROC shows it,
+ * KSMCTL_A_PROC_MERGE_ANY, as does /proc/PID/ksm_stat). A never rule wins
+ * over it: it clears the flag of a process that set it while the rule
+ * holds, and gives it back (the flag set again, the VMAs marked) when it
+ * lets go: the process stops matching, the rule is deleted, the module
+ * unloads. Children forked in between are born without it.
+ *
+ * Processes that share one mm (clone() with CLONE_VM, vfork) get one
+ * verdict for it: never if one of the followed ones is followed as never.
  *
  * Permissions
  * -----------
