@@ -153,6 +153,7 @@ static int rule_from_attrs(struct nlattr **tb, struct ksmctl_rule *r,
 	}
 	if (tb[KSMCTL_A_RULE_EXE]) {
 		struct nlattr *a = tb[KSMCTL_A_RULE_EXE];
+		struct path exe;
 
 		err = check_path(a, extack);
 		if (err)
@@ -160,16 +161,18 @@ static int rule_from_attrs(struct nlattr **tb, struct ksmctl_rule *r,
 		r->exe_path = nla_strdup(a, GFP_KERNEL);
 		if (!r->exe_path)
 			return -ENOMEM;
-		err = kern_path(r->exe_path, LOOKUP_FOLLOW, &r->exe);
+		err = kern_path(r->exe_path, LOOKUP_FOLLOW, &exe);
 		if (err) {
-			r->exe.dentry = NULL;
 			NL_SET_ERR_MSG_ATTR(extack, a, "cannot find this file");
 			return err;
 		}
-		if (!d_is_reg(r->exe.dentry)) {
+		if (!d_is_reg(exe.dentry)) {
+			path_put(&exe);
 			NL_SET_ERR_MSG_ATTR(extack, a, "not a regular file");
 			return -EINVAL;
 		}
+		ksmctl_rule_set_exe(r, d_inode(exe.dentry));
+		path_put(&exe);
 	}
 	if (tb[KSMCTL_A_RULE_COMM]) {
 		struct nlattr *a = tb[KSMCTL_A_RULE_COMM];
@@ -225,7 +228,7 @@ static int rule_fill(struct sk_buff *skb, const struct ksmctl_rule *r)
 	    (r->pid && nla_put_u32(skb, KSMCTL_A_RULE_PID, pid_vnr(r->pid))) ||
 	    (r->cgrp && nla_put_string(skb, KSMCTL_A_RULE_CGROUP,
 				       r->cgroup_path)) ||
-	    (r->exe.dentry && nla_put_string(skb, KSMCTL_A_RULE_EXE,
+	    (r->has_exe && nla_put_string(skb, KSMCTL_A_RULE_EXE,
 					     r->exe_path)) ||
 	    (r->comm[0] && nla_put_string(skb, KSMCTL_A_RULE_COMM, r->comm)) ||
 	    (r->has_uid && nla_put_u32(skb, KSMCTL_A_RULE_UID,

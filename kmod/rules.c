@@ -253,8 +253,6 @@ void ksmctl_rule_free(struct ksmctl_rule *r)
 	put_pid(r->pid);
 	if (r->cgrp)
 		cgroup_put(r->cgrp);
-	if (r->exe.dentry)
-		path_put(&r->exe);
 	kfree(r->cgroup_path);
 	kfree(r->exe_path);
 	kfree(r);
@@ -264,7 +262,8 @@ static bool rule_same(const struct ksmctl_rule *a, const struct ksmctl_rule *b)
 {
 	return a->action == b->action && a->flags == b->flags &&
 	       a->pid == b->pid && a->cgrp == b->cgrp &&
-	       a->exe.dentry == b->exe.dentry &&
+	       a->has_exe == b->has_exe && a->exe_dev == b->exe_dev &&
+	       a->exe_ino == b->exe_ino && a->exe_gen == b->exe_gen &&
 	       !strcmp(a->comm, b->comm) && a->has_uid == b->has_uid &&
 	       (!a->has_uid || uid_eq(a->uid, b->uid));
 }
@@ -540,11 +539,31 @@ static bool match_cgroup(const struct ksmctl_rule *r, struct task_struct *task)
 	       cgroup_is_descendant(cgrp, r->cgrp);
 }
 
+/**
+ * ksmctl_rule_set_exe() - match processes running this file
+ * @r: the rule
+ * @inode: the file's inode
+ *
+ * By identity, without a reference: the inode number, which a file
+ * created after this one is deleted may get again, with the generation
+ * the filesystem gives each inode that has that number.
+ */
+void ksmctl_rule_set_exe(struct ksmctl_rule *r, const struct inode *inode)
+{
+	r->has_exe = true;
+	r->exe_dev = inode->i_sb->s_dev;
+	r->exe_ino = inode->i_ino;
+	r->exe_gen = inode->i_generation;
+}
+
 static bool match_exe(const struct ksmctl_rule *r, struct mm_struct *mm)
 {
 	struct file *exe = rcu_dereference(mm->exe_file);
+	const struct inode *inode = exe ? file_inode(exe) : NULL;
 
-	return exe && file_inode(exe) == d_inode(r->exe.dentry);
+	return inode && inode->i_ino == r->exe_ino &&
+	       inode->i_sb->s_dev == r->exe_dev &&
+	       inode->i_generation == r->exe_gen;
 }
 
 /* @mm NULL: the exe is not known, taken as matching */
@@ -555,7 +574,7 @@ static bool rule_matches(struct ksmctl_rule *r, struct task_struct *task,
 		return false;
 	if (r->cgrp && !match_cgroup(r, task))
 		return false;
-	if (r->exe.dentry && mm && !match_exe(r, mm))
+	if (r->has_exe && mm && !match_exe(r, mm))
 		return false;
 	if (r->comm[0] && strcmp(r->comm, comm))
 		return false;
@@ -1303,7 +1322,7 @@ static int rules_show(struct seq_file *m, void *v)
 			seq_printf(m, " cgroup=%s%s", r->cgroup_path,
 				   r->flags & KSMCTL_RULE_F_RECURSIVE ?
 				   " recursive" : "");
-		if (r->exe.dentry)
+		if (r->has_exe)
 			seq_printf(m, " exe=%s", r->exe_path);
 		if (r->comm[0])
 			seq_printf(m, " comm=%s", r->comm);

@@ -21,8 +21,9 @@ struct netlink_ext_ack;
  * @pid: match this process (with a reference), or NULL
  * @cgrp: match this cgroup (with a reference), or NULL
  * @cgroup_path: as given, for display
- * @exe: match processes running this file (with a reference); @exe.dentry
- *       NULL when not matched on
+ * @has_exe: match processes running the file @exe_dev, @exe_ino and
+ *	@exe_gen name (its filesystem, inode number and generation: the rule
+ *	holds no reference, so the filesystem can be unmounted)
  * @exe_path: as given, for display
  * @comm: match this comm, "" when not matched on
  * @uid: match this real uid, when @has_uid
@@ -40,7 +41,10 @@ struct ksmctl_rule {
 	struct pid *pid;
 	struct cgroup *cgrp;
 	char *cgroup_path;
-	struct path exe;
+	bool has_exe;
+	dev_t exe_dev;
+	unsigned long exe_ino;
+	u32 exe_gen;
 	char *exe_path;
 	char comm[TASK_COMM_LEN];
 	kuid_t uid;
@@ -50,6 +54,7 @@ struct ksmctl_rule {
 };
 
 struct ksmctl_rule *ksmctl_rule_alloc(void);
+void ksmctl_rule_set_exe(struct ksmctl_rule *r, const struct inode *inode);
 void ksmctl_rule_free(struct ksmctl_rule *r);
 int ksmctl_rule_add(struct ksmctl_rule *r, struct netlink_ext_ack *extack,
 		    void (*added)(const struct ksmctl_rule *r, void *arg),

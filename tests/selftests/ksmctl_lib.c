@@ -319,7 +319,10 @@ int target_start(struct target *t, const char *prog, ...)
 	int in[2], out[2], argc = 0;
 	va_list ap;
 
-	snprintf(path, sizeof(path), "%s/%s", test_dir(), prog);
+	if (prog[0] == '/')
+		snprintf(path, sizeof(path), "%s", prog);
+	else
+		snprintf(path, sizeof(path), "%s/%s", test_dir(), prog);
 	argv[argc++] = path;
 	va_start(ap, prog);
 	while (argc < 15 && (argv[argc] = va_arg(ap, char *)))

@@ -114,7 +114,10 @@ struct target {
 	unsigned long mmap_addr;	/* its data region */
 };
 
-/* start "prog args..." (NULL-terminated); 0 once it said "ready" */
+/*
+ * start "prog args..." (NULL-terminated; prog in test_dir() unless an
+ * absolute path); 0 once it said "ready"
+ */
 int target_start(struct target *t, const char *prog, ...);
 /* send one command, return its one-line answer in buf (no newline) */
 int target_cmd(struct target *t, const char *cmd, char *buf, size_t len);

@@ -16,7 +16,9 @@
 #include <string.h>
 #include <limits.h>
 #include <sched.h>
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -578,6 +580,72 @@ TEST_F(rules, exec_rules_catch_new_processes)
 	ms = wait_covered(self->fd, self->fam, self->t.pid, t0, BOUND_MS);
 	TH_LOG("exe rule: start -> covered: %ld ms", ms);
 	EXPECT_LE(0, ms);
+}
+
+/* copy the file @from to @to, mode 0755; 0 or -1 */
+static int copy_exe(const char *from, const char *to)
+{
+	int in = open(from, O_RDONLY | O_CLOEXEC), out, ret = -1;
+	char buf[65536];
+	ssize_t n;
+
+	if (in < 0)
+		return -1;
+	out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+	if (out >= 0) {
+		while ((n = read(in, buf, sizeof(buf))) > 0)
+			if (write(out, buf, n) != n)
+				break;
+		ret = n == 0 ? 0 : -1;
+		if (close(out))
+			ret = -1;
+	}
+	close(in);
+	return ret;
+}
+
+#define EXE_MNT	"/tmp/ksmctl-exe-mnt"
+
+/*
+ * An exe rule knows its file by identity, without holding it: the file's
+ * filesystem can be unmounted while the rule exists (which then matches
+ * nothing there).
+ */
+TEST_F(rules, exe_rule_does_not_pin_its_mount)
+{
+	char from[PATH_MAX];
+	struct rule ru = { .action = KSMCTL_RULE_MERGE,
+			   .exe = EXE_MNT "/rule_target" };
+	struct idlist l;
+	uint32_t id = 0;
+	int i, listed = 0;
+	long t0, ms;
+
+	snprintf(from, sizeof(from), "%s/rule_target", test_dir());
+	mkdir(EXE_MNT, 0755);
+	if (mount("tmpfs", EXE_MNT, "tmpfs", 0, "size=16m"))
+		SKIP(return, "cannot mount a tmpfs: %s", strerror(errno));
+	ASSERT_EQ(0, copy_exe(from, EXE_MNT "/rule_target"));
+	ASSERT_EQ(0, rule_add(self->fd, self->fam, &ru, &id, &self->ans))
+		TH_LOG("%s", self->ans.extack_msg);
+	t0 = now_ms();
+	ASSERT_EQ(0, target_start(&self->t, EXE_MNT "/rule_target", "4",
+				  NULL));
+	ms = wait_covered(self->fd, self->fam, self->t.pid, t0, BOUND_MS);
+	TH_LOG("exe on a tmpfs: start -> covered: %ld ms", ms);
+	EXPECT_LE(0, ms);
+	target_stop(&self->t);
+	usleep(100 * 1000);
+
+	EXPECT_EQ(0, umount(EXE_MNT))
+		TH_LOG("umount with the exe rule: %s", strerror(errno));
+	ASSERT_EQ(0, rule_list(self->fd, self->fam, &l));
+	for (i = 0; i < l.n; i++)
+		listed |= l.ids[i] == id;
+	EXPECT_TRUE(listed);
+	EXPECT_EQ(0, rule_del(self->fd, self->fam, id, &self->ans));
+	umount(EXE_MNT);
+	rmdir(EXE_MNT);
 }
 
 /* ---- a queued process whose pid is reused ---- */

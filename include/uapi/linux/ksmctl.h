@@ -166,7 +166,10 @@
  *                                      gets the same path)
  *       KSMCTL_A_RULE_EXE              NLA_NUL_STRING, absolute path of an
  *                                      executable (matched by inode, so
- *                                      symlinks and hard links match)
+ *                                      symlinks and hard links match;
+ *                                      not held: its filesystem can be
+ *                                      unmounted, a replaced file is
+ *                                      another file)
  *       KSMCTL_A_RULE_COMM             NLA_NUL_STRING, 1-15 bytes, the
  *                                      process name (comm) exactly
  *       KSMCTL_A_RULE_UID              NLA_U32, real uid, caller's user ns
