@@ -335,10 +335,17 @@ int ksmctl_nl_rule_get_start(struct netlink_callback *cb)
 {
 	/* every round has room for one rule, even with the longest paths */
 	ksmctl_dump_room(cb, rule_attrs_size(PATH_MAX - 1, PATH_MAX - 1));
+	ksmctl_rules_lock();
+	cb->args[2] = ksmctl_rules_gen();
+	ksmctl_rules_unlock();
 	return 0;
 }
 
-/* cb->args[0]: the id to continue from; cb->args[1]: past U32_MAX, done */
+/*
+ * cb->args[0]: the id to continue from; cb->args[1]: past U32_MAX, done;
+ * cb->args[2]: ksmctl_rules_gen() at the start. A rule added or deleted
+ * between two rounds flags the next message NLM_F_DUMP_INTR.
+ */
 int ksmctl_nl_rule_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct ksmctl_rule *r;
@@ -347,6 +354,10 @@ int ksmctl_nl_rule_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	if (cb->args[1])
 		return 0;
 	ksmctl_rules_lock();
+	/* never 0, which would turn the check off */
+	cb->seq = cb->prev_seq = 1;
+	if (ksmctl_rules_gen() != (unsigned int)cb->args[2])
+		cb->seq = 2;
 	while ((r = ksmctl_rule_find_ge(cb->args[0]))) {
 		void *hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 					cb->nlh->nlmsg_seq, &ksmctl_genl_family,
@@ -356,6 +367,7 @@ int ksmctl_nl_rule_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 			err = -EMSGSIZE;
 			break;
 		}
+		genl_dump_check_consistent(cb, hdr);
 		if (rule_fill(skb, r)) {
 			genlmsg_cancel(skb, hdr);
 			err = -EMSGSIZE;

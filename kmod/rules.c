@@ -207,6 +207,18 @@ void ksmctl_rules_unlock(void)
 }
 
 /**
+ * ksmctl_rules_gen() - a number that changes with every rule added or
+ * deleted (a dump of the rules that sees it change is not whole)
+ *
+ * Context: under ksmctl_rules_lock().
+ */
+unsigned int ksmctl_rules_gen(void)
+{
+	lockdep_assert_held(&rules_mutex);
+	return rules_gen;
+}
+
+/**
  * ksmctl_rule_find_ge() - the rule with the smallest id >= @id
  * @id: where to look from
  *

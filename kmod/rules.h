@@ -53,6 +53,7 @@ struct ksmctl_rule {
 	struct xarray members;
 };
 
+unsigned int ksmctl_rules_gen(void);
 struct ksmctl_rule *ksmctl_rule_alloc(void);
 void ksmctl_rule_set_exe(struct ksmctl_rule *r, const struct inode *inode);
 void ksmctl_rule_free(struct ksmctl_rule *r);

@@ -55,6 +55,7 @@ struct request {
 	bool local;		/* the failure is libnl's: @why without an errno */
 	bool pid_style;		/* explain as in "Unable to mark pid 42: no such process" */
 	bool quiet;		/* leave the report to the caller: @detail */
+	const char *changed;	/* why a dump flagged NLM_F_DUMP_INTR is not whole */
 	struct extack_info ext;	/* the kernel's explanation, if any */
 	char why[256];		/* extack text, or what is wrong with a reply */
 	char detail[384];	/* what follows "Unable to <action>: " */
@@ -597,8 +598,8 @@ static int request_run(struct ipc *ipc, struct request *req)
 			/* the dump ended, flagged: what came is not the whole answer */
 			req->status = -EAGAIN;
 			req->local = true;
-			snprintf(req->why, sizeof(req->why),
-				 "the process exec'd or exited while it was read");
+			snprintf(req->why, sizeof(req->why), "%s",
+				 req->changed ?: "the answer changed while it was read");
 			request_fail(req, EAGAIN);
 			goto out;
 		}
@@ -1070,6 +1071,7 @@ int ipc_get_vmas(struct ipc *ipc, uint32_t pid, struct vma_list *list)
 		.reply = parse_vma_reply,
 		.arg = list,
 		.pid_style = true,
+		.changed = "the process exec'd or exited while it was read",
 	};
 	int ret;
 
@@ -1270,21 +1272,31 @@ int ipc_rule_del(struct ipc *ipc, uint32_t id)
 	return ret;
 }
 
+#define RULE_LIST_TRIES 3
+
+/* A list that rules added or deleted meanwhile cut short is read again. */
 int ipc_rule_list(struct ipc *ipc, struct rule_list *l)
 {
-	struct request req = {
-		.action = "list rules",
-		.reply = parse_rule_reply,
-		.arg = l,
-	};
-	int ret;
+	int ret = -EAGAIN, tries;
 
-	if (!request_alloc(ipc, &req, KSMCTL_CMD_RULE_GET, NLM_F_DUMP))
-		return -ENOMEM;
-	ret = request_run(ipc, &req);
-	if (ret)
-		rule_list_free(l);
-	nlmsg_free(req.msg);
+	for (tries = 1; ret == -EAGAIN && tries <= RULE_LIST_TRIES; tries++) {
+		struct request req = {
+			.action = "list rules",
+			.reply = parse_rule_reply,
+			.arg = l,
+			.changed = "the rules changed while they were read",
+			.quiet = tries < RULE_LIST_TRIES,
+		};
+
+		if (!request_alloc(ipc, &req, KSMCTL_CMD_RULE_GET, NLM_F_DUMP))
+			return -ENOMEM;
+		ret = request_run(ipc, &req);
+		if (ret)
+			rule_list_free(l);
+		if (ret && ret != -EAGAIN && req.quiet)
+			print_error(req.action, req.detail, 0);
+		nlmsg_free(req.msg);
+	}
 	return ret;
 }
 

@@ -788,6 +788,67 @@ TEST_F(rules, own_flag_kept_across_pid_reuse)
 		       other);
 }
 
+/*
+ * A RULE_GET dump long enough for several rounds: read as it is, its
+ * messages carry no NLM_F_DUMP_INTR; with a rule added after its first
+ * round, the rest of it does (the list is not whole).
+ */
+TEST_F(rules, rule_get_flags_a_change_mid_dump)
+{
+	struct rule ru = { .action = KSMCTL_RULE_MERGE };
+	static char buf[65536];
+	int i, pass, fd2, fam2;
+	char comm[16];
+
+	for (i = 0; i < 250; i++) {
+		snprintf(comm, sizeof(comm), "ksmctl-r%d", i);
+		ru.comm = comm;
+		ASSERT_EQ(0, rule_add(self->fd, self->fam, &ru, NULL, &self->ans))
+			TH_LOG("%s", self->ans.extack_msg);
+	}
+	fd2 = nl_open();
+	ASSERT_LE(0, fd2);
+	fam2 = ksmctl_family(fd2);
+	ASSERT_LT(0, fam2);
+	for (pass = 0; pass < 2; pass++) {
+		int done = 0, intr = 0, msgs = 0, rounds = 0;
+		struct nl_req q;
+
+		nl_req_init(&q, self->fam, KSMCTL_CMD_RULE_GET,
+			    KSMCTL_GENL_VERSION, NLM_F_DUMP);
+		ASSERT_EQ((ssize_t)q.nlh->nlmsg_len,
+			  send(self->fd, q.buf, q.nlh->nlmsg_len, 0));
+		while (!done) {
+			ssize_t len = recv(self->fd, buf, sizeof(buf), 0);
+			struct nlmsghdr *h;
+
+			ASSERT_LT(0, len);
+			for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, len);
+			     h = NLMSG_NEXT(h, len)) {
+				intr |= !!(h->nlmsg_flags & NLM_F_DUMP_INTR);
+				if (h->nlmsg_type == NLMSG_DONE)
+					done = 1;
+				else if (h->nlmsg_type == NLMSG_ERROR)
+					done = -1;
+				else
+					msgs++;
+			}
+			if (!rounds++ && pass) {
+				ru.comm = "ksmctl-late";
+				ASSERT_EQ(0, rule_add(fd2, fam2, &ru, NULL,
+						      &self->ans));
+			}
+		}
+		TH_LOG("%s: %d rules in %d rounds, NLM_F_DUMP_INTR %d",
+		       pass ? "a rule added after the first round" : "no change",
+		       msgs, rounds, intr);
+		ASSERT_EQ(1, done);
+		ASSERT_LT(1, rounds);
+		EXPECT_EQ(pass, intr);
+	}
+	close(fd2);
+}
+
 /* ---- a storm of forks across RULE_DEL and unload ---- */
 
 #define STORM_PAIRS	150	/* children, each with a grandchild */

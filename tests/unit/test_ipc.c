@@ -1209,6 +1209,54 @@ static void test_mark(void)
 			"attribute KSMCTL_A_CLASSES: input/output error", "attribute pointer without a message");
 }
 
+static struct nl_msg *rule_msg(uint32_t id)
+{
+	struct nl_msg *msg = reply_msg(KSMCTL_CMD_RULE_GET);
+	struct nlattr *nest = nla_nest_start(msg, KSMCTL_A_RULE);
+
+	if (!nest || nla_put_u32(msg, KSMCTL_A_RULE_ID, id) < 0 ||
+	    nla_put_u32(msg, KSMCTL_A_RULE_ACTION, KSMCTL_RULE_MERGE) < 0)
+		abort();
+	nla_nest_end(msg, nest);
+	return msg;
+}
+
+/* a RULE_GET dump that rule changes cut short (NLM_F_DUMP_INTR) */
+static void test_rule_list_changed(void)
+{
+	struct ipc *ipc = scripted_ipc();
+	struct rule_list l = { 0 };
+	char *err;
+	int ret, i;
+
+	script_reset();
+	script_add(reply(rule_msg(1)));
+	script_add((struct step){ .kind = STEP_DONE, .intr = true });
+	script_add((struct step){ .kind = STEP_BREAK });
+	script_add(reply(rule_msg(1)));
+	script_add(reply(rule_msg(2)));
+	script_add(done(0, NULL, 0));
+	ret = CAPTURED(&err, ipc_rule_list(ipc, &l));
+	ok(ret == 0 && l.n == 2 && l.rules[0].id == 1 && l.rules[1].id == 2 &&
+	   script.sends == 2, "a rule list that changes cut short is read again, whole");
+	is_str(err, "", "and nothing is said about the first try");
+	rule_list_free(&l);
+	free(err);
+
+	script_reset();
+	for (i = 0; i < 3; i++) {
+		script_add(reply(rule_msg(1)));
+		script_add((struct step){ .kind = STEP_DONE, .intr = true });
+		script_add((struct step){ .kind = STEP_BREAK });
+	}
+	ret = CAPTURED(&err, ipc_rule_list(ipc, &l));
+	ok(ret == -EAGAIN && !l.n && !l.rules && script.sends == 3,
+	   "a rule list cut short three times is an error, not a short list");
+	is_str(err, "ksmctl: Unable to list rules: the rules changed while they were read\n",
+	       "and says why");
+	free(err);
+}
+
 static void test_scripted(void)
 {
 	script_reset();
@@ -1216,6 +1264,7 @@ static void test_scripted(void)
 	test_get_procs();
 	test_get_vmas();
 	test_mark();
+	test_rule_list_changed();
 	script_reset();
 	nl_socket_free(scripted.sk);
 	scripted.sk = NULL;
