@@ -171,8 +171,12 @@ static int rule_from_attrs(struct nlattr **tb, struct ksmctl_rule *r,
 			NL_SET_ERR_MSG_ATTR(extack, a, "not a regular file");
 			return -EINVAL;
 		}
-		ksmctl_rule_set_exe(r, d_inode(exe.dentry));
+		err = ksmctl_rule_set_exe(r, &exe);
 		path_put(&exe);
+		if (err) {
+			NL_SET_ERR_MSG_ATTR(extack, a, "cannot read this file's attributes");
+			return err;
+		}
 	}
 	if (tb[KSMCTL_A_RULE_COMM]) {
 		struct nlattr *a = tb[KSMCTL_A_RULE_COMM];

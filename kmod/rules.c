@@ -44,11 +44,12 @@
  * A process that exits meanwhile is harmless: we hold its task and mm
  * until done.
  *
- * One address space, one verdict: processes that share an mm (clone()
- * with CLONE_VM but not CLONE_THREAD, vfork) and are followed with
- * different verdicts get never for it, the verdict that wins, instead of
- * each marking what the other unmarked at every tick. followed_mm finds
- * the followed processes of an mm.
+ * One address space, one verdict: what the rules did to an mm is kept
+ * once (struct followed_mm) for the followed processes that share it
+ * (clone() with CLONE_VM but not CLONE_THREAD, vfork); if one of them is
+ * followed as never, never is the mm's verdict, instead of each marking
+ * what the other unmarked at every tick, and a change of the mm costs one
+ * walk, not one per process.
  *
  * The merge-any flag of PR_SET_MEMORY_MERGE (6.4 and later) is the
  * process's own: PR_GET_MEMORY_MERGE tells the process what it asked for,
@@ -56,17 +57,21 @@
  * VMAs of a followed process, the probes bring its children and exec'd
  * images, so nothing a rule did outlives it in the kernel's hands (a fork
  * racing the rule's deletion or the unload, a queue overflow). Only a
- * never rule touches it, as never wins: it clears the flag of a process
- * that asked for it (@took_any) while it holds, and when it lets go (the
- * process stops matching, the rule goes, the module unloads) the flag is
- * given back and the VMAs marked, as PR_SET_MEMORY_MERGE does. Children
- * forked meanwhile are born without it, as their parent then was.
+ * never rule touches it, as never wins: it clears the flag of an mm whose
+ * process asked for it (@took_any, of the mm) while it holds, and when no
+ * never verdict holds the mm any more (the process stops matching, the
+ * rule goes, the module unloads, a never process that shared the mm
+ * exits) the flag is given back and the VMAs marked, as PR_SET_MEMORY_MERGE
+ * does. Children forked and images exec'd meanwhile start without it, as
+ * their parent then was; a PR_SET_MEMORY_MERGE 0 asked meanwhile is
+ * undone by the give-back (the kernel ignores it then: the flag is clear).
  */
 
 #include <linux/bitmap.h>
 #include <linux/cgroup.h>
 #include <linux/hashtable.h>
 #include <linux/cred.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/namei.h>
@@ -133,27 +138,72 @@ static bool pending_overflow;
 static bool trees_lost;
 
 /**
+ * struct exe_id - which file a process runs, as stat(2) tells it: the
+ *	identity an exe rule compares (ksmctl_rule_set_exe())
+ * @dev: st_dev (a btrfs subvolume's own, an overlay's)
+ * @ino: st_ino
+ * @gen: the inode's generation, told apart from a file that got @ino
+ *	again after this one was deleted
+ * @known: found (a process without an exe file, or one whose file's
+ *	attributes cannot be read, matches no exe rule)
+ */
+struct exe_id {
+	u64 dev;
+	u64 ino;
+	u32 gen;
+	bool known;
+};
+
+/**
+ * struct followed_mm - an address space of followed processes, and what
+ * the rules did to it: one verdict for it, however many processes share
+ * it (clone() with CLONE_VM but not CLONE_THREAD, vfork)
+ * @mm: with a reference on the struct (mmgrab(), not its address space): a
+ *	tick reads its write sequence without looking a process up
+ * @users: the followed processes whose mm it is (their @fm)
+ * @nevers: of which followed as never: the verdict of the mm is never while
+ *	there is one, the verdict that wins, instead of each process marking
+ *	what another unmarked, at every tick
+ * @never_id: the rule of one of them, for hits and events
+ * @clean: its VMAs were found as @applied wants them, at @seq
+ * @applied: that verdict
+ * @seq: ksmctl_mm_change_seq() then
+ * @took_any: a never verdict cleared the merge-any flag the processes had
+ *	asked for (PR_SET_MEMORY_MERGE): given back when no never verdict
+ *	holds the mm any more, or when it is let go of
+ * @exe: the file it runs, as an exe rule compares it
+ * @node: in followed_mms, by @mm
+ *
+ * Used by the worker only (and by ksmctl_rules_uninit() once it is gone).
+ */
+struct followed_mm {
+	struct mm_struct *mm;
+	unsigned int users;
+	unsigned int nevers;
+	u32 never_id;
+	bool clean;
+	u32 applied;
+	unsigned long seq;
+	bool took_any;
+	struct exe_id exe;
+	struct hlist_node node;
+};
+
+/**
  * struct followed - a process some rule matches
  * @pid: its struct pid (a reference): tells a reused tgid apart
  * @verdict: KSMCTL_RULE_MERGE or KSMCTL_RULE_NEVER
  * @rule_id: the rule that decided it
  * @gen: rules_gen when decided
- * @took_any: a never verdict cleared the merge-any flag the process had
- *	asked for (PR_SET_MEMORY_MERGE): given back when it lets go
- * @clean: its VMAs were found as the verdict of @mm wants them, in @mm at
- *	@seq
- * @mm: the mm last looked at, with a reference on the struct (mmgrab(),
- *      not its address space): a tick reads its write sequence without
- *      looking the process up
- * @seq: ksmctl_mm_change_seq() of @mm then
+ * @fm: the mm it had when last looked at, and what was done to it (a
+ *	reference), or NULL
  * @node: in followed_list, which ticks go through
- * @mm_node: in followed_mm, by @mm
  * @free_node: in unfollowed, once let go of
  * @rcu: freed after a grace period: the probes look entries up under RCU
  *
- * In the xarray "followed", by tgid in the initial pid namespace, in
- * followed_list and, once it has an mm, in followed_mm; used by the worker
- * only (and by ksmctl_rules_uninit() once it is gone).
+ * In the xarray "followed", by tgid in the initial pid namespace, and in
+ * followed_list; used by the worker only (and by ksmctl_rules_uninit()
+ * once it is gone).
  */
 struct followed {
 	struct list_head node;
@@ -161,11 +211,7 @@ struct followed {
 	u32 verdict;
 	u32 rule_id;
 	unsigned int gen;
-	bool took_any;
-	bool clean;
-	struct mm_struct *mm;
-	unsigned long seq;
-	struct hlist_node mm_node;
+	struct followed_mm *fm;
 	struct llist_node free_node;
 	struct rcu_head rcu;
 };
@@ -173,8 +219,7 @@ struct followed {
 static DEFINE_XARRAY(followed);
 static LIST_HEAD(followed_list);
 static unsigned long nr_followed;
-/* the followed processes by their mm: those that share one find each other */
-static DEFINE_HASHTABLE(followed_mm, 8);
+static DEFINE_HASHTABLE(followed_mms, 8);	/* struct followed_mm, by mm */
 
 /*
  * The entries let go of, for release_work to free. Ours is often the last
@@ -554,39 +599,60 @@ static bool match_cgroup(const struct ksmctl_rule *r, struct task_struct *task)
 /**
  * ksmctl_rule_set_exe() - match processes running this file
  * @r: the rule
- * @inode: the file's inode
+ * @exe: the file's path
  *
- * By identity, without a reference: the inode number, which a file
- * created after this one is deleted may get again, with the generation
- * the filesystem gives each inode that has that number.
+ * By identity, as stat(2) tells it, without holding the file (its
+ * filesystem can be unmounted): device and inode number, and the inode's
+ * generation, which tells this file from one that gets its number again
+ * after it is deleted (on the filesystems that keep one).
+ *
+ * Return: 0, or the -errno of reading the file's attributes.
  */
-void ksmctl_rule_set_exe(struct ksmctl_rule *r, const struct inode *inode)
+int ksmctl_rule_set_exe(struct ksmctl_rule *r, const struct path *exe)
 {
+	struct kstat st;
+	int err;
+
+	err = vfs_getattr_nosec(exe, &st, STATX_INO, AT_STATX_SYNC_AS_STAT);
+	if (err)
+		return err;
 	r->has_exe = true;
-	r->exe_dev = inode->i_sb->s_dev;
-	r->exe_ino = inode->i_ino;
-	r->exe_gen = inode->i_generation;
+	r->exe_dev = st.dev;
+	r->exe_ino = st.ino;
+	r->exe_gen = d_inode(exe->dentry)->i_generation;
+	return 0;
 }
 
-static bool match_exe(const struct ksmctl_rule *r, struct mm_struct *mm)
+/* the file @mm runs, as an exe rule compares it; may sleep */
+static void exe_id_of(struct mm_struct *mm, struct exe_id *id)
 {
-	struct file *exe = rcu_dereference(mm->exe_file);
-	const struct inode *inode = exe ? file_inode(exe) : NULL;
+	struct file *exe = ksmctl_mm_exe_file(mm);
+	struct kstat st;
 
-	return inode && inode->i_ino == r->exe_ino &&
-	       inode->i_sb->s_dev == r->exe_dev &&
-	       inode->i_generation == r->exe_gen;
+	id->known = false;
+	if (!exe)
+		return;
+	if (!vfs_getattr_nosec(&exe->f_path, &st, STATX_INO,
+			       AT_STATX_SYNC_AS_STAT)) {
+		id->dev = st.dev;
+		id->ino = st.ino;
+		id->gen = file_inode(exe)->i_generation;
+		id->known = true;
+	}
+	fput(exe);
 }
 
-/* @mm NULL: the exe is not known, taken as matching */
+/* @exe NULL: the exe is not known, taken as matching */
 static bool rule_matches(struct ksmctl_rule *r, struct task_struct *task,
-			 struct mm_struct *mm, const char *comm)
+			 const struct exe_id *exe, const char *comm)
 {
 	if (r->pid && !match_pid(r, task))
 		return false;
 	if (r->cgrp && !match_cgroup(r, task))
 		return false;
-	if (r->has_exe && mm && !match_exe(r, mm))
+	if (r->has_exe && exe &&
+	    !(exe->known && exe->ino == r->exe_ino && exe->dev == r->exe_dev &&
+	      exe->gen == r->exe_gen))
 		return false;
 	if (r->comm[0] && strcmp(r->comm, comm))
 		return false;
@@ -596,10 +662,12 @@ static bool rule_matches(struct ksmctl_rule *r, struct task_struct *task,
 }
 
 /*
- * KSMCTL_RULE_* the rules want for this process (UNSPEC: none), and which
- * rule decided (@id): the first of the highest action that matches
+ * KSMCTL_RULE_* the rules want for a process (UNSPEC: none), and which
+ * rule decided (@id): the first of the highest action that matches. @task
+ * is a live thread of it, whose cgroup and credentials are the process's
+ * (its main thread may have exited); @comm the process's name.
  */
-static u32 verdict_locked(struct task_struct *task, struct mm_struct *mm,
+static u32 verdict_locked(struct task_struct *task, const struct exe_id *exe,
 			  const char *comm, u32 *id)
 {
 	struct ksmctl_rule *r;
@@ -607,7 +675,7 @@ static u32 verdict_locked(struct task_struct *task, struct mm_struct *mm,
 
 	lockdep_assert_held(&rules_mutex);
 	list_for_each_entry(r, &rules, node) {
-		if (r->action <= v || !rule_matches(r, task, mm, comm))
+		if (r->action <= v || !rule_matches(r, task, exe, comm))
 			continue;
 		v = r->action;	/* NEVER > MERGE: never wins */
 		*id = r->id;
@@ -617,17 +685,17 @@ static u32 verdict_locked(struct task_struct *task, struct mm_struct *mm,
 	return v;
 }
 
-/* ...and rules_gen then (@gen) */
-static u32 verdict(struct task_struct *task, struct mm_struct *mm, u32 *id,
-		   unsigned int *gen)
+/* ...and rules_gen then (@gen); @leader gives the name */
+static u32 verdict(struct task_struct *leader, struct task_struct *task,
+		   const struct exe_id *exe, u32 *id, unsigned int *gen)
 {
 	char comm[TASK_COMM_LEN];
 	u32 v;
 
-	comm_now(comm, task);
+	comm_now(comm, leader);
 	mutex_lock(&rules_mutex);
 	rcu_read_lock();
-	v = verdict_locked(task, mm, comm, id);
+	v = verdict_locked(task, exe, comm, id);
 	rcu_read_unlock();
 	*gen = rules_gen;
 	mutex_unlock(&rules_mutex);
@@ -676,48 +744,6 @@ static void count_hit(u32 id)
 	mutex_unlock(&rules_mutex);
 }
 
-/*
- * The other followed processes of @mm look at it again at their next tick:
- * its verdict may change, now that @f's process no longer shares it or has
- * another verdict.
- */
-static void mm_sharers_look_again(struct mm_struct *mm, struct followed *f)
-{
-	struct followed *o;
-
-	hash_for_each_possible(followed_mm, o, mm_node, (unsigned long)mm)
-		if (o->mm == mm && o != f)
-			o->clean = false;
-}
-
-/* another followed process of @mm, followed as never, or NULL */
-static struct followed *never_sharer(struct mm_struct *mm, struct followed *f)
-{
-	struct followed *o;
-
-	if (!ksmctl_mm_maybe_shared(mm))
-		return NULL;
-	hash_for_each_possible(followed_mm, o, mm_node, (unsigned long)mm)
-		if (o->mm == mm && o != f && o->verdict == KSMCTL_RULE_NEVER)
-			return o;
-	return NULL;
-}
-
-/* hold @mm in @f: the one a tick looks at, and the one we let go of */
-static void follow_mm(struct followed *f, struct mm_struct *mm)
-{
-	if (f->mm == mm)
-		return;
-	if (f->mm) {
-		hash_del(&f->mm_node);
-		mm_sharers_look_again(f->mm, f);
-		mmdrop(f->mm);
-	}
-	mmgrab(mm);
-	f->mm = mm;
-	hash_add(followed_mm, &f->mm_node, (unsigned long)mm);
-}
-
 /* the module is going away: the rules' long unmerges stop, as at a signal */
 static bool rules_stopping(void)
 {
@@ -725,9 +751,117 @@ static bool rules_stopping(void)
 }
 
 /*
- * make the VMAs of @mm as @verdict wants them, or as never wants them if
- * another process that shares @mm is followed as never; @f may be NULL;
- * @walk: look at the VMAs even if @f says nothing changed
+ * Give the merge-any flag back to @mm, as PR_SET_MEMORY_MERGE sets it: the
+ * VMAs marked, then the flag (once the mm is registered with ksmd). If
+ * marking stops early (a signal, as at a killed rmmod), the flag is not
+ * set: marked and never scanned VMAs would be worse.
+ */
+static void give_back(struct mm_struct *mm)
+{
+	struct ksmctl_mark_req rq = {
+		.start = 0, .end = ULONG_MAX, .classes = KSMCTL_CLASS_ALL,
+		.set_any = true,
+	};
+	struct ksmctl_mark_res res = { 0 };
+
+	if (!mmget_not_zero(mm))
+		return;		/* no one runs in it any more */
+	if (!ksmctl_mm_merge_any(mm))
+		ksmctl_mark_mm(mm, &rq, &res);
+	mmput_async(mm);
+}
+
+/* the followed_mm of @mm, with one more user; NULL if out of memory */
+static struct followed_mm *fm_get(struct mm_struct *mm)
+{
+	struct followed_mm *fm;
+
+	hash_for_each_possible(followed_mms, fm, node, (unsigned long)mm)
+		if (fm->mm == mm)
+			goto found;
+	fm = kzalloc(sizeof(*fm), GFP_KERNEL);
+	if (!fm)
+		return NULL;
+	mmgrab(mm);
+	fm->mm = mm;
+	exe_id_of(mm, &fm->exe);
+	hash_add(followed_mms, &fm->node, (unsigned long)mm);
+found:
+	fm->users++;
+	return fm;
+}
+
+/* one user less; the last one gives back what a never verdict took */
+static void fm_put(struct followed_mm *fm)
+{
+	if (!fm || --fm->users)
+		return;
+	hash_del(&fm->node);
+	if (fm->took_any)
+		give_back(fm->mm);
+	mmdrop(fm->mm);
+	kfree(fm);
+}
+
+/*
+ * @f's verdict is @v from now on: the count of never verdicts of its mm
+ * follows, and the mm is walked again at the next look of any of its
+ * processes when that changes what the mm's verdict is.
+ */
+static void set_verdict(struct followed *f, u32 v, u32 id)
+{
+	struct followed_mm *fm = f->fm;
+
+	if (fm && (f->verdict == KSMCTL_RULE_NEVER) != (v == KSMCTL_RULE_NEVER)) {
+		if (v == KSMCTL_RULE_NEVER)
+			fm->nevers++;
+		else
+			fm->nevers--;
+		fm->clean = false;
+	}
+	if (fm && v == KSMCTL_RULE_NEVER)
+		fm->never_id = id;
+	f->verdict = v;
+	f->rule_id = id;
+}
+
+/* @f's process has @mm now: move it to @mm's followed_mm */
+static void follow_mm(struct followed *f, struct mm_struct *mm)
+{
+	struct followed_mm *old = f->fm;
+	u32 v = f->verdict, id = f->rule_id;
+
+	if (old && old->mm == mm)
+		return;
+	set_verdict(f, KSMCTL_RULE_UNSPEC, 0);
+	f->fm = fm_get(mm);		/* NULL: out of memory, no state kept */
+	set_verdict(f, v, id);
+	fm_put(old);
+}
+
+/* the verdict of @f's mm: never if any of its processes is followed as never */
+static u32 mm_verdict(const struct followed *f, u32 *id)
+{
+	if (f->fm && f->fm->nevers && f->verdict != KSMCTL_RULE_NEVER) {
+		*id = f->fm->never_id;
+		return KSMCTL_RULE_NEVER;
+	}
+	*id = f->rule_id;
+	return f->verdict;
+}
+
+/* the mm of @fm was found as @verdict wants it: a tick has nothing to do */
+static bool fm_quiet(const struct followed_mm *fm, u32 verdict)
+{
+	return fm->clean && fm->applied == verdict &&
+	       ksmctl_mm_change_seq(fm->mm) == fm->seq;
+}
+
+/*
+ * make the VMAs of @mm as @verdict wants them, or the verdict of the mm
+ * (@f's, if followed: never if another process of it is followed as
+ * never); @walk: look at the VMAs even if nothing changed since they were
+ * found right
  */
 static void apply(struct task_struct *task, struct mm_struct *mm,
 		  struct followed *f, u32 verdict, u32 id, bool walk)
@@ -737,40 +871,43 @@ static void apply(struct task_struct *task, struct mm_struct *mm,
 		.stop = rules_stopping,
 	};
 	struct ksmctl_mark_res res = { 0 };
-	struct followed *o = NULL;
+	struct followed_mm *fm = NULL;
 	unsigned long seq;
 	int err;
 
-	if (!walk && f && f->clean && f->mm == mm &&
-	    ksmctl_mm_change_seq(mm) == f->seq)
+	if (f) {
+		follow_mm(f, mm);
+		fm = f->fm;
+		verdict = mm_verdict(f, &id);
+	}
+	if (!walk && fm && fm_quiet(fm, verdict))
 		return;		/* not a VMA changed since found right */
 	atomic64_inc(&stats.walks);
-	if (f)
-		follow_mm(f, mm);
-	if (verdict == KSMCTL_RULE_MERGE)
-		o = never_sharer(mm, f);
-	if (o) {
-		verdict = KSMCTL_RULE_NEVER;
-		id = o->rule_id;
-	}
 	rq.unmark = verdict == KSMCTL_RULE_NEVER;
-	/* never wins over the process's own PR_SET_MEMORY_MERGE, for a time */
-	rq.clear_any = KSMCTL_HAVE_MERGE_ANY && rq.unmark;
-	rq.set_any = KSMCTL_HAVE_MERGE_ANY && !rq.unmark && f && f->took_any;
+	/*
+	 * Never wins over the process's own PR_SET_MEMORY_MERGE while it
+	 * holds, with a followed_mm to remember it; the process asked for it
+	 * again meanwhile: nothing left to give back.
+	 */
+	rq.clear_any = KSMCTL_HAVE_MERGE_ANY && rq.unmark && fm;
+	if (fm && !rq.unmark && fm->took_any && ksmctl_mm_merge_any(mm))
+		fm->took_any = false;
+	rq.set_any = KSMCTL_HAVE_MERGE_ANY && !rq.unmark && fm && fm->took_any;
 	if (!mm_differs(mm, &rq, &seq)) {
-		if (f) {
-			f->seq = seq;
-			f->clean = true;
+		if (fm) {
+			fm->seq = seq;
+			fm->applied = verdict;
+			fm->clean = true;
 		}
 		return;
 	}
-	if (f)
-		f->clean = false;	/* the next look checks our work */
+	if (fm)
+		fm->clean = false;	/* the next look checks our work */
 	err = ksmctl_mark_mm(mm, &rq, &res);
-	if (res.any_cleared && (o ?: f))
-		(o ?: f)->took_any = true;
-	if (f && res.any_set)
-		f->took_any = false;
+	if (fm && res.any_cleared)
+		fm->took_any = true;
+	if (fm && res.any_set)
+		fm->took_any = false;
 	if (err)
 		pr_debug("rule %u: pid %d: error %d\n", id, task_tgid_nr(task),
 			 err);
@@ -780,51 +917,12 @@ static void apply(struct task_struct *task, struct mm_struct *mm,
 	}
 }
 
-/*
- * Give back the merge-any flag a never verdict took from @f's process, as
- * it lets go: to the mm the process has now (the flag would have survived
- * an exec), with its VMAs marked, as PR_SET_MEMORY_MERGE does; unless
- * another process of that mm is still followed as never, which keeps it.
- */
-static void give_back(struct followed *f)
-{
-	struct ksmctl_mark_req rq = {
-		.start = 0, .end = ULONG_MAX, .classes = KSMCTL_CLASS_ALL,
-		.set_any = true,
-	};
-	struct ksmctl_mark_res res = { 0 };
-	struct task_struct *task, *holder;
-	struct mm_struct *mm = NULL;
-	struct followed *o;
-
-	if (!f->took_any)
-		return;
-	f->took_any = false;
-	task = get_pid_task(f->pid, PIDTYPE_TGID);
-	if (task) {
-		mm = ksmctl_process_mm(task, &holder);
-		if (mm)
-			put_task_struct(holder);
-		put_task_struct(task);
-	}
-	if (!mm)
-		return;
-	o = never_sharer(mm, f);
-	if (o)
-		o->took_any = true;
-	else
-		ksmctl_mark_mm(mm, &rq, &res);
-	mmput_async(mm);
-}
-
 static void release_fn(struct work_struct *work)
 {
 	struct followed *f, *next;
 
 	llist_for_each_entry_safe(f, next, llist_del_all(&unfollowed),
 				  free_node) {
-		if (f->mm)
-			mmdrop(f->mm);
 		put_pid(f->pid);
 		kfree_rcu(f, rcu);
 	}
@@ -835,11 +933,9 @@ static void unfollow(unsigned long nr)
 	struct followed *f = xa_erase(&followed, nr);
 
 	if (f) {
-		give_back(f);
-		if (f->mm) {
-			hash_del(&f->mm_node);
-			mm_sharers_look_again(f->mm, f);
-		}
+		set_verdict(f, KSMCTL_RULE_UNSPEC, 0);
+		fm_put(f->fm);
+		f->fm = NULL;
 		list_del(&f->node);
 		nr_followed--;
 		/* a probe may still see @f: kfree_rcu() in release_fn() */
@@ -862,6 +958,7 @@ static struct followed *follow(struct task_struct *task)
 		kfree(f);
 		return NULL;	/* looked at by the next scan instead */
 	}
+	f->verdict = KSMCTL_RULE_UNSPEC;
 	list_add_tail(&f->node, &followed_list);
 	nr_followed++;
 	return f;
@@ -890,6 +987,7 @@ static void look_at(struct task_struct *task, enum look why)
 	struct followed *f = xa_load(&followed, nr);
 	struct task_struct *holder;
 	struct mm_struct *mm;
+	struct exe_id exe;
 	unsigned int gen;
 	u32 v, id = 0;
 
@@ -897,47 +995,43 @@ static void look_at(struct task_struct *task, enum look why)
 		unfollow(nr);	/* the tgid was reused */
 		f = NULL;
 	}
-	/*
-	 * A live thread's: the main thread may have exited; matched as the
-	 * process, by its main thread, as the probes and scans match it.
-	 */
+	/* a live thread's: the main thread may have exited */
 	mm = ksmctl_process_mm(task, &holder);
 	if (!mm) {
 		if (f)
 			unfollow(nr);	/* exited, or a kernel thread */
 		return;
 	}
-	put_task_struct(holder);
 	atomic64_inc(&stats.looks);
 	/* the verdict stands for the mm it was made for (not after an exec) */
 	if (why == LOOK_TICK && f && f->gen == READ_ONCE(rules_gen) &&
-	    f->mm == mm) {
+	    f->fm && f->fm->mm == mm) {
 		apply(task, mm, f, f->verdict, f->rule_id, false);
 		goto out;
 	}
 
-	v = verdict(task, mm, &id, &gen);
+	if (f && f->fm && f->fm->mm == mm)
+		exe = f->fm->exe;
+	else
+		exe_id_of(mm, &exe);
+	v = verdict(task, holder, &exe, &id, &gen);
 	if (v == KSMCTL_RULE_UNSPEC) {
-		if (f) {
-			follow_mm(f, mm);	/* give_back() to its mm of now */
+		if (f)
 			unfollow(nr);
-		}
 		goto out;
 	}
 	if (!f)
 		f = follow(task);
 	if (f) {
-		if (why == LOOK_EVENT || f->verdict != v)
-			f->clean = false;
-		if (f->verdict != v && f->mm)
-			mm_sharers_look_again(f->mm, f);
-		f->verdict = v;
-		f->rule_id = id;
+		if (why == LOOK_EVENT && f->fm)
+			f->fm->clean = false;
+		set_verdict(f, v, id);
 		f->gen = gen;
 	}
 	/* without an exact change count, a scan checks every VMA list */
 	apply(task, mm, f, v, id, why == LOOK_SCAN && !KSMCTL_MM_CHANGE_EXACT);
 out:
+	put_task_struct(holder);
 	/* if it exited meanwhile, its teardown is not the rules' work */
 	mmput_async(mm);
 }
@@ -945,24 +1039,23 @@ out:
 /* unchanged since found right: a tick has nothing to do for it */
 static bool quiet(const struct followed *f, unsigned int gen)
 {
-	return f->clean && f->gen == gen &&
-	       ksmctl_mm_change_seq(f->mm) == f->seq;
+	u32 id;
+
+	return f->gen == gen && f->fm && fm_quiet(f->fm, mm_verdict(f, &id));
 }
 
 /*
- * The mm of a live thread of @p, the thread-group leader, under RCU: for a
- * comparison only (no reference).
+ * A live thread of @p, the thread-group leader, under RCU: the one whose
+ * mm, cgroup and credentials are the process's when its main thread has
+ * exited (no reference: for a look under RCU only).
  */
-static struct mm_struct *live_mm(struct task_struct *p)
+static struct task_struct *live_thread(struct task_struct *p)
 {
 	struct task_struct *t;
-	struct mm_struct *mm;
 
-	for_each_thread(p, t) {
-		mm = READ_ONCE(t->mm);
-		if (mm)
-			return mm;
-	}
+	for_each_thread(p, t)
+		if (READ_ONCE(t->mm))
+			return t;
 	return NULL;
 }
 
@@ -983,17 +1076,17 @@ static bool maybe_matched(struct task_struct *p, const char *comm)
 
 /*
  * Is @p a followed process that nothing changed: not its VMAs (the mm it
- * had, held by @f), not its verdict? Under rules_mutex and RCU.
+ * had, held by @f), not its verdict? @t is its live thread. Under
+ * rules_mutex and RCU.
  */
-static bool followed_as_before(struct task_struct *p, struct followed *f,
-			       const char *comm)
+static bool followed_as_before(struct task_struct *p, struct task_struct *t,
+			       struct followed *f, const char *comm)
 {
 	u32 id = 0;
 
-	return KSMCTL_MM_CHANGE_EXACT &&
-	       f->pid == task_tgid(p) && f->mm == live_mm(p) &&
-	       quiet(f, rules_gen) &&
-	       verdict_locked(p, f->mm, comm, &id) == f->verdict &&
+	return KSMCTL_MM_CHANGE_EXACT && f->pid == task_tgid(p) && f->fm &&
+	       f->fm->mm == READ_ONCE(t->mm) && quiet(f, rules_gen) &&
+	       verdict_locked(t, &f->fm->exe, comm, &id) == f->verdict &&
 	       id == f->rule_id;
 }
 
@@ -1008,7 +1101,7 @@ static struct task_struct **collect_candidates(const struct ksmctl_ptree *pt,
 					       unsigned int *n)
 {
 	char comm[TASK_COMM_LEN];
-	struct task_struct **tasks, *p;
+	struct task_struct **tasks, *p, *t;
 	unsigned int i, k = 0;
 	struct followed *f;
 
@@ -1019,11 +1112,12 @@ static struct task_struct **collect_candidates(const struct ksmctl_ptree *pt,
 	for (i = 0; i < pt->n; i++) {
 		rcu_read_lock();
 		p = pid_task(pt->ents[i].pid, PIDTYPE_TGID);
-		if (p && !(p->flags & PF_KTHREAD) && live_mm(p)) {
+		t = p && !(p->flags & PF_KTHREAD) ? live_thread(p) : NULL;
+		if (t) {
 			comm_now(comm, p);
 			f = xa_load(&followed, task_tgid_nr(p));
-			if (f ? !followed_as_before(p, f, comm) :
-				maybe_matched(p, comm)) {
+			if (f ? !followed_as_before(p, t, f, comm) :
+				maybe_matched(t, comm)) {
 				get_task_struct(p);
 				tasks[k++] = p;
 			}
@@ -1079,6 +1173,19 @@ static void scan(void)
 	kvfree(tasks);
 }
 
+/* has @f's process exited (no thread left with an mm)? */
+static bool exited(const struct followed *f)
+{
+	struct task_struct *p;
+	bool ret;
+
+	rcu_read_lock();
+	p = pid_task(f->pid, PIDTYPE_TGID);
+	ret = !p || !live_thread(p);
+	rcu_read_unlock();
+	return ret;
+}
+
 static void tick(void)
 {
 	unsigned int gen = READ_ONCE(rules_gen), n = 0;
@@ -1088,7 +1195,11 @@ static void tick(void)
 	atomic64_inc(&stats.ticks);
 	/* a look may unfollow the process it looks at, and no other */
 	list_for_each_entry_safe(f, next, &followed_list, node) {
-		if (quiet(f, gen)) {
+		/*
+		 * The exit of a process whose mm others share changes nothing
+		 * the mm shows, but may change its verdict: looked for here.
+		 */
+		if (quiet(f, gen) && !(f->fm->users > 1 && exited(f))) {
 			if (!(++n % 1024))
 				cond_resched();
 			continue;

@@ -22,8 +22,9 @@ struct netlink_ext_ack;
  * @cgrp: match this cgroup (with a reference), or NULL
  * @cgroup_path: as given, for display
  * @has_exe: match processes running the file @exe_dev, @exe_ino and
- *	@exe_gen name (its filesystem, inode number and generation: the rule
- *	holds no reference, so the filesystem can be unmounted)
+ *	@exe_gen name (stat(2)'s device and inode number, and the inode's
+ *	generation: the rule holds no reference, so the filesystem can be
+ *	unmounted)
  * @exe_path: as given, for display
  * @comm: match this comm, "" when not matched on
  * @uid: match this real uid, when @has_uid
@@ -42,8 +43,8 @@ struct ksmctl_rule {
 	struct cgroup *cgrp;
 	char *cgroup_path;
 	bool has_exe;
-	dev_t exe_dev;
-	unsigned long exe_ino;
+	u64 exe_dev;
+	u64 exe_ino;
 	u32 exe_gen;
 	char *exe_path;
 	char comm[TASK_COMM_LEN];
@@ -55,7 +56,8 @@ struct ksmctl_rule {
 
 unsigned int ksmctl_rules_gen(void);
 struct ksmctl_rule *ksmctl_rule_alloc(void);
-void ksmctl_rule_set_exe(struct ksmctl_rule *r, const struct inode *inode);
+struct path;
+int ksmctl_rule_set_exe(struct ksmctl_rule *r, const struct path *exe);
 void ksmctl_rule_free(struct ksmctl_rule *r);
 int ksmctl_rule_add(struct ksmctl_rule *r, struct netlink_ext_ack *extack,
 		    void (*added)(const struct ksmctl_rule *r, void *arg),

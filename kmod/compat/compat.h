@@ -115,15 +115,30 @@
 #endif
 
 /*
- * May the mm be shared by processes (CLONE_VM without CLONE_THREAD, vfork)?
- * The kernel sets MMF_MULTIPROCESS at such a clone and never clears it.
+ * A reference on the file an mm runs (/proc/PID/exe), as the kernel's
+ * get_mm_exe_file() (not exported) takes it: it may be replaced (prctl
+ * PR_SET_MM) and its last reference dropped at any time.
  */
-#if defined(COMPAT_HAS_MMF_MULTIPROCESS) && defined(COMPAT_HAS_MM_FLAGS_TEST)
-#define ksmctl_mm_maybe_shared(mm)	mm_flags_test(MMF_MULTIPROCESS, (mm))
-#elif defined(COMPAT_HAS_MMF_MULTIPROCESS)
-#define ksmctl_mm_maybe_shared(mm)	test_bit(MMF_MULTIPROCESS, &(mm)->flags)
+#ifdef COMPAT_HAS_GET_FILE_RCU_PTR
+#define ksmctl_mm_exe_file(mm) ({				\
+	struct file *__f;					\
+								\
+	rcu_read_lock();					\
+	__f = get_file_rcu(&(mm)->exe_file);			\
+	rcu_read_unlock();					\
+	__f;							\
+})
 #else
-#define ksmctl_mm_maybe_shared(mm)	true
+#define ksmctl_mm_exe_file(mm) ({				\
+	struct file *__f;					\
+								\
+	rcu_read_lock();					\
+	__f = rcu_dereference((mm)->exe_file);			\
+	if (__f && !get_file_rcu(__f))				\
+		__f = NULL;					\
+	rcu_read_unlock();					\
+	__f;							\
+})
 #endif
 
 /*

@@ -17,6 +17,9 @@
  *   prctl 0|1  prctl(PR_SET_MEMORY_MERGE, 0|1) (Linux 6.4+): "ok"
  *   vmchild    clone(CLONE_VM) a child process (its own tgid) that shares
  *              the whole address space, and sleeps: "<child pid>"
+ *   vfork      vfork() a child that prints "<child pid>" and sleeps: the
+ *              parent waits, sharing its memory, until the child is killed,
+ *              then says "ok"
  *   leave      the main thread exits (pthread_exit()); a new thread answers
  *              the next commands: "ok" once the main thread has gone
  *   quit       exit (children are killed: PR_SET_PDEATHSIG)
@@ -79,6 +82,26 @@ static pid_t spawn_vm_child(void)
 	if (stack == MAP_FAILED)
 		return -1;
 	return clone(vm_child, stack + len, CLONE_VM | SIGCHLD, NULL);
+}
+
+/* "vfork": the child writes its pid (no stdio: the parent's) and sleeps */
+static void vfork_child(void)
+{
+	pid_t pid = vfork();
+
+	if (pid == 0) {
+		char line[16], *p = line + sizeof(line);
+		unsigned int n = (unsigned int)syscall(SYS_getpid);
+
+		*--p = '\n';
+		do
+			*--p = '0' + n % 10;
+		while (n /= 10);
+		if (write(1, p, line + sizeof(line) - p) < 0)
+			_exit(1);
+		for (;;)
+			syscall(SYS_pause);
+	}
 }
 
 static void *serve(void *arg);
@@ -173,6 +196,9 @@ static void *serve(void *arg)
 			       "failed\n" : "ok\n");
 		} else if (!strncmp(cmd, "vmchild", 7)) {
 			printf("%d\n", spawn_vm_child());
+		} else if (!strncmp(cmd, "vfork", 5)) {
+			vfork_child();
+			printf("ok\n");
 		} else if (!strncmp(cmd, "leave", 5)) {
 			leave();
 		} else if (!strncmp(cmd, "quit", 4)) {

@@ -549,6 +549,12 @@ TEST_F(rules, never_takes_own_merge_any_and_gives_it_back)
 	ms = wait_covered(self->fd, self->fam, self->t.pid, t0, BOUND_MS);
 	TH_LOG("never rule deleted -> covered again: %ld ms", ms);
 	EXPECT_LE(0, ms);
+
+	/* given back, the flag is the process's again: it may drop it */
+	ASSERT_EQ(0, cmd(&self->t, "prctl 0", buf, sizeof(buf)));
+	ASSERT_STREQ("ok", buf);
+	usleep(3 * KSMCTL_RULES_PERIOD_MS * 1000);
+	EXPECT_EQ(0, merge_any(self->fd, self->fam, self->t.pid));
 }
 
 /* rules by comm and by exe catch a binary started after the rule */
@@ -791,7 +797,7 @@ TEST_F(rules, own_flag_kept_across_pid_reuse)
 /*
  * A RULE_GET dump long enough for several rounds: read as it is, its
  * messages carry no NLM_F_DUMP_INTR; with a rule added after its first
- * round, the rest of it does (the list is not whole).
+ * round was made, the rest of it does (the list is not whole).
  */
 TEST_F(rules, rule_get_flags_a_change_mid_dump)
 {
@@ -818,6 +824,11 @@ TEST_F(rules, rule_get_flags_a_change_mid_dump)
 			    KSMCTL_GENL_VERSION, NLM_F_DUMP);
 		ASSERT_EQ((ssize_t)q.nlh->nlmsg_len,
 			  send(self->fd, q.buf, q.nlh->nlmsg_len, 0));
+		/* the first round is made at the request, the next at a read */
+		if (pass) {
+			ru.comm = "ksmctl-late";
+			ASSERT_EQ(0, rule_add(fd2, fam2, &ru, NULL, &self->ans));
+		}
 		while (!done) {
 			ssize_t len = recv(self->fd, buf, sizeof(buf), 0);
 			struct nlmsghdr *h;
@@ -833,11 +844,7 @@ TEST_F(rules, rule_get_flags_a_change_mid_dump)
 				else
 					msgs++;
 			}
-			if (!rounds++ && pass) {
-				ru.comm = "ksmctl-late";
-				ASSERT_EQ(0, rule_add(fd2, fam2, &ru, NULL,
-						      &self->ans));
-			}
+			rounds++;
 		}
 		TH_LOG("%s: %d rules in %d rounds, NLM_F_DUMP_INTR %d",
 		       pass ? "a rule added after the first round" : "no change",
@@ -1023,12 +1030,15 @@ static long long rule_hits(int fd, int fam, uint32_t id)
 }
 
 /*
- * Two processes that share one address space (clone(CLONE_VM) without
- * CLONE_THREAD), one matched by a merge rule, the other, in another
- * cgroup, by a never rule: one verdict for the memory, never, and it
- * stays (no marking and unmarking every tick).
+ * Two processes that share one address space, one matched by a merge
+ * rule, the other, in another cgroup, by a never rule: one verdict for the
+ * memory, never, and it stays (no marking and unmarking every tick). When
+ * the never process goes, the merge rule has the memory again, and the
+ * merge-any flag the first process asked for comes back. @how: "vmchild"
+ * (clone(CLONE_VM) without CLONE_THREAD) or "vfork" (the parent waits).
  */
-TEST_F(rules, shared_mm_gets_one_verdict)
+static void one_verdict_per_mm(struct __test_metadata *_metadata,
+			       FIXTURE_DATA(rules) *self, const char *how)
 {
 	struct rule merge = { .action = KSMCTL_RULE_MERGE,
 			      .cgroup = "/" TEST_CGROUP };
@@ -1036,48 +1046,70 @@ TEST_F(rules, shared_mm_gets_one_verdict)
 			      .cgroup = "/" TEST_CGROUP "-never" };
 	long long m0, n0, m1, n1;
 	uint32_t mid = 0, nid = 0;
+	int flips = 0, i, own;
 	char buf[64];
 	pid_t sharer;
 	long t0, ms;
-	int flips = 0, i, cov;
 
-	if ((mkdir(CGROUP_ROOT "/" TEST_CGROUP, 0755) && errno != EEXIST) ||
-	    (mkdir(CGROUP_ROOT "/" TEST_CGROUP "-never", 0755) &&
-	     errno != EEXIST))
-		SKIP(return, "cannot create a cgroup v2: %s", strerror(errno));
 	ASSERT_EQ(0, target_start(&self->t, "rule_target", "4", NULL));
-	ASSERT_EQ(0, cmd(&self->t, "vmchild", buf, sizeof(buf)));
+	ASSERT_EQ(0, cmd(&self->t, "prctl 1", buf, sizeof(buf)));
+	own = !strcmp(buf, "ok");	/* PR_SET_MEMORY_MERGE: 6.4+ */
+	ASSERT_EQ(0, cgroup_move("/" TEST_CGROUP, self->t.pid));
+	ASSERT_EQ(0, cmd(&self->t, how, buf, sizeof(buf)));
 	sharer = atoi(buf);
 	ASSERT_LT(0, sharer);
-	ASSERT_EQ(0, cgroup_move("/" TEST_CGROUP, self->t.pid));
 	ASSERT_EQ(0, cgroup_move("/" TEST_CGROUP "-never", sharer));
 	t0 = now_ms();
 	ASSERT_EQ(0, rule_add(self->fd, self->fam, &merge, &mid, &self->ans));
 	ASSERT_EQ(0, rule_add(self->fd, self->fam, &never, &nid, &self->ans));
 
-	/* settled: no mergeable byte; then a second of ticks changes nothing */
+	/* settled: no mergeable byte; then two seconds of ticks change nothing */
 	usleep(3 * KSMCTL_RULES_PERIOD_MS * 1000);
 	ms = wait_uncovered(self->fd, self->fam, self->t.pid, t0, 10 * BOUND_MS);
-	TH_LOG("never rule on the sharer -> uncovered: %ld ms", ms);
+	TH_LOG("%s: never rule on the sharer -> uncovered: %ld ms", how, ms);
 	EXPECT_LE(0, ms);
+	if (own)
+		EXPECT_EQ(0, merge_any(self->fd, self->fam, self->t.pid));
 	m0 = rule_hits(self->fd, self->fam, mid);
 	n0 = rule_hits(self->fd, self->fam, nid);
 	for (i = 0; i < 50; i++) {
-		cov = proc_coverage(self->fd, self->fam, self->t.pid);
-		flips += cov != 0;
+		flips += proc_coverage(self->fd, self->fam, self->t.pid) != 0;
 		usleep(40 * 1000);
 	}
 	m1 = rule_hits(self->fd, self->fam, mid);
 	n1 = rule_hits(self->fd, self->fam, nid);
-	TH_LOG("in 2 s: merge rule hits %lld -> %lld, never rule hits %lld -> "
-	       "%lld, %d of 50 looks found mergeable bytes", m0, m1, n0, n1,
-	       flips);
+	TH_LOG("%s: in 2 s: merge rule hits %lld -> %lld, never rule hits "
+	       "%lld -> %lld, %d of 50 looks found mergeable bytes", how, m0,
+	       m1, n0, n1, flips);
 	EXPECT_EQ(m0, m1);
 	EXPECT_EQ(n0, n1);
 	EXPECT_EQ(0, flips);
 
-	target_stop(&self->t);
+	/* the never process goes: the merge rule has the memory again */
+	t0 = now_ms();
 	kill(sharer, SIGKILL);
+	ms = wait_covered(self->fd, self->fam, self->t.pid, t0, BOUND_MS);
+	TH_LOG("%s: sharer killed -> covered: %ld ms", how, ms);
+	EXPECT_LE(0, ms);
+	if (own) {
+		ms = wait_merge_any(self->fd, self->fam, self->t.pid, 1, t0,
+				    BOUND_MS);
+		TH_LOG("%s: sharer killed -> its own merge-any back: %ld ms",
+		       how, ms);
+		EXPECT_LE(0, ms);
+	}
+	target_stop(&self->t);
+	rules_clear(self->fd, self->fam);
+}
+
+TEST_F(rules, shared_mm_gets_one_verdict)
+{
+	if ((mkdir(CGROUP_ROOT "/" TEST_CGROUP, 0755) && errno != EEXIST) ||
+	    (mkdir(CGROUP_ROOT "/" TEST_CGROUP "-never", 0755) &&
+	     errno != EEXIST))
+		SKIP(return, "cannot create a cgroup v2: %s", strerror(errno));
+	one_verdict_per_mm(_metadata, self, "vmchild");
+	one_verdict_per_mm(_metadata, self, "vfork");
 	usleep(100 * 1000);
 	rmdir(CGROUP_ROOT "/" TEST_CGROUP);
 	rmdir(CGROUP_ROOT "/" TEST_CGROUP "-never");

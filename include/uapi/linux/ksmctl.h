@@ -165,11 +165,13 @@
  *                                      matches nothing (even if a new one
  *                                      gets the same path)
  *       KSMCTL_A_RULE_EXE              NLA_NUL_STRING, absolute path of an
- *                                      executable (matched by inode, so
- *                                      symlinks and hard links match;
- *                                      not held: its filesystem can be
- *                                      unmounted, a replaced file is
- *                                      another file)
+ *                                      executable (matched as stat(2)
+ *                                      tells the file, device and inode
+ *                                      number, with the inode's
+ *                                      generation: symlinks and hard
+ *                                      links match; not held: its
+ *                                      filesystem can be unmounted, a
+ *                                      replaced file is another file)
  *       KSMCTL_A_RULE_COMM             NLA_NUL_STRING, 1-15 bytes, the
  *                                      process name (comm) exactly
  *       KSMCTL_A_RULE_UID              NLA_U32, real uid, caller's user ns
@@ -256,10 +258,14 @@
  * over it: it clears the flag of a process that set it while the rule
  * holds, and gives it back (the flag set again, the VMAs marked) when it
  * lets go: the process stops matching, the rule is deleted, the module
- * unloads. Children forked in between are born without it.
+ * unloads. Children forked and images exec'd in between start without it;
+ * a PR_SET_MEMORY_MERGE 0 of the process in between (which the kernel
+ * ignores, the flag being clear) is undone by the give-back.
  *
  * Processes that share one mm (clone() with CLONE_VM, vfork) get one
- * verdict for it: never if one of the followed ones is followed as never.
+ * verdict for it: never if one of the followed ones is followed as never;
+ * when that one goes, the others' verdict holds again, and a flag taken
+ * from the mm is given back.
  *
  * Permissions
  * -----------
