@@ -18,6 +18,7 @@
 
 #include <linux/ksmctl.h>
 
+#include "decode.h"
 #include "ipc.h"
 #include "mark.h"
 #include "options.h"
@@ -79,62 +80,6 @@ static const char *const attr_names[KSMCTL_A_MAX + 1] = {
 	ATTR_NAME(KSMCTL_A_EVENT),
 };
 
-static const char *const status_attr_names[KSMCTL_A_STATUS_MAX + 1] = {
-	ATTR_NAME(KSMCTL_A_STATUS_PAD),
-	ATTR_NAME(KSMCTL_A_STATUS_PAGE_SIZE),
-	ATTR_NAME(KSMCTL_A_STATUS_RUN),
-	ATTR_NAME(KSMCTL_A_STATUS_PAGES_SHARED),
-	ATTR_NAME(KSMCTL_A_STATUS_PAGES_SHARING),
-	ATTR_NAME(KSMCTL_A_STATUS_PAGES_UNSHARED),
-	ATTR_NAME(KSMCTL_A_STATUS_PAGES_VOLATILE),
-	ATTR_NAME(KSMCTL_A_STATUS_FULL_SCANS),
-	ATTR_NAME(KSMCTL_A_STATUS_PAGES_TO_SCAN),
-	ATTR_NAME(KSMCTL_A_STATUS_SLEEP_MSECS),
-	ATTR_NAME(KSMCTL_A_STATUS_MAX_PAGE_SHARING),
-	ATTR_NAME(KSMCTL_A_STATUS_GENERAL_PROFIT),
-	ATTR_NAME(KSMCTL_A_STATUS_ZERO_PAGES),
-	ATTR_NAME(KSMCTL_A_STATUS_STABLE_NODE_CHAINS),
-};
-
-static const char *const proc_attr_names[KSMCTL_A_PROC_MAX + 1] = {
-	ATTR_NAME(KSMCTL_A_PROC_PID),
-	ATTR_NAME(KSMCTL_A_PROC_PPID),
-	ATTR_NAME(KSMCTL_A_PROC_COMM),
-	ATTR_NAME(KSMCTL_A_PROC_UID),
-	ATTR_NAME(KSMCTL_A_PROC_CGROUP_ID),
-	ATTR_NAME(KSMCTL_A_PROC_CGROUP_PATH),
-	ATTR_NAME(KSMCTL_A_PROC_MERGING_PAGES),
-	ATTR_NAME(KSMCTL_A_PROC_RMAP_ITEMS),
-	ATTR_NAME(KSMCTL_A_PROC_ZERO_PAGES),
-	ATTR_NAME(KSMCTL_A_PROC_PROFIT),
-	ATTR_NAME(KSMCTL_A_PROC_MERGEABLE_VMAS),
-	ATTR_NAME(KSMCTL_A_PROC_MERGEABLE_BYTES),
-	ATTR_NAME(KSMCTL_A_PROC_ELIGIBLE_BYTES),
-	ATTR_NAME(KSMCTL_A_PROC_ANON_RSS_BYTES),
-	ATTR_NAME(KSMCTL_A_PROC_MERGE_ANY),
-	ATTR_NAME(KSMCTL_A_PROC_PROP_SAVED_BYTES),
-	ATTR_NAME(KSMCTL_A_PROC_KSM_MAPPED_PAGES),
-};
-
-static const char *const vma_attr_names[KSMCTL_A_VMA_MAX + 1] = {
-	ATTR_NAME(KSMCTL_A_VMA_START),
-	ATTR_NAME(KSMCTL_A_VMA_END),
-	ATTR_NAME(KSMCTL_A_VMA_FLAGS),
-	ATTR_NAME(KSMCTL_A_VMA_NAME),
-	ATTR_NAME(KSMCTL_A_VMA_KSM_PAGES),
-};
-
-static const char *const mark_attr_names[KSMCTL_A_MARK_MAX + 1] = {
-	ATTR_NAME(KSMCTL_A_MARK_PROCESSES),
-	ATTR_NAME(KSMCTL_A_MARK_VMAS),
-	ATTR_NAME(KSMCTL_A_MARK_BYTES),
-	ATTR_NAME(KSMCTL_A_MARK_ALREADY_VMAS),
-	ATTR_NAME(KSMCTL_A_MARK_ALREADY_BYTES),
-	ATTR_NAME(KSMCTL_A_MARK_SKIPPED),
-	ATTR_NAME(KSMCTL_A_MARK_INTERRUPTED),
-	ATTR_NAME(KSMCTL_A_MARK_FAILED_PROCESSES),
-};
-
 #define EXACT(t, len) { .type = (t), .minlen = (len), .maxlen = (len) }
 #define U32 EXACT(NLA_U32, sizeof(uint32_t))
 #define U64 EXACT(NLA_U64, sizeof(uint64_t))
@@ -155,60 +100,115 @@ static struct nla_policy attr_policy[KSMCTL_A_MAX + 1] = {
 	[KSMCTL_A_EVENT]	= { .type = NLA_NESTED },
 };
 
-static struct nla_policy status_policy[KSMCTL_A_STATUS_MAX + 1] = {
-	[KSMCTL_A_STATUS_PAGE_SIZE]		= EXACT(NLA_U32, sizeof(uint32_t)),
-	[KSMCTL_A_STATUS_RUN]			= EXACT(NLA_U32, sizeof(uint32_t)),
-	[KSMCTL_A_STATUS_PAGES_SHARED]		= EXACT(NLA_U64, sizeof(uint64_t)),
-	[KSMCTL_A_STATUS_PAGES_SHARING]		= EXACT(NLA_U64, sizeof(uint64_t)),
-	[KSMCTL_A_STATUS_PAGES_UNSHARED]	= EXACT(NLA_U64, sizeof(uint64_t)),
-	[KSMCTL_A_STATUS_PAGES_VOLATILE]	= EXACT(NLA_U64, sizeof(uint64_t)),
-	[KSMCTL_A_STATUS_FULL_SCANS]		= EXACT(NLA_U64, sizeof(uint64_t)),
-	[KSMCTL_A_STATUS_PAGES_TO_SCAN]		= EXACT(NLA_U64, sizeof(uint64_t)),
-	[KSMCTL_A_STATUS_SLEEP_MSECS]		= EXACT(NLA_U64, sizeof(uint64_t)),
-	[KSMCTL_A_STATUS_MAX_PAGE_SHARING]	= EXACT(NLA_U64, sizeof(uint64_t)),
-	[KSMCTL_A_STATUS_GENERAL_PROFIT]	= EXACT(NLA_S64, sizeof(int64_t)),
-	[KSMCTL_A_STATUS_ZERO_PAGES]		= EXACT(NLA_U64, sizeof(uint64_t)),
-	[KSMCTL_A_STATUS_STABLE_NODE_CHAINS]	= EXACT(NLA_U64, sizeof(uint64_t)),
+/* The nests of replies, as the tool reads them (decode.h). */
+
+static struct nla_policy status_policy[KSMCTL_A_STATUS_MAX + 1];
+static const struct field status_fields[KSMCTL_A_STATUS_MAX + 1] = {
+	FIELD(KSMCTL_A_STATUS_PAGE_SIZE, FIELD_U32, true, struct ksmctl_status, page_size),
+	FIELD(KSMCTL_A_STATUS_RUN, FIELD_U32, true, struct ksmctl_status, run),
+	FIELD(KSMCTL_A_STATUS_PAGES_SHARED, FIELD_U64, true, struct ksmctl_status, pages_shared),
+	FIELD(KSMCTL_A_STATUS_PAGES_SHARING, FIELD_U64, true, struct ksmctl_status, pages_sharing),
+	FIELD(KSMCTL_A_STATUS_PAGES_UNSHARED, FIELD_U64, true, struct ksmctl_status, pages_unshared),
+	FIELD(KSMCTL_A_STATUS_PAGES_VOLATILE, FIELD_U64, true, struct ksmctl_status, pages_volatile),
+	FIELD(KSMCTL_A_STATUS_FULL_SCANS, FIELD_U64, true, struct ksmctl_status, full_scans),
+	FIELD(KSMCTL_A_STATUS_PAGES_TO_SCAN, FIELD_U64, true, struct ksmctl_status, pages_to_scan),
+	FIELD(KSMCTL_A_STATUS_SLEEP_MSECS, FIELD_U64, true, struct ksmctl_status, sleep_millisecs),
+	/* the module leaves out what the running kernel does not have */
+	FIELD(KSMCTL_A_STATUS_MAX_PAGE_SHARING, FIELD_U64, false, struct ksmctl_status, max_page_sharing),
+	FIELD(KSMCTL_A_STATUS_GENERAL_PROFIT, FIELD_S64, false, struct ksmctl_status, general_profit),
+	FIELD(KSMCTL_A_STATUS_ZERO_PAGES, FIELD_U64, false, struct ksmctl_status, zero_pages),
+	FIELD(KSMCTL_A_STATUS_STABLE_NODE_CHAINS, FIELD_U64, false, struct ksmctl_status, stable_node_chains),
+};
+static const struct decoder status_decoder = {
+	"KSMCTL_A_STATUS", KSMCTL_A_STATUS_MAX, status_fields,
+	offsetof(struct ksmctl_status, present), status_policy,
 };
 
-static struct nla_policy proc_policy[KSMCTL_A_PROC_MAX + 1] = {
-	[KSMCTL_A_PROC_PID]		= U32,
-	[KSMCTL_A_PROC_PPID]		= U32,
-	[KSMCTL_A_PROC_COMM]		= { .type = NLA_STRING, .maxlen = PROC_COMM_MAX },
-	[KSMCTL_A_PROC_UID]		= U32,
-	[KSMCTL_A_PROC_CGROUP_ID]	= U64,
-	[KSMCTL_A_PROC_CGROUP_PATH]	= { .type = NLA_STRING, .maxlen = PROC_PATH_MAX },
-	[KSMCTL_A_PROC_MERGING_PAGES]	= U64,
-	[KSMCTL_A_PROC_RMAP_ITEMS]	= U64,
-	[KSMCTL_A_PROC_ZERO_PAGES]	= U64,
-	[KSMCTL_A_PROC_PROFIT]		= S64,
-	[KSMCTL_A_PROC_MERGEABLE_VMAS]	= U32,
-	[KSMCTL_A_PROC_MERGEABLE_BYTES]	= U64,
-	[KSMCTL_A_PROC_ELIGIBLE_BYTES]	= U64,
-	[KSMCTL_A_PROC_ANON_RSS_BYTES]	= U64,
-	[KSMCTL_A_PROC_MERGE_ANY]	= EXACT(NLA_U8, sizeof(uint8_t)),
-	[KSMCTL_A_PROC_PROP_SAVED_BYTES] = U64,
-	[KSMCTL_A_PROC_KSM_MAPPED_PAGES] = U64,
+static struct nla_policy proc_policy[KSMCTL_A_PROC_MAX + 1];
+static const struct field proc_fields[KSMCTL_A_PROC_MAX + 1] = {
+	FIELD(KSMCTL_A_PROC_PID, FIELD_U32, true, struct ksmctl_proc, pid),
+	FIELD(KSMCTL_A_PROC_PPID, FIELD_U32, true, struct ksmctl_proc, ppid),
+	FIELD_S(KSMCTL_A_PROC_COMM, FIELD_STR, true, PROC_COMM_MAX, struct ksmctl_proc, comm),
+	FIELD(KSMCTL_A_PROC_UID, FIELD_U32, true, struct ksmctl_proc, uid),
+	FIELD(KSMCTL_A_PROC_CGROUP_ID, FIELD_U64, true, struct ksmctl_proc, cgroup_id),
+	FIELD_S(KSMCTL_A_PROC_CGROUP_PATH, FIELD_STRDUP, true, PROC_PATH_MAX, struct ksmctl_proc,
+		cgroup_path),
+	FIELD(KSMCTL_A_PROC_MERGING_PAGES, FIELD_U64, true, struct ksmctl_proc, merging_pages),
+	FIELD(KSMCTL_A_PROC_MERGEABLE_VMAS, FIELD_U32, true, struct ksmctl_proc, mergeable_vmas),
+	FIELD(KSMCTL_A_PROC_MERGEABLE_BYTES, FIELD_U64, true, struct ksmctl_proc, mergeable_bytes),
+	FIELD(KSMCTL_A_PROC_ELIGIBLE_BYTES, FIELD_U64, true, struct ksmctl_proc, eligible_bytes),
+	FIELD(KSMCTL_A_PROC_ANON_RSS_BYTES, FIELD_U64, true, struct ksmctl_proc, anon_rss_bytes),
+	/* the module leaves out what the running kernel does not count */
+	FIELD(KSMCTL_A_PROC_RMAP_ITEMS, FIELD_U64, false, struct ksmctl_proc, rmap_items),
+	FIELD(KSMCTL_A_PROC_ZERO_PAGES, FIELD_U64, false, struct ksmctl_proc, zero_pages),
+	FIELD(KSMCTL_A_PROC_PROFIT, FIELD_S64, false, struct ksmctl_proc, profit),
+	FIELD(KSMCTL_A_PROC_MERGE_ANY, FIELD_U8, false, struct ksmctl_proc, merge_any),
+	FIELD(KSMCTL_A_PROC_PROP_SAVED_BYTES, FIELD_U64, false, struct ksmctl_proc, prop_saved_bytes),
+	FIELD(KSMCTL_A_PROC_KSM_MAPPED_PAGES, FIELD_U64, false, struct ksmctl_proc, ksm_mapped_pages),
+};
+static const struct decoder proc_decoder = {
+	"KSMCTL_A_PROC", KSMCTL_A_PROC_MAX, proc_fields,
+	offsetof(struct ksmctl_proc, present), proc_policy,
 };
 
-static struct nla_policy vma_policy[KSMCTL_A_VMA_MAX + 1] = {
-	[KSMCTL_A_VMA_START]		= U64,
-	[KSMCTL_A_VMA_END]		= U64,
-	[KSMCTL_A_VMA_FLAGS]		= U32,
-	[KSMCTL_A_VMA_NAME]		= { .type = NLA_STRING, .maxlen = PROC_PATH_MAX },
-	[KSMCTL_A_VMA_KSM_PAGES]	= U64,
+static struct nla_policy vma_policy[KSMCTL_A_VMA_MAX + 1];
+static const struct field vma_fields[KSMCTL_A_VMA_MAX + 1] = {
+	FIELD(KSMCTL_A_VMA_START, FIELD_U64, true, struct ksmctl_vma, start),
+	FIELD(KSMCTL_A_VMA_END, FIELD_U64, true, struct ksmctl_vma, end),
+	FIELD(KSMCTL_A_VMA_FLAGS, FIELD_U32, true, struct ksmctl_vma, flags),
+	FIELD_S(KSMCTL_A_VMA_NAME, FIELD_STRDUP, false, PROC_PATH_MAX, struct ksmctl_vma, name),
+	FIELD(KSMCTL_A_VMA_KSM_PAGES, FIELD_U64, true, struct ksmctl_vma, ksm_pages),
+};
+static const struct decoder vma_decoder = {
+	"KSMCTL_A_VMA", KSMCTL_A_VMA_MAX, vma_fields, -1, vma_policy,
 };
 
-static struct nla_policy mark_policy[KSMCTL_A_MARK_MAX + 1] = {
-	[KSMCTL_A_MARK_PROCESSES]	= U32,
-	[KSMCTL_A_MARK_VMAS]		= U32,
-	[KSMCTL_A_MARK_BYTES]		= U64,
-	[KSMCTL_A_MARK_ALREADY_VMAS]	= U32,
-	[KSMCTL_A_MARK_ALREADY_BYTES]	= U64,
-	[KSMCTL_A_MARK_SKIPPED]		= { .type = NLA_NESTED },
-	[KSMCTL_A_MARK_INTERRUPTED]	= { .type = NLA_FLAG },
-	[KSMCTL_A_MARK_FAILED_PROCESSES] = U32,
+static struct nla_policy mark_policy[KSMCTL_A_MARK_MAX + 1];
+static const struct field mark_fields[KSMCTL_A_MARK_MAX + 1] = {
+	FIELD(KSMCTL_A_MARK_PROCESSES, FIELD_U32, true, struct ksmctl_mark_result, processes),
+	FIELD(KSMCTL_A_MARK_VMAS, FIELD_U32, true, struct ksmctl_mark_result, vmas),
+	FIELD(KSMCTL_A_MARK_BYTES, FIELD_U64, true, struct ksmctl_mark_result, bytes),
+	FIELD(KSMCTL_A_MARK_ALREADY_VMAS, FIELD_U32, true, struct ksmctl_mark_result, already_vmas),
+	FIELD(KSMCTL_A_MARK_ALREADY_BYTES, FIELD_U64, true, struct ksmctl_mark_result,
+	      already_bytes),
+	[KSMCTL_A_MARK_SKIPPED] = { "KSMCTL_A_MARK_SKIPPED", FIELD_NESTED, false, 0, 0, 0, -1 },
+	FIELD(KSMCTL_A_MARK_INTERRUPTED, FIELD_FLAG, false, struct ksmctl_mark_result, interrupted),
+	FIELD_HAS(KSMCTL_A_MARK_FAILED_PROCESSES, FIELD_U32, struct ksmctl_mark_result,
+		  failed_processes, has_failed_processes),
 };
+static const struct decoder mark_decoder = {
+	"KSMCTL_A_MARK", KSMCTL_A_MARK_MAX, mark_fields, -1, mark_policy,
+};
+
+static struct nla_policy rule_policy[KSMCTL_A_RULE_MAX + 1];
+static const struct field rule_fields[KSMCTL_A_RULE_MAX + 1] = {
+	FIELD(KSMCTL_A_RULE_ID, FIELD_U32, true, struct ksmctl_rule, id),
+	FIELD(KSMCTL_A_RULE_ACTION, FIELD_U32, true, struct ksmctl_rule, action),
+	FIELD(KSMCTL_A_RULE_FLAGS, FIELD_U32, false, struct ksmctl_rule, flags),
+	FIELD_HAS(KSMCTL_A_RULE_PID, FIELD_U32, struct ksmctl_rule, pid, has_pid),
+	FIELD_S(KSMCTL_A_RULE_CGROUP, FIELD_STR, false, RULE_PATH_MAX, struct ksmctl_rule, cgroup),
+	FIELD_S(KSMCTL_A_RULE_EXE, FIELD_STR, false, RULE_PATH_MAX, struct ksmctl_rule, exe),
+	FIELD_S(KSMCTL_A_RULE_COMM, FIELD_STR, false, RULE_COMM_MAX, struct ksmctl_rule, comm),
+	FIELD_HAS(KSMCTL_A_RULE_UID, FIELD_U32, struct ksmctl_rule, uid, has_uid),
+	FIELD(KSMCTL_A_RULE_HITS, FIELD_U64, false, struct ksmctl_rule, hits),
+};
+static const struct decoder rule_decoder = {
+	"KSMCTL_A_RULE", KSMCTL_A_RULE_MAX, rule_fields, -1, rule_policy,
+};
+
+static struct nla_policy event_policy[KSMCTL_A_EVENT_MAX + 1];
+static const struct field event_fields[KSMCTL_A_EVENT_MAX + 1] = {
+	FIELD(KSMCTL_A_EVENT_RULE_ID, FIELD_U32, false, struct ksmctl_event, rule_id),
+	FIELD(KSMCTL_A_EVENT_ACTION, FIELD_U32, false, struct ksmctl_event, action),
+	FIELD(KSMCTL_A_EVENT_PID, FIELD_U32, false, struct ksmctl_event, pid),
+	FIELD_S(KSMCTL_A_EVENT_COMM, FIELD_STR, false, RULE_COMM_MAX, struct ksmctl_event, comm),
+	FIELD(KSMCTL_A_EVENT_VMAS, FIELD_U32, false, struct ksmctl_event, vmas),
+	FIELD(KSMCTL_A_EVENT_BYTES, FIELD_U64, false, struct ksmctl_event, bytes),
+};
+static const struct decoder event_decoder = {
+	"KSMCTL_A_EVENT", KSMCTL_A_EVENT_MAX, event_fields, -1, event_policy,
+};
+
 
 static void print_error(const char *action, const char *why, int errnum)
 {
@@ -515,6 +515,17 @@ static int reply_error(struct request *req, int err, const char *fmt, ...)
 	return err;
 }
 
+/* Nest @a of a reply into @out, through @d; a reply_error() if it is not right. */
+static int reply_nest(struct request *req, const struct decoder *d, struct nlattr *a, void *out)
+{
+	char why[sizeof(req->why)];
+	int ret = decode_nest(d, a, out, why, sizeof(why));
+
+	if (ret)
+		return reply_error(req, ret, "%s", why);
+	return 0;
+}
+
 static int valid_cb(struct nl_msg *msg, void *arg)
 {
 	struct nlattr *tb[KSMCTL_A_MAX + 1];
@@ -701,63 +712,14 @@ void ipc_close(struct ipc *ipc)
 
 static int parse_status(struct request *req, struct nlattr *tb[])
 {
-	static const enum ksmctl_status_attr required[] = {
-		KSMCTL_A_STATUS_PAGE_SIZE,
-		KSMCTL_A_STATUS_RUN,
-		KSMCTL_A_STATUS_PAGES_SHARED,
-		KSMCTL_A_STATUS_PAGES_SHARING,
-		KSMCTL_A_STATUS_PAGES_UNSHARED,
-		KSMCTL_A_STATUS_PAGES_VOLATILE,
-		KSMCTL_A_STATUS_FULL_SCANS,
-		KSMCTL_A_STATUS_PAGES_TO_SCAN,
-		KSMCTL_A_STATUS_SLEEP_MSECS,
-	};
-	struct nlattr *s[KSMCTL_A_STATUS_MAX + 1];
 	struct ksmctl_status *st = req->arg;
-	unsigned int i;
-	int ret;
 
 	if (req->replies > 1)
 		return reply_error(req, -EPROTO, "More than one reply");
 	if (!tb[KSMCTL_A_VERSION])
 		return reply_error(req, -EPROTO, "Reply lacks KSMCTL_A_VERSION");
-	if (!tb[KSMCTL_A_STATUS])
-		return reply_error(req, -EPROTO, "Reply lacks KSMCTL_A_STATUS");
-	ret = nla_parse_nested(s, KSMCTL_A_STATUS_MAX, tb[KSMCTL_A_STATUS], status_policy);
-	if (ret < 0)
-		return reply_error(req, -EPROTO, "Malformed KSMCTL_A_STATUS: %s", nl_geterror(ret));
-	for (i = 0; i < sizeof(required) / sizeof(required[0]); ++i) {
-		if (!s[required[i]])
-			return reply_error(req, -EPROTO, "Reply lacks %s",
-					   status_attr_names[required[i]]);
-	}
-
 	nla_strlcpy(st->module_version, tb[KSMCTL_A_VERSION], sizeof(st->module_version));
-	st->page_size = nla_get_u32(s[KSMCTL_A_STATUS_PAGE_SIZE]);
-	st->run = nla_get_u32(s[KSMCTL_A_STATUS_RUN]);
-	st->pages_shared = nla_get_u64(s[KSMCTL_A_STATUS_PAGES_SHARED]);
-	st->pages_sharing = nla_get_u64(s[KSMCTL_A_STATUS_PAGES_SHARING]);
-	st->pages_unshared = nla_get_u64(s[KSMCTL_A_STATUS_PAGES_UNSHARED]);
-	st->pages_volatile = nla_get_u64(s[KSMCTL_A_STATUS_PAGES_VOLATILE]);
-	st->full_scans = nla_get_u64(s[KSMCTL_A_STATUS_FULL_SCANS]);
-	st->pages_to_scan = nla_get_u64(s[KSMCTL_A_STATUS_PAGES_TO_SCAN]);
-	st->sleep_millisecs = nla_get_u64(s[KSMCTL_A_STATUS_SLEEP_MSECS]);
-	/* The module leaves out what the running kernel does not have. */
-	if (s[KSMCTL_A_STATUS_MAX_PAGE_SHARING])
-		st->max_page_sharing = nla_get_u64(s[KSMCTL_A_STATUS_MAX_PAGE_SHARING]);
-	if (s[KSMCTL_A_STATUS_GENERAL_PROFIT])
-		st->general_profit = nla_get_s64(s[KSMCTL_A_STATUS_GENERAL_PROFIT]);
-	if (s[KSMCTL_A_STATUS_ZERO_PAGES])
-		st->zero_pages = nla_get_u64(s[KSMCTL_A_STATUS_ZERO_PAGES]);
-	if (s[KSMCTL_A_STATUS_STABLE_NODE_CHAINS])
-		st->stable_node_chains = nla_get_u64(s[KSMCTL_A_STATUS_STABLE_NODE_CHAINS]);
-
-	st->present = 0;
-	for (i = KSMCTL_A_STATUS_PAGE_SIZE; i <= KSMCTL_A_STATUS_MAX; ++i) {
-		if (s[i])
-			status_set_present(st, i);
-	}
-	return 0;
+	return reply_nest(req, &status_decoder, tb[KSMCTL_A_STATUS], st);
 }
 
 int ipc_get_status(struct ipc *ipc, struct ksmctl_status *st)
@@ -784,83 +746,11 @@ int ipc_get_status(struct ipc *ipc, struct ksmctl_status *st)
 	return ret;
 }
 
-/* Every attribute of @required present in @tb, or a reply_error() naming the first missing. */
-static int require(struct request *req, struct nlattr *tb[], const int *required, size_t n,
-		   const char *const names[])
-{
-	size_t i;
-
-	for (i = 0; i < n; ++i) {
-		if (!tb[required[i]])
-			return reply_error(req, -EPROTO, "Reply lacks %s", names[required[i]]);
-	}
-	return 0;
-}
-
-#define REQUIRE(req, tb, required, names) \
-	require(req, tb, required, sizeof(required) / sizeof(required[0]), names)
-
 /* The KSMCTL_A_PROC nest of a reply into @p; p->cgroup_path is malloc()ed. */
 static int parse_proc(struct request *req, struct nlattr *tb[], struct ksmctl_proc *p)
 {
-	static const int required[] = {
-		KSMCTL_A_PROC_PID,
-		KSMCTL_A_PROC_PPID,
-		KSMCTL_A_PROC_COMM,
-		KSMCTL_A_PROC_UID,
-		KSMCTL_A_PROC_CGROUP_ID,
-		KSMCTL_A_PROC_CGROUP_PATH,
-		KSMCTL_A_PROC_MERGING_PAGES,
-		KSMCTL_A_PROC_MERGEABLE_VMAS,
-		KSMCTL_A_PROC_MERGEABLE_BYTES,
-		KSMCTL_A_PROC_ELIGIBLE_BYTES,
-		KSMCTL_A_PROC_ANON_RSS_BYTES,
-	};
-	struct nlattr *a[KSMCTL_A_PROC_MAX + 1];
-	int ret, i;
-
 	memset(p, 0, sizeof(*p));
-	if (!tb[KSMCTL_A_PROC])
-		return reply_error(req, -EPROTO, "Reply lacks KSMCTL_A_PROC");
-	ret = nla_parse_nested(a, KSMCTL_A_PROC_MAX, tb[KSMCTL_A_PROC], proc_policy);
-	if (ret < 0)
-		return reply_error(req, -EPROTO, "Malformed KSMCTL_A_PROC: %s", nl_geterror(ret));
-	ret = REQUIRE(req, a, required, proc_attr_names);
-	if (ret)
-		return ret;
-
-	p->pid = nla_get_u32(a[KSMCTL_A_PROC_PID]);
-	p->ppid = nla_get_u32(a[KSMCTL_A_PROC_PPID]);
-	nla_strlcpy(p->comm, a[KSMCTL_A_PROC_COMM], sizeof(p->comm));
-	p->uid = nla_get_u32(a[KSMCTL_A_PROC_UID]);
-	p->cgroup_id = nla_get_u64(a[KSMCTL_A_PROC_CGROUP_ID]);
-	p->merging_pages = nla_get_u64(a[KSMCTL_A_PROC_MERGING_PAGES]);
-	p->mergeable_vmas = nla_get_u32(a[KSMCTL_A_PROC_MERGEABLE_VMAS]);
-	p->mergeable_bytes = nla_get_u64(a[KSMCTL_A_PROC_MERGEABLE_BYTES]);
-	p->eligible_bytes = nla_get_u64(a[KSMCTL_A_PROC_ELIGIBLE_BYTES]);
-	p->anon_rss_bytes = nla_get_u64(a[KSMCTL_A_PROC_ANON_RSS_BYTES]);
-	/* The module leaves out what the running kernel does not count. */
-	if (a[KSMCTL_A_PROC_RMAP_ITEMS])
-		p->rmap_items = nla_get_u64(a[KSMCTL_A_PROC_RMAP_ITEMS]);
-	if (a[KSMCTL_A_PROC_ZERO_PAGES])
-		p->zero_pages = nla_get_u64(a[KSMCTL_A_PROC_ZERO_PAGES]);
-	if (a[KSMCTL_A_PROC_PROFIT])
-		p->profit = nla_get_s64(a[KSMCTL_A_PROC_PROFIT]);
-	if (a[KSMCTL_A_PROC_MERGE_ANY])
-		p->merge_any = nla_get_u8(a[KSMCTL_A_PROC_MERGE_ANY]) != 0;
-	if (a[KSMCTL_A_PROC_PROP_SAVED_BYTES])
-		p->prop_saved_bytes = nla_get_u64(a[KSMCTL_A_PROC_PROP_SAVED_BYTES]);
-	if (a[KSMCTL_A_PROC_KSM_MAPPED_PAGES])
-		p->ksm_mapped_pages = nla_get_u64(a[KSMCTL_A_PROC_KSM_MAPPED_PAGES]);
-	for (i = KSMCTL_A_PROC_PID; i <= KSMCTL_A_PROC_MAX; ++i) {
-		if (a[i])
-			proc_set_present(p, i);
-	}
-
-	p->cgroup_path = strdup(nla_data(a[KSMCTL_A_PROC_CGROUP_PATH]));
-	if (!p->cgroup_path)
-		return reply_error(req, -ENOMEM, "Out of memory");
-	return 0;
+	return reply_nest(req, &proc_decoder, tb[KSMCTL_A_PROC], p);
 }
 
 /* GET_PROC doit: exactly one reply, into req->arg. */
@@ -898,99 +788,65 @@ static int parse_procs_reply(struct request *req, struct nlattr *tb[])
 /* GET_VMAS dump: one VMA per message, appended to req->arg. */
 static int parse_vma_reply(struct request *req, struct nlattr *tb[])
 {
-	static const int required[] = {
-		KSMCTL_A_VMA_START,
-		KSMCTL_A_VMA_END,
-		KSMCTL_A_VMA_FLAGS,
-		KSMCTL_A_VMA_KSM_PAGES,
-	};
-	struct nlattr *a[KSMCTL_A_VMA_MAX + 1];
 	struct ksmctl_vma v = { 0 };
 	int ret;
 
-	if (!tb[KSMCTL_A_VMA])
-		return reply_error(req, -EPROTO, "Reply lacks KSMCTL_A_VMA");
-	ret = nla_parse_nested(a, KSMCTL_A_VMA_MAX, tb[KSMCTL_A_VMA], vma_policy);
-	if (ret < 0)
-		return reply_error(req, -EPROTO, "Malformed KSMCTL_A_VMA: %s", nl_geterror(ret));
-	ret = REQUIRE(req, a, required, vma_attr_names);
+	ret = reply_nest(req, &vma_decoder, tb[KSMCTL_A_VMA], &v);
+	if (!ret && v.end < v.start)
+		ret = reply_error(req, -EPROTO, "VMA ends before it starts");
+	if (!ret && vma_list_append(req->arg, &v))
+		ret = reply_error(req, -ENOMEM, "Out of memory");
 	if (ret)
-		return ret;
-
-	v.start = nla_get_u64(a[KSMCTL_A_VMA_START]);
-	v.end = nla_get_u64(a[KSMCTL_A_VMA_END]);
-	v.flags = nla_get_u32(a[KSMCTL_A_VMA_FLAGS]);
-	v.ksm_pages = nla_get_u64(a[KSMCTL_A_VMA_KSM_PAGES]);
-	if (v.end < v.start)
-		return reply_error(req, -EPROTO, "VMA ends before it starts");
-	if (a[KSMCTL_A_VMA_NAME]) {
-		v.name = strdup(nla_data(a[KSMCTL_A_VMA_NAME]));
-		if (!v.name)
-			return reply_error(req, -ENOMEM, "Out of memory");
-	}
-	if (vma_list_append(req->arg, &v)) {
 		free(v.name);
-		return reply_error(req, -ENOMEM, "Out of memory");
+	return ret;
+}
+
+/* The skip counts of a MARK reply into @res: every one a u32. */
+static int parse_skipped(struct request *req, struct nlattr *skipped,
+			 struct ksmctl_mark_result *res)
+{
+	struct nlattr *nla;
+	int rem;
+
+	memset(res->skipped, 0, sizeof(res->skipped));
+	if (!skipped)
+		return 0;
+	nla_for_each_nested(nla, skipped, rem) {
+		int type = nla_type(nla);
+
+		if (nla_len(nla) != sizeof(uint32_t))
+			return reply_error(req, -EPROTO,
+					   "Malformed KSMCTL_A_MARK_SKIPPED: count of reason %d is not a u32",
+					   type);
+		/* Reasons of a newer module are counted under [0]. */
+		if (type <= KSMCTL_SKIP_UNSPEC || type > KSMCTL_SKIP_MAX)
+			type = 0;
+		res->skipped[type] += nla_get_u32(nla);
 	}
 	return 0;
 }
 
-/* MARK/UNMARK: exactly one reply, into req->arg. */
+/* MARK/UNMARK: exactly one reply, into req->arg (untouched if it is not right). */
 static int parse_mark_reply(struct request *req, struct nlattr *tb[])
 {
-	static const int required[] = {
-		KSMCTL_A_MARK_PROCESSES,
-		KSMCTL_A_MARK_VMAS,
-		KSMCTL_A_MARK_BYTES,
-		KSMCTL_A_MARK_ALREADY_VMAS,
-		KSMCTL_A_MARK_ALREADY_BYTES,
-	};
-	struct nlattr *a[KSMCTL_A_MARK_MAX + 1], *nla;
-	struct ksmctl_mark_result *res = req->arg;
-	int ret, rem;
+	struct ksmctl_mark_result *res = req->arg, tmp = *res;
+	struct nlattr *a[KSMCTL_A_MARK_MAX + 1];
+	int ret;
 
 	if (req->replies > 1)
 		return reply_error(req, -EPROTO, "More than one reply");
-	if (!tb[KSMCTL_A_MARK])
-		return reply_error(req, -EPROTO, "Reply lacks KSMCTL_A_MARK");
-	ret = nla_parse_nested(a, KSMCTL_A_MARK_MAX, tb[KSMCTL_A_MARK], mark_policy);
-	if (ret < 0)
-		return reply_error(req, -EPROTO, "Malformed KSMCTL_A_MARK: %s", nl_geterror(ret));
-	ret = REQUIRE(req, a, required, mark_attr_names);
+	tmp.interrupted = tmp.has_failed_processes = false;
+	tmp.failed_processes = 0;
+	ret = reply_nest(req, &mark_decoder, tb[KSMCTL_A_MARK], &tmp);
 	if (ret)
 		return ret;
-
-	/* Check the skip counts before touching @res. */
-	if (a[KSMCTL_A_MARK_SKIPPED]) {
-		nla_for_each_nested(nla, a[KSMCTL_A_MARK_SKIPPED], rem) {
-			if (nla_len(nla) != sizeof(uint32_t))
-				return reply_error(req, -EPROTO,
-						   "Malformed KSMCTL_A_MARK_SKIPPED: count of reason %d is not a u32",
-						   nla_type(nla));
-		}
-	}
-
-	res->processes = nla_get_u32(a[KSMCTL_A_MARK_PROCESSES]);
-	res->vmas = nla_get_u32(a[KSMCTL_A_MARK_VMAS]);
-	res->bytes = nla_get_u64(a[KSMCTL_A_MARK_BYTES]);
-	res->already_vmas = nla_get_u32(a[KSMCTL_A_MARK_ALREADY_VMAS]);
-	res->already_bytes = nla_get_u64(a[KSMCTL_A_MARK_ALREADY_BYTES]);
-	res->interrupted = a[KSMCTL_A_MARK_INTERRUPTED] != NULL;
-	res->has_failed_processes = a[KSMCTL_A_MARK_FAILED_PROCESSES] != NULL;
-	if (res->has_failed_processes)
-		res->failed_processes = nla_get_u32(a[KSMCTL_A_MARK_FAILED_PROCESSES]);
-	memset(res->skipped, 0, sizeof(res->skipped));
-	if (a[KSMCTL_A_MARK_SKIPPED]) {
-		nla_for_each_nested(nla, a[KSMCTL_A_MARK_SKIPPED], rem) {
-			int type = nla_type(nla);
-
-			/* Reasons of a newer module are counted under [0]. */
-			if (type <= KSMCTL_SKIP_UNSPEC || type > KSMCTL_SKIP_MAX)
-				type = 0;
-			res->skipped[type] += nla_get_u32(nla);
-		}
-	}
-	return 0;
+	/* checked by the decoder: the skip counts are read here */
+	if (nla_parse_nested(a, KSMCTL_A_MARK_MAX, tb[KSMCTL_A_MARK], mark_policy) < 0)
+		return reply_error(req, -EPROTO, "Malformed KSMCTL_A_MARK");
+	ret = parse_skipped(req, a[KSMCTL_A_MARK_SKIPPED], &tmp);
+	if (!ret)
+		*res = tmp;
+	return ret;
 }
 
 /* A request for @cmd with @nlflags, or NULL after printing the error. */
@@ -1136,75 +992,16 @@ out:
 
 /* Sticky rules */
 
-static const char *const rule_attr_names[KSMCTL_A_RULE_MAX + 1] = {
-	ATTR_NAME(KSMCTL_A_RULE_ID),
-	ATTR_NAME(KSMCTL_A_RULE_ACTION),
-	ATTR_NAME(KSMCTL_A_RULE_FLAGS),
-	ATTR_NAME(KSMCTL_A_RULE_PID),
-	ATTR_NAME(KSMCTL_A_RULE_CGROUP),
-	ATTR_NAME(KSMCTL_A_RULE_EXE),
-	ATTR_NAME(KSMCTL_A_RULE_COMM),
-	ATTR_NAME(KSMCTL_A_RULE_UID),
-	ATTR_NAME(KSMCTL_A_RULE_HITS),
-};
-
-static struct nla_policy rule_policy[KSMCTL_A_RULE_MAX + 1] = {
-	[KSMCTL_A_RULE_ID]	= U32,
-	[KSMCTL_A_RULE_ACTION]	= U32,
-	[KSMCTL_A_RULE_FLAGS]	= U32,
-	[KSMCTL_A_RULE_PID]	= U32,
-	[KSMCTL_A_RULE_CGROUP]	= { .type = NLA_STRING, .maxlen = RULE_PATH_MAX },
-	[KSMCTL_A_RULE_EXE]	= { .type = NLA_STRING, .maxlen = RULE_PATH_MAX },
-	[KSMCTL_A_RULE_COMM]	= { .type = NLA_STRING, .maxlen = RULE_COMM_MAX },
-	[KSMCTL_A_RULE_UID]	= U32,
-	[KSMCTL_A_RULE_HITS]	= U64,
-};
-
-static void copy_str(char *dst, size_t size, const struct nlattr *a)
-{
-	snprintf(dst, size, "%.*s", (int)strnlen(nla_data(a), nla_len(a)),
-		 (const char *)nla_data(a));
-}
-
 static int parse_rule_reply(struct request *req, struct nlattr *tb[])
 {
-	static const int required[] = { KSMCTL_A_RULE_ID, KSMCTL_A_RULE_ACTION };
-	struct nlattr *a[KSMCTL_A_RULE_MAX + 1];
 	struct rule_list *l = req->arg;
 	struct ksmctl_rule r = { 0 };
 	int ret;
 
-	if (!tb[KSMCTL_A_RULE])
-		return reply_error(req, -EPROTO, "Reply lacks %s", attr_names[KSMCTL_A_RULE]);
-	ret = nla_parse_nested(a, KSMCTL_A_RULE_MAX, tb[KSMCTL_A_RULE], rule_policy);
-	if (ret < 0)
-		return reply_error(req, -EPROTO, "Malformed rule: %s", nl_geterror(ret));
-	ret = REQUIRE(req, a, required, rule_attr_names);
-	if (ret)
-		return ret;
-	r.id = nla_get_u32(a[KSMCTL_A_RULE_ID]);
-	r.action = nla_get_u32(a[KSMCTL_A_RULE_ACTION]);
-	if (a[KSMCTL_A_RULE_FLAGS])
-		r.flags = nla_get_u32(a[KSMCTL_A_RULE_FLAGS]);
-	if (a[KSMCTL_A_RULE_HITS])
-		r.hits = nla_get_u64(a[KSMCTL_A_RULE_HITS]);
-	if (a[KSMCTL_A_RULE_PID]) {
-		r.has_pid = true;
-		r.pid = nla_get_u32(a[KSMCTL_A_RULE_PID]);
-	}
-	if (a[KSMCTL_A_RULE_UID]) {
-		r.has_uid = true;
-		r.uid = nla_get_u32(a[KSMCTL_A_RULE_UID]);
-	}
-	if (a[KSMCTL_A_RULE_CGROUP])
-		copy_str(r.cgroup, sizeof(r.cgroup), a[KSMCTL_A_RULE_CGROUP]);
-	if (a[KSMCTL_A_RULE_EXE])
-		copy_str(r.exe, sizeof(r.exe), a[KSMCTL_A_RULE_EXE]);
-	if (a[KSMCTL_A_RULE_COMM])
-		copy_str(r.comm, sizeof(r.comm), a[KSMCTL_A_RULE_COMM]);
-	if (rule_list_add(l, &r))
-		return reply_error(req, -ENOMEM, "Out of memory");
-	return 0;
+	ret = reply_nest(req, &rule_decoder, tb[KSMCTL_A_RULE], &r);
+	if (!ret && rule_list_add(l, &r))
+		ret = reply_error(req, -ENOMEM, "Out of memory");
+	return ret;
 }
 
 static int put_rule(struct nl_msg *msg, const struct ksmctl_rule *r)
@@ -1308,38 +1105,17 @@ struct monitor_ctx {
 	int ret;
 };
 
-static struct nla_policy event_policy[KSMCTL_A_EVENT_MAX + 1] = {
-	[KSMCTL_A_EVENT_RULE_ID]	= U32,
-	[KSMCTL_A_EVENT_ACTION]		= U32,
-	[KSMCTL_A_EVENT_PID]		= U32,
-	[KSMCTL_A_EVENT_COMM]		= { .type = NLA_STRING, .maxlen = RULE_COMM_MAX },
-	[KSMCTL_A_EVENT_VMAS]		= U32,
-	[KSMCTL_A_EVENT_BYTES]		= U64,
-};
-
 static int event_cb(struct nl_msg *msg, void *arg)
 {
-	struct nlattr *tb[KSMCTL_A_MAX + 1], *a[KSMCTL_A_EVENT_MAX + 1];
+	struct nlattr *tb[KSMCTL_A_MAX + 1];
 	struct monitor_ctx *ctx = arg;
 	struct ksmctl_event ev = { 0 };
+	char why[64];
 
 	if (genlmsg_hdr(nlmsg_hdr(msg))->cmd != KSMCTL_CMD_RULE_EVENT ||
 	    genlmsg_parse(nlmsg_hdr(msg), 0, tb, KSMCTL_A_MAX, attr_policy) < 0 ||
-	    !tb[KSMCTL_A_EVENT] ||
-	    nla_parse_nested(a, KSMCTL_A_EVENT_MAX, tb[KSMCTL_A_EVENT], event_policy) < 0)
+	    decode_nest(&event_decoder, tb[KSMCTL_A_EVENT], &ev, why, sizeof(why)))
 		return NL_SKIP;	/* not ours, or from a newer module */
-	if (a[KSMCTL_A_EVENT_RULE_ID])
-		ev.rule_id = nla_get_u32(a[KSMCTL_A_EVENT_RULE_ID]);
-	if (a[KSMCTL_A_EVENT_ACTION])
-		ev.action = nla_get_u32(a[KSMCTL_A_EVENT_ACTION]);
-	if (a[KSMCTL_A_EVENT_PID])
-		ev.pid = nla_get_u32(a[KSMCTL_A_EVENT_PID]);
-	if (a[KSMCTL_A_EVENT_COMM])
-		copy_str(ev.comm, sizeof(ev.comm), a[KSMCTL_A_EVENT_COMM]);
-	if (a[KSMCTL_A_EVENT_VMAS])
-		ev.vmas = nla_get_u32(a[KSMCTL_A_EVENT_VMAS]);
-	if (a[KSMCTL_A_EVENT_BYTES])
-		ev.bytes = nla_get_u64(a[KSMCTL_A_EVENT_BYTES]);
 	ctx->ret = ctx->fn(&ev, ctx->arg);
 	return ctx->ret ? NL_STOP : NL_OK;
 }
