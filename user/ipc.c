@@ -20,11 +20,10 @@
 
 #include "decode.h"
 #include "ipc.h"
-#include "mark.h"
 #include "options.h"
 #include "proc.h"
 #include "rules.h"
-#include "status.h"
+#include "wire.h"
 
 /* What one receive can take; see socket_open(). */
 #define RECV_BUF_SIZE 65536
