@@ -37,9 +37,7 @@ int apply_main(int argc, char *argv[])
 		} else if (!name) {
 			name = argv[i];
 		} else {
-			fprintf(stderr, PROG_NAME ": Unexpected argument `%s'\n", argv[i]);
-			usage(stderr);
-			return 1;
+			return unexpected_argument(argv[i], usage);
 		}
 	}
 	if (!name) {

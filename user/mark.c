@@ -141,7 +141,9 @@ static void usage(FILE *f, bool unmark)
 		"          [--only heap|stack|anon|file[,...]] PID...\n", unmark ? "unmerge" : "merge");
 }
 
-static int mark_main(int argc, char *argv[], bool unmark)
+/* Options of merge and unmerge into @rq and @json: -1 to go on, or the exit status. */
+static int mark_options(int argc, char *argv[], bool unmark, struct ksmctl_mark_req *rq,
+			bool *json)
 {
 	enum { OPT_TREE = 256, OPT_RANGE, OPT_ONLY };
 	static const char optstring[] = ":jh";
@@ -153,14 +155,8 @@ static int mark_main(int argc, char *argv[], bool unmark)
 		{ "only", required_argument, NULL, OPT_ONLY },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct ksmctl_mark_req rq = { .unmark = unmark };
-	struct ksmctl_mark_result *res;
-	struct sigaction sa = { .sa_handler = on_sigint }, old_sa;
-	bool json = opt_json, failed = false;
-	uint32_t *pids;
 	const char *bad;
-	size_t bad_len, npids, i, done;
-	struct ipc *ipc;
+	size_t bad_len;
 	int c;
 
 	optind = 0;
@@ -168,23 +164,23 @@ static int mark_main(int argc, char *argv[], bool unmark)
 	while ((c = getopt_long(argc, argv, optstring, options, NULL)) != -1) {
 		switch (c) {
 		case 'j':
-			json = true;
+			*json = true;
 			break;
 		case 'h':
 			usage(stdout, unmark);
 			return 0;
 		case OPT_TREE:
-			rq.flags |= KSMCTL_MARK_F_TREE;
+			rq->flags |= KSMCTL_MARK_F_TREE;
 			break;
 		case OPT_RANGE:
-			if (parse_range(optarg, &rq.start, &rq.end)) {
+			if (parse_range(optarg, &rq->start, &rq->end)) {
 				fprintf(stderr, PROG_NAME ": Invalid range `%s'\n", optarg);
 				return 1;
 			}
-			rq.has_range = true;
+			rq->has_range = true;
 			break;
 		case OPT_ONLY:
-			if (parse_classes(optarg, &rq.classes, &bad, &bad_len)) {
+			if (parse_classes(optarg, &rq->classes, &bad, &bad_len)) {
 				fprintf(stderr, PROG_NAME ": Invalid memory class `%.*s' (expected heap, stack, anon or file)\n",
 					(int)bad_len, bad);
 				return 1;
@@ -201,62 +197,101 @@ static int mark_main(int argc, char *argv[], bool unmark)
 		usage(stderr, unmark);
 		return 1;
 	}
+	return -1;
+}
 
-	/* Check every pid before changing anything. */
-	npids = (size_t)(argc - optind);
-	pids = calloc(npids, sizeof(*pids));
-	res = calloc(npids, sizeof(*res));
-	if (!pids || !res) {
+/* The pids after the options (@n of them), every one checked; NULL after an error. */
+static uint32_t *mark_pids(int argc, char *argv[], size_t *n)
+{
+	uint32_t *pids;
+	size_t i;
+
+	*n = (size_t)(argc - optind);
+	pids = calloc(*n, sizeof(*pids));
+	if (!pids) {
 		fputs(PROG_NAME ": Out of memory\n", stderr);
-		free(pids);
-		free(res);
-		return 1;
+		return NULL;
 	}
-	for (i = 0; i < npids; ++i) {
+	for (i = 0; i < *n; ++i) {
 		if (parse_pid(argv[optind + (int)i], &pids[i])) {
 			fprintf(stderr, PROG_NAME ": Invalid pid `%s'\n", argv[optind + (int)i]);
 			free(pids);
-			free(res);
-			return 1;
+			return NULL;
 		}
 	}
+	return pids;
+}
 
+/*
+ * Send @rq for each of the @n @pids, results into @res, text as they come
+ * unless @json, until done or SIGINT; how many were sent.
+ *
+ * The kernel stops UNMARK at a signal and still replies with what it did.
+ * SIGINT is caught, without SA_RESTART, so that the reply is read and
+ * printed; then the pids left are left alone.
+ */
+static size_t mark_each(struct ipc *ipc, struct ksmctl_mark_req *rq, const uint32_t *pids,
+			size_t n, struct ksmctl_mark_result *res, bool json, bool *failed)
+{
+	struct sigaction sa = { .sa_handler = on_sigint }, old_sa;
+	size_t done;
+
+	got_sigint = 0;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_sa);
+	for (done = 0; done < n && !got_sigint; ++done) {
+		rq->pid = pids[done];
+		if (ipc_mark(ipc, rq, &res[done])) {
+			fprintf(stderr, PROG_NAME ": Unable to %s pid %" PRIu32 ": %s\n",
+				rq->unmark ? "unmerge" : "mark", pids[done], res[done].error);
+			*failed = true;
+			continue;
+		}
+		if (res[done].interrupted)
+			*failed = true;
+		if (!json)
+			mark_print_text(stdout, rq, &res[done]);
+		fflush(stdout);
+	}
+	if (done < n) {
+		fprintf(stderr, PROG_NAME ": Interrupted, %zu pid%s left alone\n", n - done,
+			n - done == 1 ? "" : "s");
+		*failed = true;
+	}
+	sigaction(SIGINT, &old_sa, NULL);
+	return done;
+}
+
+static int mark_main(int argc, char *argv[], bool unmark)
+{
+	struct ksmctl_mark_req rq = { .unmark = unmark };
+	struct ksmctl_mark_result *res = NULL;
+	bool json = opt_json, failed = false;
+	uint32_t *pids = NULL;
+	struct ipc *ipc;
+	size_t n, done;
+	int ret;
+
+	ret = mark_options(argc, argv, unmark, &rq, &json);
+	if (ret >= 0)
+		return ret;
+	/* Check every pid before changing anything. */
+	pids = mark_pids(argc, argv, &n);
+	if (pids)
+		res = calloc(n, sizeof(*res));
+	if (!res) {
+		if (pids)
+			fputs(PROG_NAME ": Out of memory\n", stderr);
+		free(pids);
+		return 1;
+	}
 	if (ipc_open(&ipc, 0)) {
 		free(pids);
 		free(res);
 		return 1;
 	}
-
-	/*
-	 * The kernel stops UNMARK at a signal and still replies with what it
-	 * did. Catch SIGINT, without SA_RESTART, so that the reply is read and
-	 * printed; then stop before the next pid.
-	 */
-	got_sigint = 0;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_sa);
-	for (done = 0; done < npids && !got_sigint; ++done) {
-		rq.pid = pids[done];
-		if (ipc_mark(ipc, &rq, &res[done])) {
-			fprintf(stderr, PROG_NAME ": Unable to %s pid %" PRIu32 ": %s\n",
-				unmark ? "unmerge" : "mark", pids[done], res[done].error);
-			failed = true;
-			continue;
-		}
-		if (res[done].interrupted)
-			failed = true;
-		if (!json)
-			mark_print_text(stdout, &rq, &res[done]);
-		fflush(stdout);
-	}
-	if (done < npids) {
-		fprintf(stderr, PROG_NAME ": Interrupted, %zu pid%s left alone\n", npids - done,
-			npids - done == 1 ? "" : "s");
-		failed = true;
-	}
-	sigaction(SIGINT, &old_sa, NULL);
+	done = mark_each(ipc, &rq, pids, n, res, json, &failed);
 	ipc_close(ipc);
-
 	if (json)
 		mark_print_json(stdout, &rq, res, done);
 	free(pids);

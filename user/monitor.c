@@ -72,9 +72,7 @@ int monitor_main(int argc, char *argv[])
 		} else if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json")) {
 			json = true;
 		} else {
-			fprintf(stderr, PROG_NAME ": Unexpected argument `%s'\n", argv[i]);
-			usage(stderr);
-			return 1;
+			return unexpected_argument(argv[i], usage);
 		}
 	}
 	if (ipc_open(&ipc, 0))

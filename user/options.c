@@ -39,3 +39,18 @@ void option_error(int c, char *argv[], const char *optstring)
 		fprintf(stderr, PROG_NAME ": Invalid option `-%c'\n", optopt);
 	}
 }
+
+int unexpected_argument(const char *arg, void (*usage)(FILE *f))
+{
+	fprintf(stderr, PROG_NAME ": Unexpected argument `%s'\n", arg);
+	usage(stderr);
+	return 1;
+}
+
+bool extra_arguments(int argc, char *argv[], int first, void (*usage)(FILE *f))
+{
+	if (first >= argc)
+		return false;
+	unexpected_argument(argv[first], usage);
+	return true;
+}

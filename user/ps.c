@@ -434,9 +434,61 @@ struct ps_args {
 };
 
 /* Options into @a; 0, or the exit status after printing what is wrong. */
+enum { OPT_CGROUP = 256, OPT_COMMAND, OPT_BY };
+
+/* One option of ps that takes a value, into @a: 0, or 1 after an error. */
+static int ps_value_option(int c, const char *arg, struct ps_args *a)
+{
+	switch (c) {
+	case 'o':
+		if (parse_output(arg, &a->format)) {
+			fprintf(stderr, PROG_NAME ": Invalid output format `%s' (expected text, json or prometheus)\n",
+				arg);
+			return 1;
+		}
+		return 0;
+	case 's':
+		if (sort_key_parse(arg, &a->sort)) {
+			fprintf(stderr, PROG_NAME ": Invalid sort key `%s' (expected saved, merging, coverage, pid or profit)\n",
+				arg);
+			return 1;
+		}
+		return 0;
+	case 'n':
+		if (parse_count(arg, &a->top)) {
+			fprintf(stderr, PROG_NAME ": Invalid --top value `%s' (expected 1 to %" PRIu32 ")\n",
+				arg, UINT32_MAX);
+			return 1;
+		}
+		return 0;
+	case 'u':
+		if (user_parse(arg, &a->filter.uid)) {
+			fprintf(stderr, PROG_NAME ": Unknown user `%s'\n", arg);
+			return 1;
+		}
+		a->filter.by_uid = true;
+		return 0;
+	case OPT_CGROUP:
+		if (arg[0] != '/') {
+			fprintf(stderr, PROG_NAME ": Invalid cgroup path `%s' (expected an absolute path)\n",
+				arg);
+			return 1;
+		}
+		a->filter.cgroup_prefix = arg;
+		return 0;
+	case OPT_BY:
+		if (strcmp(arg, "cgroup")) {
+			fprintf(stderr, PROG_NAME ": Invalid grouping `%s' (expected cgroup)\n", arg);
+			return 1;
+		}
+		a->by_cgroup = true;
+		return 0;
+	}
+	return 0;
+}
+
 static int parse_args(int argc, char *argv[], struct ps_args *a)
 {
-	enum { OPT_CGROUP = 256, OPT_COMMAND, OPT_BY };
 	static const char optstring[] = ":jho:s:n:u:ap";
 	static const struct option options[] = {
 		{ "json", no_argument, NULL, 'j' },
@@ -466,50 +518,16 @@ static int parse_args(int argc, char *argv[], struct ps_args *a)
 			usage(stdout);
 			return 0;
 		case 'o':
-			if (parse_output(optarg, &a->format)) {
-				fprintf(stderr, PROG_NAME ": Invalid output format `%s' (expected text, json or prometheus)\n",
-					optarg);
-				return 1;
-			}
-			break;
 		case 's':
-			if (sort_key_parse(optarg, &a->sort)) {
-				fprintf(stderr, PROG_NAME ": Invalid sort key `%s' (expected saved, merging, coverage, pid or profit)\n",
-					optarg);
-				return 1;
-			}
-			break;
 		case 'n':
-			if (parse_count(optarg, &a->top)) {
-				fprintf(stderr, PROG_NAME ": Invalid --top value `%s' (expected 1 to %" PRIu32 ")\n",
-					optarg, UINT32_MAX);
-				return 1;
-			}
-			break;
 		case 'u':
-			if (user_parse(optarg, &a->filter.uid)) {
-				fprintf(stderr, PROG_NAME ": Unknown user `%s'\n", optarg);
-				return 1;
-			}
-			a->filter.by_uid = true;
-			break;
 		case OPT_CGROUP:
-			if (optarg[0] != '/') {
-				fprintf(stderr, PROG_NAME ": Invalid cgroup path `%s' (expected an absolute path)\n",
-					optarg);
+		case OPT_BY:
+			if (ps_value_option(c, optarg, a))
 				return 1;
-			}
-			a->filter.cgroup_prefix = optarg;
 			break;
 		case OPT_COMMAND:
 			a->filter.command = optarg;
-			break;
-		case OPT_BY:
-			if (strcmp(optarg, "cgroup")) {
-				fprintf(stderr, PROG_NAME ": Invalid grouping `%s' (expected cgroup)\n", optarg);
-				return 1;
-			}
-			a->by_cgroup = true;
 			break;
 		case 'a':
 			a->all = true;
@@ -523,11 +541,8 @@ static int parse_args(int argc, char *argv[], struct ps_args *a)
 			return 1;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, PROG_NAME ": Unexpected argument `%s'\n", argv[optind]);
-		usage(stderr);
+	if (extra_arguments(argc, argv, optind, usage))
 		return 1;
-	}
 	return -1;
 }
 

@@ -45,6 +45,56 @@ static int parse_uid(const char *s, uint32_t *uid)
 }
 
 /* Parse the options of "rule add" into @r; 0, or 1 after printing the error. */
+/* One option of "rule add" that takes a value, into @r: 0, or 1 after an error. */
+static int rule_value_option(int c, char *arg, struct ksmctl_rule *r)
+{
+	char path[PATH_MAX];
+
+	switch (c) {
+	case OPT_PID:
+		if (parse_pid(arg, &r->pid))
+			goto invalid;
+		r->has_pid = true;
+		return 0;
+	case OPT_CGROUP:
+		if (rule_cgroup_path(arg, r->cgroup, sizeof(r->cgroup)))
+			goto invalid;
+		return 0;
+	case OPT_EXE:
+		/* the kernel wants an absolute path; resolve ours */
+		if (arg[0] != '/' && realpath(arg, path))
+			arg = path;
+		if (arg[0] != '/' || strlen(arg) >= sizeof(r->exe))
+			goto invalid;
+		snprintf(r->exe, sizeof(r->exe), "%s", arg);
+		return 0;
+	case OPT_COMM:
+		if (!arg[0] || strlen(arg) >= sizeof(r->comm)) {
+			fprintf(stderr, PROG_NAME ": Process name must be 1 to 15 bytes: `%s'\n", arg);
+			return 1;
+		}
+		snprintf(r->comm, sizeof(r->comm), "%s", arg);
+		return 0;
+	case OPT_UID:
+		if (parse_uid(arg, &r->uid))
+			goto invalid;
+		r->has_uid = true;
+		return 0;
+	default:	/* OPT_ACTION */
+		if (rule_parse_action(arg, &r->action)) {
+			fprintf(stderr, PROG_NAME ": Unknown action `%s' (expected merge or never)\n",
+				arg);
+			return 1;
+		}
+		return 0;
+	}
+invalid:
+	fprintf(stderr, PROG_NAME ": Invalid %s `%s'\n",
+		c == OPT_PID ? "pid" : c == OPT_CGROUP ? "cgroup" :
+		c == OPT_EXE ? "executable path" : "uid", arg);
+	return 1;
+}
+
 int rule_parse_args(int argc, char *argv[], struct ksmctl_rule *r)
 {
 	static const char optstring[] = "+:h";
@@ -60,7 +110,6 @@ int rule_parse_args(int argc, char *argv[], struct ksmctl_rule *r)
 		{ "action", required_argument, NULL, OPT_ACTION },
 		{ NULL, 0, NULL, 0 }
 	};
-	char path[PATH_MAX];
 	const char *why;
 	int c;
 
@@ -73,56 +122,20 @@ int rule_parse_args(int argc, char *argv[], struct ksmctl_rule *r)
 		case 'h':
 			usage(stdout);
 			return 2;
-		case OPT_PID:
-			if (parse_pid(optarg, &r->pid)) {
-				fprintf(stderr, PROG_NAME ": Invalid pid `%s'\n", optarg);
-				return 1;
-			}
-			r->has_pid = true;
-			break;
 		case OPT_TREE:
 			r->flags |= KSMCTL_RULE_F_TREE;
-			break;
-		case OPT_CGROUP:
-			if (rule_cgroup_path(optarg, r->cgroup, sizeof(r->cgroup))) {
-				fprintf(stderr, PROG_NAME ": Invalid cgroup `%s'\n", optarg);
-				return 1;
-			}
 			break;
 		case OPT_RECURSIVE:
 			r->flags |= KSMCTL_RULE_F_RECURSIVE;
 			break;
+		case OPT_PID:
+		case OPT_CGROUP:
 		case OPT_EXE:
-			/* the kernel wants an absolute path; resolve ours */
-			if (optarg[0] != '/' && realpath(optarg, path))
-				optarg = path;
-			if (optarg[0] != '/' || strlen(optarg) >= sizeof(r->exe)) {
-				fprintf(stderr, PROG_NAME ": Invalid executable path `%s'\n", optarg);
-				return 1;
-			}
-			snprintf(r->exe, sizeof(r->exe), "%s", optarg);
-			break;
 		case OPT_COMM:
-			if (!optarg[0] || strlen(optarg) >= sizeof(r->comm)) {
-				fprintf(stderr, PROG_NAME ": Process name must be 1 to 15 bytes: `%s'\n",
-					optarg);
-				return 1;
-			}
-			snprintf(r->comm, sizeof(r->comm), "%s", optarg);
-			break;
 		case OPT_UID:
-			if (parse_uid(optarg, &r->uid)) {
-				fprintf(stderr, PROG_NAME ": Invalid uid `%s'\n", optarg);
-				return 1;
-			}
-			r->has_uid = true;
-			break;
 		case OPT_ACTION:
-			if (rule_parse_action(optarg, &r->action)) {
-				fprintf(stderr, PROG_NAME ": Unknown action `%s' (expected merge or never)\n",
-					optarg);
+			if (rule_value_option(c, optarg, r))
 				return 1;
-			}
 			break;
 		default:
 			option_error(c, argv, optstring);
@@ -130,11 +143,8 @@ int rule_parse_args(int argc, char *argv[], struct ksmctl_rule *r)
 			return 1;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, PROG_NAME ": Unexpected argument `%s'\n", argv[optind]);
-		usage(stderr);
+	if (extra_arguments(argc, argv, optind, usage))
 		return 1;
-	}
 	if (rule_check(r, &why)) {
 		fprintf(stderr, PROG_NAME ": %s\n", why);
 		usage(stderr);
@@ -201,9 +211,7 @@ static int rule_list_main(int argc, char *argv[], bool json)
 		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json")) {
 			json = true;
 		} else {
-			fprintf(stderr, PROG_NAME ": Unexpected argument `%s'\n", argv[i]);
-			usage(stderr);
-			return 1;
+			return unexpected_argument(argv[i], usage);
 		}
 	}
 	if (ipc_open(&ipc, 0))

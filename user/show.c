@@ -239,11 +239,8 @@ int show_main(int argc, char *argv[])
 		usage(stderr);
 		return 1;
 	}
-	if (optind + 1 < argc) {
-		fprintf(stderr, PROG_NAME ": Unexpected argument `%s'\n", argv[optind + 1]);
-		usage(stderr);
+	if (extra_arguments(argc, argv, optind + 1, usage))
 		return 1;
-	}
 	if (parse_pid(argv[optind], &pid)) {
 		fprintf(stderr, PROG_NAME ": Invalid pid `%s'\n", argv[optind]);
 		return 1;

@@ -207,11 +207,8 @@ int status_main(int argc, char *argv[])
 			return 1;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, PROG_NAME ": Unexpected argument `%s'\n", argv[optind]);
-		usage(stderr);
+	if (extra_arguments(argc, argv, optind, usage))
 		return 1;
-	}
 
 	if (ipc_open(&ipc, 0))
 		return 1;

@@ -65,11 +65,8 @@ int version_main(int argc, char *argv[])
 			return 1;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, PROG_NAME ": Unexpected argument `%s'\n", argv[optind]);
-		usage(stderr);
+	if (extra_arguments(argc, argv, optind, usage))
 		return 1;
-	}
 
 	/* The tool's version is printed even when the module cannot be asked. */
 	ret = ipc_open(&ipc, IPC_QUIET_NOT_LOADED);
