@@ -4,6 +4,8 @@
 
 #include <net/genetlink.h>
 
+#include <linux/ksmctl.h>
+
 extern struct genl_family ksmctl_genl_family;
 
 /**
@@ -24,11 +26,18 @@ static inline void ksmctl_dump_room(struct netlink_callback *cb,
 		cb->min_dump_alloc = size;
 }
 
+/*
+ * Each command's policy is declared here with its bound, the highest
+ * attribute it takes: netlink.c's ops table reads it with ARRAY_SIZE().
+ */
+
+/* nl_status.c */
+extern const struct nla_policy ksmctl_status_policy[KSMCTL_A_FLAGS + 1];
+int ksmctl_nl_get_status(struct sk_buff *skb, struct genl_info *info);
+
 /* nl_proc.c */
-extern const struct nla_policy ksmctl_proc_policy[];
-extern const struct nla_policy ksmctl_vmas_policy[];
-#define KSMCTL_PROC_POLICY_MAX	KSMCTL_A_PID
-#define KSMCTL_VMAS_POLICY_MAX	KSMCTL_A_PID
+extern const struct nla_policy ksmctl_proc_policy[KSMCTL_A_PID + 1];
+extern const struct nla_policy ksmctl_vmas_policy[KSMCTL_A_PID + 1];
 int ksmctl_nl_get_proc_doit(struct sk_buff *skb, struct genl_info *info);
 int ksmctl_nl_get_proc_start(struct netlink_callback *cb);
 int ksmctl_nl_get_proc_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
@@ -38,13 +47,11 @@ int ksmctl_nl_get_vmas_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int ksmctl_nl_get_vmas_done(struct netlink_callback *cb);
 
 /* nl_mark.c */
-extern const struct nla_policy ksmctl_mark_policy[];
-#define KSMCTL_MARK_POLICY_MAX	KSMCTL_A_CLASSES
+extern const struct nla_policy ksmctl_mark_policy[KSMCTL_A_CLASSES + 1];
 int ksmctl_nl_mark_doit(struct sk_buff *skb, struct genl_info *info);
 
 /* nl_rules.c */
-extern const struct nla_policy ksmctl_rule_top_policy[];
-#define KSMCTL_RULE_POLICY_MAX	KSMCTL_A_RULE
+extern const struct nla_policy ksmctl_rule_top_policy[KSMCTL_A_RULE + 1];
 #define KSMCTL_N_MCGRPS		1
 extern const struct genl_multicast_group ksmctl_mcgrps[KSMCTL_N_MCGRPS];
 int ksmctl_nl_rule_add_doit(struct sk_buff *skb, struct genl_info *info);

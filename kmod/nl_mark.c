@@ -18,7 +18,7 @@
 #include "proc.h"
 #include "ptree.h"
 
-const struct nla_policy ksmctl_mark_policy[KSMCTL_MARK_POLICY_MAX + 1] = {
+const struct nla_policy ksmctl_mark_policy[] = {
 	[KSMCTL_A_FLAGS]	= { .type = NLA_U32 },
 	[KSMCTL_A_PID]		= { .type = NLA_U32 },
 	[KSMCTL_A_RANGE_START]	= { .type = NLA_U64 },

@@ -18,12 +18,12 @@
 #include "vma.h"
 #include "walk.h"
 
-const struct nla_policy ksmctl_proc_policy[KSMCTL_PROC_POLICY_MAX + 1] = {
+const struct nla_policy ksmctl_proc_policy[] = {
 	[KSMCTL_A_FLAGS] = { .type = NLA_U32 },
 	[KSMCTL_A_PID]	 = { .type = NLA_U32 },
 };
 
-const struct nla_policy ksmctl_vmas_policy[KSMCTL_VMAS_POLICY_MAX + 1] = {
+const struct nla_policy ksmctl_vmas_policy[] = {
 	[KSMCTL_A_PID]	 = { .type = NLA_U32 },
 };
 

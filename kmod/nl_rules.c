@@ -31,7 +31,7 @@ static const struct nla_policy rule_policy[KSMCTL_A_RULE_MAX + 1] = {
 	[KSMCTL_A_RULE_HITS]	= { .type = NLA_U64 },
 };
 
-const struct nla_policy ksmctl_rule_top_policy[KSMCTL_RULE_POLICY_MAX + 1] = {
+const struct nla_policy ksmctl_rule_top_policy[] = {
 	[KSMCTL_A_RULE]		= NLA_POLICY_NESTED(rule_policy),
 };
 
@@ -71,11 +71,10 @@ static int check_path(struct nlattr *a, struct netlink_ext_ack *extack)
 	return 0;
 }
 
-static int rule_from_attrs(struct nlattr **tb, struct ksmctl_rule *r,
-			   struct nlattr *nest, struct netlink_ext_ack *extack)
+/* the action, the flags and whether a match is given: 0 or -EINVAL */
+static int rule_check_attrs(struct nlattr **tb, struct ksmctl_rule *r,
+			    struct nlattr *nest, struct netlink_ext_ack *extack)
 {
-	int err;
-
 	if (tb[KSMCTL_A_RULE_ID] || tb[KSMCTL_A_RULE_HITS]) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[KSMCTL_A_RULE_ID] ?:
 				    tb[KSMCTL_A_RULE_HITS],
@@ -116,95 +115,130 @@ static int rule_from_attrs(struct nlattr **tb, struct ksmctl_rule *r,
 				    "no match attribute (RULE_PID, RULE_CGROUP, RULE_EXE, RULE_COMM or RULE_UID)");
 		return -EINVAL;
 	}
+	return 0;
+}
 
-	if (tb[KSMCTL_A_RULE_PID]) {
-		u32 nr = nla_get_u32(tb[KSMCTL_A_RULE_PID]);
+static int rule_pid(struct nlattr *a, struct ksmctl_rule *r,
+		    struct netlink_ext_ack *extack)
+{
+	u32 nr = nla_get_u32(a);
 
-		r->pid = nr && nr <= PID_MAX_LIMIT ? find_get_pid(nr) : NULL;
-		rcu_read_lock();
-		if (r->pid && !pid_task(r->pid, PIDTYPE_TGID)) {
-			/* a thread id, or a process that is exiting */
-			put_pid(r->pid);
-			r->pid = NULL;
-		}
-		rcu_read_unlock();
-		if (!r->pid) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[KSMCTL_A_RULE_PID],
-					    "no such process");
-			return -ESRCH;
-		}
+	r->pid = nr && nr <= PID_MAX_LIMIT ? find_get_pid(nr) : NULL;
+	rcu_read_lock();
+	if (r->pid && !pid_task(r->pid, PIDTYPE_TGID)) {
+		/* a thread id, or a process that is exiting */
+		put_pid(r->pid);
+		r->pid = NULL;
 	}
-	if (tb[KSMCTL_A_RULE_CGROUP]) {
-		struct nlattr *a = tb[KSMCTL_A_RULE_CGROUP];
-		struct cgroup *cgrp;
-
-		err = check_path(a, extack);
-		if (err)
-			return err;
-		r->cgroup_path = nla_strdup(a, GFP_KERNEL);
-		if (!r->cgroup_path)
-			return -ENOMEM;
-		cgrp = cgroup_get_from_path(r->cgroup_path);
-		if (IS_ERR_OR_NULL(cgrp)) {
-			NL_SET_ERR_MSG_ATTR(extack, a, "no such cgroup v2");
-			return -ENOENT;
-		}
-		r->cgrp = cgrp;
-	}
-	if (tb[KSMCTL_A_RULE_EXE]) {
-		struct nlattr *a = tb[KSMCTL_A_RULE_EXE];
-		struct path exe;
-
-		err = check_path(a, extack);
-		if (err)
-			return err;
-		r->exe_path = nla_strdup(a, GFP_KERNEL);
-		if (!r->exe_path)
-			return -ENOMEM;
-		err = kern_path(r->exe_path, LOOKUP_FOLLOW, &exe);
-		if (err) {
-			NL_SET_ERR_MSG_ATTR(extack, a, "cannot find this file");
-			return err;
-		}
-		if (!d_is_reg(exe.dentry)) {
-			path_put(&exe);
-			NL_SET_ERR_MSG_ATTR(extack, a, "not a regular file");
-			return -EINVAL;
-		}
-		err = ksmctl_rule_set_exe(r, &exe);
-		path_put(&exe);
-		if (err) {
-			NL_SET_ERR_MSG_ATTR(extack, a, "cannot read this file's attributes");
-			return err;
-		}
-	}
-	if (tb[KSMCTL_A_RULE_COMM]) {
-		struct nlattr *a = tb[KSMCTL_A_RULE_COMM];
-		size_t len = strnlen(nla_data(a), nla_len(a));
-
-		if (!len) {
-			NL_SET_ERR_MSG_ATTR(extack, a, "empty comm");
-			return -EINVAL;
-		}
-		if (len >= TASK_COMM_LEN) {
-			NL_SET_ERR_MSG_ATTR(extack, a,
-					    "comm longer than 15 bytes never matches");
-			return -EINVAL;
-		}
-		memcpy(r->comm, nla_data(a), len);
-		r->comm[len] = '\0';
-	}
-	if (tb[KSMCTL_A_RULE_UID]) {
-		r->uid = make_kuid(current_user_ns(),
-				   nla_get_u32(tb[KSMCTL_A_RULE_UID]));
-		if (!uid_valid(r->uid)) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[KSMCTL_A_RULE_UID],
-					    "uid not valid in this user namespace");
-			return -EINVAL;
-		}
-		r->has_uid = true;
+	rcu_read_unlock();
+	if (!r->pid) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "no such process");
+		return -ESRCH;
 	}
 	return 0;
+}
+
+static int rule_cgroup(struct nlattr *a, struct ksmctl_rule *r,
+		       struct netlink_ext_ack *extack)
+{
+	struct cgroup *cgrp;
+	int err = check_path(a, extack);
+
+	if (err)
+		return err;
+	r->cgroup_path = nla_strdup(a, GFP_KERNEL);
+	if (!r->cgroup_path)
+		return -ENOMEM;
+	cgrp = cgroup_get_from_path(r->cgroup_path);
+	if (IS_ERR_OR_NULL(cgrp)) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "no such cgroup v2");
+		return -ENOENT;
+	}
+	r->cgrp = cgrp;
+	return 0;
+}
+
+static int rule_exe(struct nlattr *a, struct ksmctl_rule *r,
+		    struct netlink_ext_ack *extack)
+{
+	struct path exe;
+	int err = check_path(a, extack);
+
+	if (err)
+		return err;
+	r->exe_path = nla_strdup(a, GFP_KERNEL);
+	if (!r->exe_path)
+		return -ENOMEM;
+	err = kern_path(r->exe_path, LOOKUP_FOLLOW, &exe);
+	if (err) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "cannot find this file");
+		return err;
+	}
+	if (!d_is_reg(exe.dentry)) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "not a regular file");
+		err = -EINVAL;
+	} else {
+		err = ksmctl_rule_set_exe(r, &exe);
+		if (err)
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "cannot read this file's attributes");
+	}
+	path_put(&exe);
+	return err;
+}
+
+static int rule_comm(struct nlattr *a, struct ksmctl_rule *r,
+		     struct netlink_ext_ack *extack)
+{
+	size_t len = strnlen(nla_data(a), nla_len(a));
+
+	if (!len) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "empty comm");
+		return -EINVAL;
+	}
+	if (len >= TASK_COMM_LEN) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "comm longer than 15 bytes never matches");
+		return -EINVAL;
+	}
+	memcpy(r->comm, nla_data(a), len);
+	r->comm[len] = '\0';
+	return 0;
+}
+
+static int rule_uid(struct nlattr *a, struct ksmctl_rule *r,
+		    struct netlink_ext_ack *extack)
+{
+	r->uid = make_kuid(current_user_ns(), nla_get_u32(a));
+	if (!uid_valid(r->uid)) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "uid not valid in this user namespace");
+		return -EINVAL;
+	}
+	r->has_uid = true;
+	return 0;
+}
+
+/* the match attributes, in the order they are checked */
+static int (*const rule_match_attrs[])(struct nlattr *a, struct ksmctl_rule *r,
+				       struct netlink_ext_ack *extack) = {
+	[KSMCTL_A_RULE_PID]	= rule_pid,
+	[KSMCTL_A_RULE_CGROUP]	= rule_cgroup,
+	[KSMCTL_A_RULE_EXE]	= rule_exe,
+	[KSMCTL_A_RULE_COMM]	= rule_comm,
+	[KSMCTL_A_RULE_UID]	= rule_uid,
+};
+
+static int rule_from_attrs(struct nlattr **tb, struct ksmctl_rule *r,
+			   struct nlattr *nest, struct netlink_ext_ack *extack)
+{
+	unsigned int i;
+	int err = rule_check_attrs(tb, r, nest, extack);
+
+	for (i = 0; !err && i < ARRAY_SIZE(rule_match_attrs); i++)
+		if (rule_match_attrs[i] && tb[i])
+			err = rule_match_attrs[i](tb[i], r, extack);
+	return err;
 }
 
 /* the attributes rule_fill() writes, at most */

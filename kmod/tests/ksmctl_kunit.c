@@ -462,7 +462,7 @@ static int req_validate(struct req *r, const struct nla_policy *policy, int maxa
 static int mark_parse(struct kunit *test, struct req *r)
 {
 	KUNIT_ASSERT_EQ(test, req_validate(r, ksmctl_mark_policy,
-				       KSMCTL_MARK_POLICY_MAX), 0);
+				       ARRAY_SIZE(ksmctl_mark_policy) - 1), 0);
 	return parse_mark_req(&r->info, &r->mark, &r->flags);
 }
 
@@ -596,10 +596,10 @@ static void mark_policy_strict(struct kunit *test)
 
 	req_put_u16(test, short_flags, KSMCTL_A_FLAGS, 0);
 	KUNIT_EXPECT_EQ(test, req_validate(short_flags, ksmctl_mark_policy,
-				       KSMCTL_MARK_POLICY_MAX), -EINVAL);
+				       ARRAY_SIZE(ksmctl_mark_policy) - 1), -EINVAL);
 	req_put_u32(test, unknown, KSMCTL_A_MARK, 0);
 	KUNIT_EXPECT_EQ(test, req_validate(unknown, ksmctl_mark_policy,
-				       KSMCTL_MARK_POLICY_MAX), -EINVAL);
+				       ARRAY_SIZE(ksmctl_mark_policy) - 1), -EINVAL);
 }
 
 /* GET_STATUS takes FLAGS only, and only 0. */
@@ -627,13 +627,13 @@ static void proc_flags_known(struct kunit *test)
 	req_put_u32(test, known, KSMCTL_A_FLAGS, KSMCTL_PROC_F_ALL);
 	req_put_u32(test, known, KSMCTL_A_PID, 1);
 	KUNIT_ASSERT_EQ(test, req_validate(known, ksmctl_proc_policy,
-				       KSMCTL_PROC_POLICY_MAX), 0);
+				       ARRAY_SIZE(ksmctl_proc_policy) - 1), 0);
 	KUNIT_EXPECT_EQ(test, check_proc_flags(known->tb, &known->extack, &flags), 0);
 	KUNIT_EXPECT_EQ(test, flags, (u32)KSMCTL_PROC_F_ALL);
 
 	req_put_u32(test, unknown, KSMCTL_A_FLAGS, KSMCTL_PROC_F_ALL + 1);
 	KUNIT_ASSERT_EQ(test, req_validate(unknown, ksmctl_proc_policy,
-				       KSMCTL_PROC_POLICY_MAX), 0);
+				       ARRAY_SIZE(ksmctl_proc_policy) - 1), 0);
 	expect_rejected(test, unknown,
 			check_proc_flags(unknown->tb, &unknown->extack, &flags),
 			"unknown flags for GET_PROC", KSMCTL_A_FLAGS);
@@ -646,10 +646,10 @@ static void vmas_pid_only(struct kunit *test)
 
 	req_put_u32(test, pid, KSMCTL_A_PID, 1);
 	KUNIT_EXPECT_EQ(test, req_validate(pid, ksmctl_vmas_policy,
-				       KSMCTL_VMAS_POLICY_MAX), 0);
+				       ARRAY_SIZE(ksmctl_vmas_policy) - 1), 0);
 	req_put_u32(test, flags, KSMCTL_A_FLAGS, 0);
 	KUNIT_EXPECT_EQ(test, req_validate(flags, ksmctl_vmas_policy,
-				       KSMCTL_VMAS_POLICY_MAX), -EINVAL);
+				       ARRAY_SIZE(ksmctl_vmas_policy) - 1), -EINVAL);
 }
 
 /* Every operation validates its attributes, with its own policy. */
