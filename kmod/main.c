@@ -9,7 +9,6 @@
 #include <linux/init.h>
 #include <linux/module.h>
 
-#include "hooks.h"
 #include "ksm_state.h"
 #include "netlink.h"
 #include "procfs.h"
@@ -27,23 +26,19 @@ static int __init ksmctl_init(void)
 	if (ret)
 		goto err_procfs;
 
-	ret = ksmctl_rules_init();
+	ret = ksmctl_rules_init(ksmctl_nl_rule_event);
 	if (ret)
 		goto err_rules;
-
-	ret = ksmctl_hooks_init();
-	if (ret)
-		goto err_hooks;
 
 	/* last: from here on userspace can reach us */
 	ret = ksmctl_genl_init();
 	if (ret)
-		goto err_hooks;
+		goto err_genl;
 
 	pr_info("version %s loaded\n", KSMCTL_VERSION);
 	return 0;
 
-err_hooks:
+err_genl:
 	ksmctl_rules_stop();
 	ksmctl_rules_uninit();
 err_rules:

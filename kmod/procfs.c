@@ -6,13 +6,19 @@
  * then the rules_* figures of the module's rules (ksmctl_rules_stats()).
  * processes: a table of the processes with merging or zero pages, as the
  * reader may see them (the permission rule of GET_PROC).
+ * rules: the rules, in the syntax of /etc/ksmctl.conf (ksmctl(8)); readable
+ * by all: rules are configuration, like that file.
  */
 
 #include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/pid.h>
 #include <linux/proc_fs.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/task.h>
 #include <linux/seq_file.h>
+
+#include <linux/ksmctl.h>
 
 #include "ksm_state.h"
 #include "proc.h"
@@ -48,6 +54,37 @@ static int status_show(struct seq_file *m, void *v)
 	seq_printf(m, "rules_looks %llu\n", rs.looks);
 	seq_printf(m, "rules_walks %llu\n", rs.walks);
 	seq_printf(m, "rules_cpu_ns %llu\n", rs.cpu_ns);
+	return 0;
+}
+
+static int rules_show(struct seq_file *m, void *v)
+{
+	struct user_namespace *ns = seq_user_ns(m);
+	struct ksmctl_rule *r;
+
+	seq_puts(m, "ID ACTION HITS MATCH\n");
+	ksmctl_rules_lock();
+	for (r = ksmctl_rule_find_ge(0); r;
+	     r = r->id < U32_MAX ? ksmctl_rule_find_ge(r->id + 1) : NULL) {
+		seq_printf(m, "%u %s %llu", r->id,
+			   r->action == KSMCTL_RULE_NEVER ? "never" : "merge",
+			   r->hits);
+		if (r->pid)
+			seq_printf(m, " pid=%d%s", pid_vnr(r->pid),
+				   r->flags & KSMCTL_RULE_F_TREE ? " tree" : "");
+		if (r->cgrp)
+			seq_printf(m, " cgroup=%s%s", r->cgroup_path,
+				   r->flags & KSMCTL_RULE_F_RECURSIVE ?
+				   " recursive" : "");
+		if (r->has_exe)
+			seq_printf(m, " exe=%s", r->exe_path);
+		if (r->comm[0])
+			seq_printf(m, " comm=%s", r->comm);
+		if (r->has_uid)
+			seq_printf(m, " uid=%u", from_kuid_munged(ns, r->uid));
+		seq_putc(m, '\n');
+	}
+	ksmctl_rules_unlock();
 	return 0;
 }
 
@@ -160,7 +197,8 @@ int __init ksmctl_procfs_init(void)
 		return -ENOMEM;
 	if (!proc_create_single("status", 0444, ksmctl_proc_dir, status_show) ||
 	    !proc_create("processes", 0444, ksmctl_proc_dir,
-			 &processes_proc_ops)) {
+			 &processes_proc_ops) ||
+	    !proc_create_single("rules", 0444, ksmctl_proc_dir, rules_show)) {
 		proc_remove(ksmctl_proc_dir);
 		ksmctl_proc_dir = NULL;
 		return -ENOMEM;

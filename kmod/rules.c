@@ -75,25 +75,26 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/namei.h>
+#include <linux/netlink.h>
 #include <linux/pid.h>
-#include <linux/proc_fs.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
-#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/kthread.h>
 #include <linux/llist.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
+/* the events' declarations, for the probes' prototypes only */
+#include <trace/events/cgroup.h>
+#include <trace/events/sched.h>
 
 #include <linux/ksmctl.h>
 
 #include "hooks.h"
 #include "mark.h"
-#include "netlink.h"
 #include "proc.h"
 #include "ptree.h"
 #include "rules.h"
@@ -115,9 +116,12 @@ static bool hooked;			/* the probes report every event */
 static unsigned int rules_gen;		/* bumped by every rule change */
 
 /* read by the probes without a lock: is there anything to do? */
-bool ksmctl_rules_active;
+static bool rules_active;
 
 static struct kthread_worker *rules_worker;
+static ksmctl_rule_event_fn rule_event;	/* set at init */
+static bool hooks_attach(void);
+static void hooks_detach(void);
 static void pass_fn(struct kthread_work *work);
 static void pending_fn(struct kthread_work *work);
 static DEFINE_KTHREAD_DELAYED_WORK(pass_work, pass_fn);
@@ -380,10 +384,10 @@ int ksmctl_rule_add(struct ksmctl_rule *r, struct netlink_ext_ack *extack,
 	if (added)
 		added(r, arg);
 	if (!nr_rules)
-		hooked = ksmctl_hooks_attach();
+		hooked = hooks_attach();
 	nr_rules++;
 	rules_gen++;
-	WRITE_ONCE(ksmctl_rules_active, true);
+	WRITE_ONCE(rules_active, true);
 	kick_pass();
 out:
 	mutex_unlock(&rules_mutex);
@@ -415,8 +419,8 @@ int ksmctl_rule_del(u32 id)
 	 * without rules, the next pass lets them all go.
 	 */
 	if (found && !nr_rules) {
-		WRITE_ONCE(ksmctl_rules_active, false);
-		ksmctl_hooks_detach();
+		WRITE_ONCE(rules_active, false);
+		hooks_detach();
 		hooked = false;
 		if (!stopping)
 			kthread_mod_delayed_work(rules_worker, &pass_work, 0);
@@ -913,7 +917,7 @@ static void apply(struct task_struct *task, struct mm_struct *mm,
 			 err);
 	if (res.vmas) {
 		count_hit(id);
-		ksmctl_nl_rule_event(id, verdict, task, res.vmas, res.bytes);
+		rule_event(id, verdict, task, res.vmas, res.bytes);
 	}
 }
 
@@ -1338,7 +1342,7 @@ static void pending_fn(struct kthread_work *work)
 			i++;
 			put_pid(pid);
 		}
-		if (READ_ONCE(ksmctl_rules_active))
+		if (READ_ONCE(rules_active))
 			look_at_pending(pid);
 		put_pid(pid);
 		cond_resched();
@@ -1372,35 +1376,91 @@ static bool wanted(struct task_struct *p)
 	return ret;
 }
 
-/**
- * ksmctl_rules_note_task() - look at this process soon, if a rule may
- * want it
- * @p: a task of the process (exec'd, or moved to another cgroup)
- *
- * Context: any, called by the tracepoint probes; does not sleep.
+/*
+ * Look at this process soon, if a rule may want it. @p: a task of the
+ * process (exec'd, or moved to another cgroup). Context: any, called by
+ * the tracepoint probes; does not sleep.
  */
-void ksmctl_rules_note_task(struct task_struct *p)
+static void note_task(struct task_struct *p)
 {
 	if (wanted(p))
 		note_pid(task_tgid(p));
 }
 
-/**
- * ksmctl_rules_note_fork() - look at a new process soon, if a rule may
- * want it
- * @child: the new process
- *
- * It joins the trees its parent is in; its exec, if any, is another event.
- *
- * Context: the fork tracepoint (atomic); does not sleep.
+/*
+ * Look at a new process soon, if a rule may want it. It joins the trees
+ * its parent is in; its exec, if any, is another event. Context: the fork
+ * tracepoint (atomic); does not sleep.
  */
-void ksmctl_rules_note_fork(struct task_struct *child)
+static void note_fork(struct task_struct *child)
 {
 	rcu_read_lock();
 	trees_fork(child);
 	rcu_read_unlock();
 	if (wanted(child))
 		note_pid(task_tgid(child));
+}
+
+static void probe_fork(void *data, struct task_struct *parent,
+		       struct task_struct *child)
+{
+	if (!READ_ONCE(rules_active) || (child->flags & PF_KTHREAD))
+		return;
+	/* a new thread has no new mm: the periodic pass sees its stack */
+	if (child->tgid == parent->tgid)
+		return;
+	note_fork(child);
+}
+
+static void probe_exec(void *data, struct task_struct *p, pid_t old_pid,
+		       struct linux_binprm *bprm)
+{
+	if (!READ_ONCE(rules_active))
+		return;
+	note_task(p);
+}
+
+static void probe_attach(void *data, struct cgroup *dst_cgrp,
+			 const char *path, struct task_struct *task,
+			 bool threadgroup)
+{
+	if (!READ_ONCE(rules_active) || (task->flags & PF_KTHREAD))
+		return;
+	note_task(task);
+}
+
+/*
+ * The probes are attached by name, so nothing else would notice a kernel
+ * whose events pass other arguments: the build fails here instead.
+ */
+static void __maybe_unused check_probe_types(void)
+{
+	check_trace_callback_type_sched_process_fork(probe_fork);
+	check_trace_callback_type_sched_process_exec(probe_exec);
+	check_trace_callback_type_cgroup_attach_task(probe_attach);
+}
+
+/*
+ * The events that may change a process's verdict, seen as they happen (a
+ * kernel without one of these tracepoints leaves its events to the scan,
+ * which then runs every KSMCTL_RULES_PERIOD_MS instead)
+ */
+static struct ksmctl_hook rule_hooks[] = {
+	{ "sched_process_fork", probe_fork },	/* a new mm; not a new thread */
+	{ "sched_process_exec", probe_exec },	/* comm, exe, a new mm */
+	{ "cgroup_attach_task", probe_attach },	/* into another cgroup */
+};
+
+/* true if every event has its probe; under rules_mutex */
+static bool hooks_attach(void)
+{
+	return ksmctl_hooks_attach(rule_hooks, ARRAY_SIZE(rule_hooks));
+}
+
+/* no probe runs after this; under rules_mutex */
+static void hooks_detach(void)
+{
+	ksmctl_hooks_detach(rule_hooks, ARRAY_SIZE(rule_hooks));
 }
 
 /**
@@ -1424,51 +1484,22 @@ void ksmctl_rules_stats(struct ksmctl_rules_stats *st)
 	st->walks = atomic64_read(&stats.walks);
 }
 
-/* /proc/ksmctl/rules */
-
-static int rules_show(struct seq_file *m, void *v)
-{
-	struct user_namespace *ns = seq_user_ns(m);
-	struct ksmctl_rule *r;
-
-	/* the match is in the syntax of /etc/ksmctl.conf (ksmctl(8)) */
-	seq_puts(m, "ID ACTION HITS MATCH\n");
-	mutex_lock(&rules_mutex);
-	list_for_each_entry(r, &rules, node) {
-		seq_printf(m, "%u %s %llu", r->id,
-			   r->action == KSMCTL_RULE_NEVER ? "never" : "merge",
-			   r->hits);
-		if (r->pid)
-			seq_printf(m, " pid=%d%s", pid_vnr(r->pid),
-				   r->flags & KSMCTL_RULE_F_TREE ? " tree" : "");
-		if (r->cgrp)
-			seq_printf(m, " cgroup=%s%s", r->cgroup_path,
-				   r->flags & KSMCTL_RULE_F_RECURSIVE ?
-				   " recursive" : "");
-		if (r->has_exe)
-			seq_printf(m, " exe=%s", r->exe_path);
-		if (r->comm[0])
-			seq_printf(m, " comm=%s", r->comm);
-		if (r->has_uid)
-			seq_printf(m, " uid=%u", from_kuid_munged(ns, r->uid));
-		seq_putc(m, '\n');
-	}
-	mutex_unlock(&rules_mutex);
-	return 0;
-}
-
-int __init ksmctl_rules_init(void)
+/**
+ * ksmctl_rules_init() - start the rules' thread, with no rule
+ * @event: called when a rule changed a process
+ *
+ * Return: 0 or -errno.
+ */
+int __init ksmctl_rules_init(ksmctl_rule_event_fn event)
 {
 	struct kthread_worker *worker;
 
+	rule_event = event;
+
+	ksmctl_hooks_find(rule_hooks, ARRAY_SIZE(rule_hooks));
 	worker = kthread_create_worker(0, "ksmctl_rules");
 	if (IS_ERR(worker))
 		return PTR_ERR(worker);
-	/* readable by all: rules are configuration, like /etc/ksmctl.conf */
-	if (!proc_create_single("ksmctl/rules", 0444, NULL, rules_show)) {
-		kthread_destroy_worker(worker);
-		return -ENOMEM;
-	}
 	mutex_lock(&rules_mutex);	/* /proc/ksmctl/status may be read */
 	rules_worker = worker;
 	mutex_unlock(&rules_mutex);
@@ -1483,8 +1514,8 @@ void ksmctl_rules_stop(void)
 {
 	mutex_lock(&rules_mutex);
 	WRITE_ONCE(stopping, true);	/* read by rules_stopping() too */
-	WRITE_ONCE(ksmctl_rules_active, false);
-	ksmctl_hooks_detach();
+	WRITE_ONCE(rules_active, false);
+	hooks_detach();
 	hooked = false;
 	mutex_unlock(&rules_mutex);
 	kthread_cancel_delayed_work_sync(&pending_work);
@@ -1510,7 +1541,6 @@ void ksmctl_rules_uninit(void)
 	struct kthread_worker *worker;
 	struct ksmctl_rule *r, *tmp;
 
-	remove_proc_entry("ksmctl/rules", NULL);
 	mutex_lock(&rules_mutex);	/* against ksmctl_rules_stats() */
 	worker = rules_worker;
 	rules_worker = NULL;

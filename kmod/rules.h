@@ -88,12 +88,17 @@ struct ksmctl_rules_stats {
 
 void ksmctl_rules_stats(struct ksmctl_rules_stats *st);
 
-/* from the tracepoint probes (atomic context) */
-void ksmctl_rules_note_task(struct task_struct *p);
-void ksmctl_rules_note_fork(struct task_struct *child);
-extern bool ksmctl_rules_active;
 
-int ksmctl_rules_init(void);
+/*
+ * Called by the rules' thread when a rule changed a process (the netlink
+ * family sends it to its monitor group): which rule, its action, the
+ * process, and how many VMAs and bytes changed.
+ */
+typedef void (*ksmctl_rule_event_fn)(u32 rule_id, u32 action,
+				     struct task_struct *task, u32 vmas,
+				     u64 bytes);
+
+int ksmctl_rules_init(ksmctl_rule_event_fn event);
 void ksmctl_rules_stop(void);
 void ksmctl_rules_uninit(void);
 
