@@ -144,7 +144,10 @@ static struct file *fake_file(struct kunit *test)
 	return file;
 }
 
-/* a VMA of @mm, anonymous unless @file is given */
+/* what vma_init() gives a file VMA (its own dummy ops are not exported on 6.12) */
+static const struct vm_operations_struct fake_file_vm_ops;
+
+/* a VMA of @mm, anonymous unless @file is given; never linked into @mm */
 static struct vm_area_struct *fake_vma(struct kunit *test,
 				       struct mm_struct *mm,
 				       unsigned long start, unsigned long end,
@@ -153,7 +156,9 @@ static struct vm_area_struct *fake_vma(struct kunit *test,
 	struct vm_area_struct *vma = kunit_kzalloc(test, sizeof(*vma), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, vma);
-	vma_init(vma, mm);
+	vma->vm_mm = mm;
+	vma->vm_ops = &fake_file_vm_ops;
+	INIT_LIST_HEAD(&vma->anon_vma_chain);
 	vma->vm_start = start;
 	vma->vm_end = end;
 #ifdef COMPAT_HAS_VM_FLAGS_SET
