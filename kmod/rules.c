@@ -627,7 +627,10 @@ int ksmctl_rule_set_exe(struct ksmctl_rule *r, const struct path *exe)
 	return 0;
 }
 
-/* the file @mm runs, as an exe rule compares it; may sleep */
+/*
+ * the file @mm runs, as an exe rule compares it; may sleep, but does not
+ * wait for a network filesystem (its attributes as cached)
+ */
 static void exe_id_of(struct mm_struct *mm, struct exe_id *id)
 {
 	struct file *exe = ksmctl_mm_exe_file(mm);
@@ -637,7 +640,7 @@ static void exe_id_of(struct mm_struct *mm, struct exe_id *id)
 	if (!exe)
 		return;
 	if (!vfs_getattr_nosec(&exe->f_path, &st, STATX_INO,
-			       AT_STATX_SYNC_AS_STAT)) {
+			       AT_STATX_DONT_SYNC)) {
 		id->dev = st.dev;
 		id->ino = st.ino;
 		id->gen = file_inode(exe)->i_generation;
