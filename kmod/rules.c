@@ -175,8 +175,11 @@ struct exe_id {
  * @took_any: a never verdict cleared the merge-any flag the processes had
  *	asked for (PR_SET_MEMORY_MERGE): given back when no never verdict
  *	holds the mm any more, or when it is let go of
- * @exe: the file it runs, as an exe rule compares it
+ * @exe: the file it runs, as an exe rule compares it, once needed
+ * @exe_file: the mm's exe_file when @exe was found (a cookie: compared,
+ *	never followed), or NULL if @exe is not known yet
  * @node: in followed_mms, by @mm
+ * @free_node: in unfollowed_mms, once let go of
  *
  * Used by the worker only (and by ksmctl_rules_uninit() once it is gone).
  */
@@ -190,7 +193,9 @@ struct followed_mm {
 	unsigned long seq;
 	bool took_any;
 	struct exe_id exe;
+	const void *exe_file;
 	struct hlist_node node;
+	struct llist_node free_node;
 };
 
 /**
@@ -223,17 +228,21 @@ struct followed {
 static DEFINE_XARRAY(followed);
 static LIST_HEAD(followed_list);
 static unsigned long nr_followed;
-static DEFINE_HASHTABLE(followed_mms, 8);	/* struct followed_mm, by mm */
+static DEFINE_HASHTABLE(followed_mms, 12);	/* struct followed_mm, by mm */
+/* rules that match on the exe: only then is a process's exe looked up */
+static unsigned int nr_exe_rules;
 
 /*
- * The entries let go of, for release_work to free. Ours is often the last
- * reference on the mm of a process that exited: the mmdrop() frees its
- * mm_struct and page tables, the exit's own teardown, which without our
- * reference the exiting process does; it runs in a kworker, as
- * mmput_async() has the rest of it, not in the rules' thread; after a
- * delay, so that the exits a tick finds cost one kworker wake-up.
+ * The entries and followed_mms let go of, for release_work to free. A
+ * followed_mm's is often the last reference on the mm of a process that
+ * exited: the mmdrop() frees its mm_struct and page tables, the exit's own
+ * teardown, which without our reference the exiting process does; it runs
+ * in a kworker, as mmput_async() has the rest of it, not in the rules'
+ * thread; after a delay, so that the exits a tick finds cost one kworker
+ * wake-up.
  */
 static LLIST_HEAD(unfollowed);
+static LLIST_HEAD(unfollowed_mms);
 static void release_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(release_work, release_fn);
 
@@ -381,6 +390,8 @@ int ksmctl_rule_add(struct ksmctl_rule *r, struct netlink_ext_ack *extack,
 	}
 	r->id = next_id++;
 	list_add_tail_rcu(&r->node, &rules);
+	if (r->has_exe)
+		WRITE_ONCE(nr_exe_rules, nr_exe_rules + 1);
 	if (added)
 		added(r, arg);
 	if (!nr_rules)
@@ -409,6 +420,8 @@ int ksmctl_rule_del(u32 id)
 		if (r->id == id) {
 			found = r;
 			list_del_rcu(&r->node);
+			if (r->has_exe)
+				WRITE_ONCE(nr_exe_rules, nr_exe_rules - 1);
 			nr_rules--;
 			rules_gen++;
 			break;
@@ -649,6 +662,31 @@ static void exe_id_of(struct mm_struct *mm, struct exe_id *id)
 	fput(exe);
 }
 
+/*
+ * The exe of @mm as exe rules compare it, in @id: unknown while no rule
+ * compares it; kept in @fm (may be NULL) until the mm runs another file
+ * (PR_SET_MM's exe_fd).
+ */
+static void mm_exe(struct mm_struct *mm, struct followed_mm *fm,
+		   struct exe_id *id)
+{
+	const void *file = rcu_access_pointer(mm->exe_file);
+
+	if (!READ_ONCE(nr_exe_rules)) {
+		id->known = false;
+		return;
+	}
+	if (fm && fm->exe_file && fm->exe_file == file) {
+		*id = fm->exe;
+		return;
+	}
+	exe_id_of(mm, id);
+	if (fm) {
+		fm->exe = *id;
+		fm->exe_file = file;
+	}
+}
+
 /* @exe NULL: the exe is not known, taken as matching */
 static bool rule_matches(struct ksmctl_rule *r, struct task_struct *task,
 			 const struct exe_id *exe, const char *comm)
@@ -791,7 +829,6 @@ static struct followed_mm *fm_get(struct mm_struct *mm)
 		return NULL;
 	mmgrab(mm);
 	fm->mm = mm;
-	exe_id_of(mm, &fm->exe);
 	hash_add(followed_mms, &fm->node, (unsigned long)mm);
 found:
 	fm->users++;
@@ -806,8 +843,9 @@ static void fm_put(struct followed_mm *fm)
 	hash_del(&fm->node);
 	if (fm->took_any)
 		give_back(fm->mm);
-	mmdrop(fm->mm);
-	kfree(fm);
+	if (llist_add(&fm->free_node, &unfollowed_mms))
+		schedule_delayed_work(&release_work,
+				      msecs_to_jiffies(RELEASE_DELAY_MS));
 }
 
 /*
@@ -820,10 +858,12 @@ static void set_verdict(struct followed *f, u32 v, u32 id)
 	struct followed_mm *fm = f->fm;
 
 	if (fm && (f->verdict == KSMCTL_RULE_NEVER) != (v == KSMCTL_RULE_NEVER)) {
-		if (v == KSMCTL_RULE_NEVER)
+		if (v == KSMCTL_RULE_NEVER) {
 			fm->nevers++;
-		else
+		} else {
 			fm->nevers--;
+			fm->never_id = 0;	/* another never process's look sets it */
+		}
 		fm->clean = false;
 	}
 	if (fm && v == KSMCTL_RULE_NEVER)
@@ -918,7 +958,7 @@ static void apply(struct task_struct *task, struct mm_struct *mm,
 	if (err)
 		pr_debug("rule %u: pid %d: error %d\n", id, task_tgid_nr(task),
 			 err);
-	if (res.vmas) {
+	if (res.vmas && id) {
 		count_hit(id);
 		rule_event(id, verdict, task, res.vmas, res.bytes);
 	}
@@ -928,10 +968,17 @@ static void release_fn(struct work_struct *work)
 {
 	struct followed *f, *next;
 
+	struct followed_mm *fm, *fm_next;
+
 	llist_for_each_entry_safe(f, next, llist_del_all(&unfollowed),
 				  free_node) {
 		put_pid(f->pid);
 		kfree_rcu(f, rcu);
+	}
+	llist_for_each_entry_safe(fm, fm_next, llist_del_all(&unfollowed_mms),
+				  free_node) {
+		mmdrop(fm->mm);
+		kfree(fm);
 	}
 }
 
@@ -1017,10 +1064,7 @@ static void look_at(struct task_struct *task, enum look why)
 		goto out;
 	}
 
-	if (f && f->fm && f->fm->mm == mm)
-		exe = f->fm->exe;
-	else
-		exe_id_of(mm, &exe);
+	mm_exe(mm, f && f->fm && f->fm->mm == mm ? f->fm : NULL, &exe);
 	v = verdict(task, holder, &exe, &id, &gen);
 	if (v == KSMCTL_RULE_UNSPEC) {
 		if (f)
@@ -1093,7 +1137,8 @@ static bool followed_as_before(struct task_struct *p, struct task_struct *t,
 
 	return KSMCTL_MM_CHANGE_EXACT && f->pid == task_tgid(p) && f->fm &&
 	       f->fm->mm == READ_ONCE(t->mm) && quiet(f, rules_gen) &&
-	       verdict_locked(t, &f->fm->exe, comm, &id) == f->verdict &&
+	       verdict_locked(t, f->fm->exe_file ? &f->fm->exe : NULL, comm,
+			      &id) == f->verdict &&
 	       id == f->rule_id;
 }
 
@@ -1558,4 +1603,5 @@ void ksmctl_rules_uninit(void)
 		ksmctl_rule_free(r);
 	}
 	nr_rules = 0;
+	nr_exe_rules = 0;
 }
