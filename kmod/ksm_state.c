@@ -20,34 +20,35 @@
 
 #include "ksm_state.h"
 
-static const char *const field_names[KSM_F_COUNT] = {
-	[KSM_F_RUN]		   = "run",
-	[KSM_F_PAGES_SHARED]	   = "pages_shared",
-	[KSM_F_PAGES_SHARING]	   = "pages_sharing",
-	[KSM_F_PAGES_UNSHARED]	   = "pages_unshared",
-	[KSM_F_PAGES_VOLATILE]	   = "pages_volatile",
-	[KSM_F_FULL_SCANS]	   = "full_scans",
-	[KSM_F_PAGES_TO_SCAN]	   = "pages_to_scan",
-	[KSM_F_SLEEP_MSECS]	   = "sleep_millisecs",
-	[KSM_F_MAX_PAGE_SHARING]   = "max_page_sharing",
-	[KSM_F_STABLE_NODE_CHAINS] = "stable_node_chains",
-	[KSM_F_GENERAL_PROFIT]	   = "general_profit",
-	[KSM_F_ZERO_PAGES]	   = "ksm_zero_pages",
+static const char *const field_names[KSMCTL_KSM_F_COUNT] = {
+	[KSMCTL_KSM_F_RUN]                = "run",
+	[KSMCTL_KSM_F_PAGES_SHARED]       = "pages_shared",
+	[KSMCTL_KSM_F_PAGES_SHARING]      = "pages_sharing",
+	[KSMCTL_KSM_F_PAGES_UNSHARED]     = "pages_unshared",
+	[KSMCTL_KSM_F_PAGES_VOLATILE]     = "pages_volatile",
+	[KSMCTL_KSM_F_FULL_SCANS]         = "full_scans",
+	[KSMCTL_KSM_F_PAGES_TO_SCAN]      = "pages_to_scan",
+	[KSMCTL_KSM_F_SLEEP_MSECS]        = "sleep_millisecs",
+	[KSMCTL_KSM_F_MAX_PAGE_SHARING]   = "max_page_sharing",
+	[KSMCTL_KSM_F_STABLE_NODE_CHAINS] = "stable_node_chains",
+	[KSMCTL_KSM_F_GENERAL_PROFIT]     = "general_profit",
+	[KSMCTL_KSM_F_ZERO_PAGES]         = "ksm_zero_pages",
 };
 
 /* Fields every supported kernel has; load fails without them. */
-#define KSM_REQUIRED_FIELDS (BIT(KSM_F_RUN) | BIT(KSM_F_PAGES_SHARED) |	\
-			     BIT(KSM_F_PAGES_SHARING) |			\
-			     BIT(KSM_F_PAGES_UNSHARED) |		\
-			     BIT(KSM_F_PAGES_VOLATILE) |		\
-			     BIT(KSM_F_FULL_SCANS) |			\
-			     BIT(KSM_F_PAGES_TO_SCAN) |			\
-			     BIT(KSM_F_SLEEP_MSECS))
+#define KSM_REQUIRED_FIELDS (BIT(KSMCTL_KSM_F_RUN) |			\
+			     BIT(KSMCTL_KSM_F_PAGES_SHARED) |		\
+			     BIT(KSMCTL_KSM_F_PAGES_SHARING) |		\
+			     BIT(KSMCTL_KSM_F_PAGES_UNSHARED) |		\
+			     BIT(KSMCTL_KSM_F_PAGES_VOLATILE) |		\
+			     BIT(KSMCTL_KSM_F_FULL_SCANS) |		\
+			     BIT(KSMCTL_KSM_F_PAGES_TO_SCAN) |		\
+			     BIT(KSMCTL_KSM_F_SLEEP_MSECS))
 
 static struct {
 	struct kernfs_node *dir;
 	struct kobject *kobj;
-	struct kernfs_node *attr[KSM_F_COUNT];
+	struct kernfs_node *attr[KSMCTL_KSM_F_COUNT];
 	/* one page for show(): sysfs_emit() insists on a page-aligned buffer */
 	char *buf;
 	struct mutex lock;	/* protects buf */
@@ -55,7 +56,7 @@ static struct {
 
 const char *ksmctl_ksm_field_name(enum ksmctl_ksm_field f)
 {
-	return f < KSM_F_COUNT ? field_names[f] : NULL;
+	return f < KSMCTL_KSM_F_COUNT ? field_names[f] : NULL;
 }
 
 static int read_field(enum ksmctl_ksm_field f, s64 *val)
@@ -90,7 +91,7 @@ int ksmctl_ksm_read(struct ksmctl_ksm_state *st)
 	memset(st, 0, sizeof(*st));
 
 	mutex_lock(&ksm.lock);
-	for (f = 0; f < KSM_F_COUNT; f++) {
+	for (f = 0; f < KSMCTL_KSM_F_COUNT; f++) {
 		if (!ksm.attr[f])
 			continue;
 		ret = read_field(f, &st->val[f]);
@@ -110,7 +111,7 @@ void ksmctl_ksm_state_uninit(void)
 {
 	enum ksmctl_ksm_field f;
 
-	for (f = 0; f < KSM_F_COUNT; f++) {
+	for (f = 0; f < KSMCTL_KSM_F_COUNT; f++) {
 		kernfs_put(ksm.attr[f]);
 		ksm.attr[f] = NULL;
 	}
@@ -148,7 +149,7 @@ int ksmctl_ksm_state_init(void)
 		goto err;
 	}
 
-	for (f = 0; f < KSM_F_COUNT; f++) {
+	for (f = 0; f < KSMCTL_KSM_F_COUNT; f++) {
 		struct kernfs_node *kn = kernfs_find_and_get(ksm.dir,
 							     field_names[f]);
 

@@ -15,19 +15,19 @@ const struct nla_policy ksmctl_status_policy[] = {
 	[KSMCTL_A_FLAGS] = { .type = NLA_U32 },
 };
 
-static const int status_nl_attr[KSM_F_COUNT] = {
-	[KSM_F_RUN]		   = KSMCTL_A_STATUS_RUN,
-	[KSM_F_PAGES_SHARED]	   = KSMCTL_A_STATUS_PAGES_SHARED,
-	[KSM_F_PAGES_SHARING]	   = KSMCTL_A_STATUS_PAGES_SHARING,
-	[KSM_F_PAGES_UNSHARED]	   = KSMCTL_A_STATUS_PAGES_UNSHARED,
-	[KSM_F_PAGES_VOLATILE]	   = KSMCTL_A_STATUS_PAGES_VOLATILE,
-	[KSM_F_FULL_SCANS]	   = KSMCTL_A_STATUS_FULL_SCANS,
-	[KSM_F_PAGES_TO_SCAN]	   = KSMCTL_A_STATUS_PAGES_TO_SCAN,
-	[KSM_F_SLEEP_MSECS]	   = KSMCTL_A_STATUS_SLEEP_MSECS,
-	[KSM_F_MAX_PAGE_SHARING]   = KSMCTL_A_STATUS_MAX_PAGE_SHARING,
-	[KSM_F_STABLE_NODE_CHAINS] = KSMCTL_A_STATUS_STABLE_NODE_CHAINS,
-	[KSM_F_GENERAL_PROFIT]	   = KSMCTL_A_STATUS_GENERAL_PROFIT,
-	[KSM_F_ZERO_PAGES]	   = KSMCTL_A_STATUS_ZERO_PAGES,
+static const int status_nl_attr[KSMCTL_KSM_F_COUNT] = {
+	[KSMCTL_KSM_F_RUN]                = KSMCTL_A_STATUS_RUN,
+	[KSMCTL_KSM_F_PAGES_SHARED]       = KSMCTL_A_STATUS_PAGES_SHARED,
+	[KSMCTL_KSM_F_PAGES_SHARING]      = KSMCTL_A_STATUS_PAGES_SHARING,
+	[KSMCTL_KSM_F_PAGES_UNSHARED]     = KSMCTL_A_STATUS_PAGES_UNSHARED,
+	[KSMCTL_KSM_F_PAGES_VOLATILE]     = KSMCTL_A_STATUS_PAGES_VOLATILE,
+	[KSMCTL_KSM_F_FULL_SCANS]         = KSMCTL_A_STATUS_FULL_SCANS,
+	[KSMCTL_KSM_F_PAGES_TO_SCAN]      = KSMCTL_A_STATUS_PAGES_TO_SCAN,
+	[KSMCTL_KSM_F_SLEEP_MSECS]        = KSMCTL_A_STATUS_SLEEP_MSECS,
+	[KSMCTL_KSM_F_MAX_PAGE_SHARING]   = KSMCTL_A_STATUS_MAX_PAGE_SHARING,
+	[KSMCTL_KSM_F_STABLE_NODE_CHAINS] = KSMCTL_A_STATUS_STABLE_NODE_CHAINS,
+	[KSMCTL_KSM_F_GENERAL_PROFIT]     = KSMCTL_A_STATUS_GENERAL_PROFIT,
+	[KSMCTL_KSM_F_ZERO_PAGES]         = KSMCTL_A_STATUS_ZERO_PAGES,
 };
 
 static size_t status_reply_size(void)
@@ -35,7 +35,7 @@ static size_t status_reply_size(void)
 	return nla_total_size(sizeof(KSMCTL_VERSION)) +	/* VERSION */
 	       nla_total_size(0) +			/* STATUS nest */
 	       nla_total_size(sizeof(u32)) +		/* PAGE_SIZE */
-	       KSM_F_COUNT * nla_total_size_64bit(sizeof(u64));
+	       KSMCTL_KSM_F_COUNT * nla_total_size_64bit(sizeof(u64));
 }
 
 static int status_fill(struct sk_buff *skb, const struct ksmctl_ksm_state *st)
@@ -50,7 +50,7 @@ static int status_fill(struct sk_buff *skb, const struct ksmctl_ksm_state *st)
 		return -EMSGSIZE;
 	if (nla_put_u32(skb, KSMCTL_A_STATUS_PAGE_SIZE, PAGE_SIZE))
 		goto cancel;
-	for (f = 0; f < KSM_F_COUNT; f++) {
+	for (f = 0; f < KSMCTL_KSM_F_COUNT; f++) {
 		int type = status_nl_attr[f];
 		int err;
 

@@ -40,7 +40,7 @@ static int status_show(struct seq_file *m, void *v)
 
 	seq_printf(m, "version %s\n", KSMCTL_VERSION);
 	seq_printf(m, "page_size %lu\n", PAGE_SIZE);
-	for (f = 0; f < KSM_F_COUNT; f++)
+	for (f = 0; f < KSMCTL_KSM_F_COUNT; f++)
 		if (ksmctl_ksm_has(&st, f))
 			seq_printf(m, "%s %lld\n", ksmctl_ksm_field_name(f),
 				   st.val[f]);
