@@ -12,6 +12,7 @@
 #include "fake_ipc.h"
 #include "ipc.h"
 #include "tap.h"
+#include "testdata.h"
 
 int ksmctl_main(int argc, char *argv[]);
 
@@ -635,30 +636,7 @@ static void test_status_output(void)
 
 	module_loaded();
 	expect(run(&r, "status", "-o", "prometheus", NULL), 0,
-	       "# HELP ksmctl_info Version of the ksmctl kernel module.\n"
-	       "# TYPE ksmctl_info gauge\n"
-	       "ksmctl_info{module_version=\"0.1.0\"} 1\n"
-	       "# HELP ksmctl_run State of ksmd: 0 stopped, 1 running, 2 unmerging (/sys/kernel/mm/ksm/run).\n"
-	       "# TYPE ksmctl_run gauge\n"
-	       "ksmctl_run 1\n"
-	       "# HELP ksmctl_page_size_bytes Bytes per page.\n"
-	       "# TYPE ksmctl_page_size_bytes gauge\n"
-	       "ksmctl_page_size_bytes 4096\n"
-	       "# HELP ksmctl_pages_to_scan Pages ksmd scans per batch.\n"
-	       "# TYPE ksmctl_pages_to_scan gauge\n"
-	       "ksmctl_pages_to_scan 100\n"
-	       "# HELP ksmctl_sleep_millisecs Milliseconds ksmd sleeps between batches.\n"
-	       "# TYPE ksmctl_sleep_millisecs gauge\n"
-	       "ksmctl_sleep_millisecs 20\n"
-	       "# HELP ksmctl_max_page_sharing Maximum mappings of one KSM page.\n"
-	       "# TYPE ksmctl_max_page_sharing gauge\n"
-	       "ksmctl_max_page_sharing 256\n"
-	       "# HELP ksmctl_pages_shared KSM pages in use.\n"
-	       "# TYPE ksmctl_pages_shared gauge\n"
-	       "ksmctl_pages_shared 3072\n"
-	       "# HELP ksmctl_pages_sharing Mappings of KSM pages beyond the first: pages saved.\n"
-	       "# TYPE ksmctl_pages_sharing gauge\n"
-	       "ksmctl_pages_sharing 12288\n"
+	       STATUS_PROM_HEAD
 	       "# HELP ksmctl_pages_unshared Pages checked that are unique.\n"
 	       "# TYPE ksmctl_pages_unshared gauge\n"
 	       "ksmctl_pages_unshared 0\n"

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "mark.h"
+#include "golden.h"
 #include "tap.h"
 
 #define MiB (UINT64_C(1) << 20)
@@ -136,11 +137,7 @@ static void skip_keys(FILE *f)
 		fprintf(f, "%u %s\n", i, mark_skip_key(i) ? mark_skip_key(i) : "(null)");
 }
 
-static const struct {
-	const char *name;
-	void (*render)(FILE *f);
-	const char *want;
-} cases[] = {
+static const struct golden cases[] = {
 	{ "merge: changed, already and skipped VMAs with their reasons", text,
 	  "pid 42: marked 12 VMAs (48.0 MiB) mergeable; 3 already mergeable (1.00 MiB); skipped 4: 2 shared, 1 special, 1 partly outside the range\n" },
 	{ "merge: singular words, parts that are zero left out", text_plain,
@@ -246,27 +243,9 @@ static const struct {
 
 int main(int argc, char *argv[])
 {
-	size_t i;
-
-	if (argc > 1 && !strcmp(argv[1], "dump")) {
-		for (i = 0; i < sizeof(cases) / sizeof(cases[0]); ++i) {
-			printf("=== %s\n", cases[i].name);
-			cases[i].render(stdout);
-		}
+	if (golden_dump(argc, argv, cases, sizeof(cases) / sizeof(cases[0])))
 		return 0;
-	}
 	tap_begin("mark");
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); ++i) {
-		char *data = NULL;
-		size_t len;
-		FILE *f = open_memstream(&data, &len);
-
-		if (!f)
-			abort();
-		cases[i].render(f);
-		fclose(f);
-		is_str(data, cases[i].want, "%s", cases[i].name);
-		free(data);
-	}
+	golden_check(cases, sizeof(cases) / sizeof(cases[0]));
 	return tap_done();
 }

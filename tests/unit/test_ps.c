@@ -12,6 +12,7 @@
 #include "ps.h"
 #include "status.h"
 #include "table.h"
+#include "golden.h"
 #include "tap.h"
 #include "testdata.h"
 
@@ -299,11 +300,7 @@ static void table_layout(FILE *f)
 	field(f, "a label longer than the column", "%s", "value");
 }
 
-static const struct {
-	const char *name;
-	void (*render)(FILE *f);
-	const char *want;
-} cases[] = {
+static const struct golden cases[] = {
 	{ "ps text: sorted rows, numbers right-aligned, total line", ps_text,
 	  "  PID  USER         SAVED  MERGING  COVERAGE  COMMAND\n"
 	  "  977  root      1.00 GiB   262144       37%  qemu-system-x86\n"
@@ -545,30 +542,7 @@ static const struct {
 	  "ksmctl_cgroup_anon_rss_bytes{cgroup=\"/system.slice/httpd.service\"} 134217728\n"
 	  "ksmctl_cgroup_anon_rss_bytes{cgroup=\"\"} 67108864\n" },
 	{ "status prometheus with the optional counters", status_prom,
-	  "# HELP ksmctl_info Version of the ksmctl kernel module.\n"
-	  "# TYPE ksmctl_info gauge\n"
-	  "ksmctl_info{module_version=\"0.1.0\"} 1\n"
-	  "# HELP ksmctl_run State of ksmd: 0 stopped, 1 running, 2 unmerging (/sys/kernel/mm/ksm/run).\n"
-	  "# TYPE ksmctl_run gauge\n"
-	  "ksmctl_run 1\n"
-	  "# HELP ksmctl_page_size_bytes Bytes per page.\n"
-	  "# TYPE ksmctl_page_size_bytes gauge\n"
-	  "ksmctl_page_size_bytes 4096\n"
-	  "# HELP ksmctl_pages_to_scan Pages ksmd scans per batch.\n"
-	  "# TYPE ksmctl_pages_to_scan gauge\n"
-	  "ksmctl_pages_to_scan 100\n"
-	  "# HELP ksmctl_sleep_millisecs Milliseconds ksmd sleeps between batches.\n"
-	  "# TYPE ksmctl_sleep_millisecs gauge\n"
-	  "ksmctl_sleep_millisecs 20\n"
-	  "# HELP ksmctl_max_page_sharing Maximum mappings of one KSM page.\n"
-	  "# TYPE ksmctl_max_page_sharing gauge\n"
-	  "ksmctl_max_page_sharing 256\n"
-	  "# HELP ksmctl_pages_shared KSM pages in use.\n"
-	  "# TYPE ksmctl_pages_shared gauge\n"
-	  "ksmctl_pages_shared 3072\n"
-	  "# HELP ksmctl_pages_sharing Mappings of KSM pages beyond the first: pages saved.\n"
-	  "# TYPE ksmctl_pages_sharing gauge\n"
-	  "ksmctl_pages_sharing 12288\n"
+	  STATUS_PROM_HEAD
 	  "# HELP ksmctl_pages_unshared Pages checked that are unique.\n"
 	  "# TYPE ksmctl_pages_unshared gauge\n"
 	  "ksmctl_pages_unshared 500\n"
@@ -838,28 +812,10 @@ static void test_table_writer(void)
 
 int main(int argc, char *argv[])
 {
-	size_t i;
-
-	if (argc > 1 && !strcmp(argv[1], "dump")) {
-		for (i = 0; i < sizeof(cases) / sizeof(cases[0]); ++i) {
-			printf("=== %s\n", cases[i].name);
-			cases[i].render(stdout);
-		}
+	if (golden_dump(argc, argv, cases, sizeof(cases) / sizeof(cases[0])))
 		return 0;
-	}
 	tap_begin("ps");
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); ++i) {
-		char *data = NULL;
-		size_t len;
-		FILE *f = open_memstream(&data, &len);
-
-		if (!f)
-			abort();
-		cases[i].render(f);
-		fclose(f);
-		is_str(data, cases[i].want, "%s", cases[i].name);
-		free(data);
-	}
+	golden_check(cases, sizeof(cases) / sizeof(cases[0]));
 	test_prom_writer();
 	test_table_writer();
 	return tap_done();

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "show.h"
+#include "golden.h"
 #include "tap.h"
 
 #define PAGE 4096
@@ -140,11 +141,7 @@ static void flags(FILE *f)
 		fprintf(f, "%#x: %s %s\n", cases[i], vma_perm(perm, cases[i]), vma_kind(kind, cases[i]));
 }
 
-static const struct {
-	const char *name;
-	void (*render)(FILE *f);
-	const char *want;
-} cases[] = {
+static const struct golden cases[] = {
 	{ "text: block with every field, mergeable VMAs and those with KSM pages", text,
 	  "pid:              4242\n"
 	  "ppid:             1\n"
@@ -346,27 +343,9 @@ static const struct {
 
 int main(int argc, char *argv[])
 {
-	size_t i;
-
-	if (argc > 1 && !strcmp(argv[1], "dump")) {
-		for (i = 0; i < sizeof(cases) / sizeof(cases[0]); ++i) {
-			printf("=== %s\n", cases[i].name);
-			cases[i].render(stdout);
-		}
+	if (golden_dump(argc, argv, cases, sizeof(cases) / sizeof(cases[0])))
 		return 0;
-	}
 	tap_begin("show");
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); ++i) {
-		char *data = NULL;
-		size_t len;
-		FILE *f = open_memstream(&data, &len);
-
-		if (!f)
-			abort();
-		cases[i].render(f);
-		fclose(f);
-		is_str(data, cases[i].want, "%s", cases[i].name);
-		free(data);
-	}
+	golden_check(cases, sizeof(cases) / sizeof(cases[0]));
 	return tap_done();
 }
