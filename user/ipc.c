@@ -21,8 +21,8 @@
 #include "decode.h"
 #include "ipc.h"
 #include "options.h"
-#include "proc.h"
-#include "rules.h"
+#include "procs.h"
+#include "ruleset.h"
 #include "wire.h"
 
 /* What one receive can take; see socket_open(). */

@@ -11,7 +11,7 @@
 #include "json.h"
 #include "monitor.h"
 #include "options.h"
-#include "rules.h"
+#include "ruleset.h"
 #include "subcommands.h"
 #include "units.h"
 

@@ -12,7 +12,7 @@
 #include <stdio.h>
 
 #include "json.h"
-#include "proc.h"
+#include "procs.h"
 
 struct ps_view {
 	uint32_t page_size;	/* from GET_STATUS */

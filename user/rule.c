@@ -14,7 +14,7 @@
 #include "args.h"
 #include "ipc.h"
 #include "options.h"
-#include "rules.h"
+#include "ruleset.h"
 #include "subcommands.h"
 
 static void usage(FILE *f)

@@ -21,7 +21,7 @@
 
 #include "ipc.h"
 #include "options.h"
-#include "rules.h"
+#include "ruleset.h"
 #include "subcommands.h"
 
 static void usage(FILE *f)

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "proc.h"
+#include "procs.h"
 
 struct show_view {
 	uint32_t page_size;

@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#include "proc.h"
+#include "procs.h"
 
 /* The name of @uid, or the uid in decimal if it has none. */
 char *user_name(char buf[static USER_NAME_MAX], uint32_t uid);

@@ -10,9 +10,9 @@
 #include <stdint.h>
 
 #include "ipc.h"
-#include "mark.h"
-#include "proc.h"
-#include "rules.h"
+#include "merge.h"
+#include "procs.h"
+#include "ruleset.h"
 #include "status.h"
 
 #define FAKE_MAX 16

@@ -8,7 +8,7 @@
 #include <pwd.h>
 
 #include "args.h"
-#include "proc.h"
+#include "procs.h"
 #include "tap.h"
 #include "users.h"
 

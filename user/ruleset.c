@@ -9,7 +9,7 @@
 #include "args.h"
 #include "json.h"
 #include "options.h"
-#include "rules.h"
+#include "ruleset.h"
 
 int rule_list_add(struct rule_list *l, const struct ksmctl_rule *r)
 {

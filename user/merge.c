@@ -10,7 +10,7 @@
 #include "args.h"
 #include "ipc.h"
 #include "json.h"
-#include "mark.h"
+#include "merge.h"
 #include "options.h"
 #include "subcommands.h"
 #include "units.h"

@@ -4,8 +4,8 @@
  * unmerge"): the rendering of their results (the request and result are
  * in wire.h).
  */
-#ifndef MARK_H
-#define MARK_H
+#ifndef MERGE_H
+#define MERGE_H
 
 #include <stdbool.h>
 #include <stddef.h>

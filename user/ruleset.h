@@ -3,8 +3,8 @@
  * Sticky rules in the tool: the rule, its text form (the /etc/ksmctl.conf
  * line, also what "ksmctl rule list" prints) and the configuration file.
  */
-#ifndef RULES_H
-#define RULES_H
+#ifndef RULESET_H
+#define RULESET_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -6,7 +6,7 @@
 
 #include <stdlib.h>
 
-#include "proc.h"
+#include "procs.h"
 #include "tap.h"
 
 #define PAGE 4096
@@ -299,7 +299,7 @@ static void test_lists(void)
 
 int main(void)
 {
-	tap_begin("proc");
+	tap_begin("procs");
 	test_coverage();
 	test_cgroup_match();
 	test_filter();

@@ -5,8 +5,8 @@
  * coverage, filtering, sorting and per-cgroup sums. Nothing here talks to
  * the kernel or prints.
  */
-#ifndef PROC_H
-#define PROC_H
+#ifndef PROCS_H
+#define PROCS_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -2,12 +2,12 @@
 /*
  * Rendering of "ksmctl merge" and "ksmctl unmerge" results: the per-pid
  * line, skip reasons, --tree, interruption, and the JSON array. Run
- * "./test_mark dump" to see every case.
+ * "./test_merge dump" to see every case.
  */
 
 #include <stdlib.h>
 
-#include "mark.h"
+#include "merge.h"
 #include "golden.h"
 #include "tap.h"
 
@@ -245,7 +245,7 @@ int main(int argc, char *argv[])
 {
 	if (golden_dump(argc, argv, cases, sizeof(cases) / sizeof(cases[0])))
 		return 0;
-	tap_begin("mark");
+	tap_begin("merge");
 	golden_check(cases, sizeof(cases) / sizeof(cases[0]));
 	return tap_done();
 }

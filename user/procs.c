@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "proc.h"
+#include "procs.h"
 
 typedef unsigned __int128 u128;
 

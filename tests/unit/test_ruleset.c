@@ -13,7 +13,7 @@
 #include "capture.h"
 #include "fake_ipc.h"
 #include "monitor.h"
-#include "rules.h"
+#include "ruleset.h"
 #include "tap.h"
 
 int ksmctl_main(int argc, char *argv[]);
@@ -274,7 +274,7 @@ static void monitor(void)
 
 int main(void)
 {
-	tap_begin("rules");
+	tap_begin("ruleset");
 	lines();
 	round_trip();
 	cgroup_paths();
