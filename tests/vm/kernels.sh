@@ -17,14 +17,16 @@
 
 KERNELS_FILE=${KSMCTL_KERNELS:-$VM_DIR/kernels}
 
+# kernel_ids [SET]: the ids of tests/vm/kernels in its order; with SET
+# (check or stress), those whose fourth column names it.
 kernel_ids() {
-	awk '!/^[[:space:]]*(#|$)/ { print $1 }' "$KERNELS_FILE"
+	awk -v set="${1-}" '!/^[[:space:]]*(#|$)/ && (set == "" || index("," $4 ",", "," set ",")) { print $1 }' "$KERNELS_FILE"
 }
 
 kernel_resolve() {
 	local id=$1 line kind arg
 	line=$(awk -v id="$id" '!/^[[:space:]]*#/ && $1 == id { print $2, $3; exit }' "$KERNELS_FILE")
-	[[ -n $line ]] || die "Unknown kernel \`$id' (known: $(kernel_ids | tr '\n' ' ')); see tests/vm/kernels"
+	[[ -n $line ]] || die "Unknown kernel \`$id' (known: $(kernel_ids '' | tr '\n' ' ')); see tests/vm/kernels"
 	read -r kind arg <<<"$line"
 	KERNEL_IMAGE='' KERNEL_HEADERS='' KERNEL_RELEASE=''
 	KERNEL_MAKEFLAGS=()
