@@ -253,16 +253,19 @@ debian_make_flags() {
 # "$CACHE/debug/<key>/", where the key hashes the fragments, the package's
 # suite and version and the gcc version: a kernel is built once (cold: 15-30
 # min on 2 cores), and ccache ("$CACHE/debug/ccache") keeps what the compiler
-# did for the next key.
+# did for the next key. tests/vm/debug-VERSION.patch, if any, is applied to
+# the source first (patch -p1): what our tests need of that kernel (the key
+# hashes it too).
 # KSMCTL_LINUX_SOURCE names another linux-source tarball (of that VERSION).
 DEBUG_RECIPE=2	# bump when the steps below change what they build
 kind_debug() {
-	local spec=$1 suite ver tar pkgver frags=("$VM_DIR/debug.config") gccver key dir tree
+	local spec=$1 suite ver tar pkgver frags=("$VM_DIR/debug.config") patch='' gccver key dir tree
 	[[ $spec =~ ^([a-z]+):([0-9]+\.[0-9]+)$ ]] ||
 		die "tests/vm/kernels: the debug kind takes SUITE:VERSION (e.g. bookworm:6.1), not \`$spec'"
 	suite=${BASH_REMATCH[1]} ver=${BASH_REMATCH[2]}
 	[[ -r ${frags[0]} ]] || die "${frags[0]} is missing"
 	[[ ! -e $VM_DIR/debug-$ver.config ]] || frags+=("$VM_DIR/debug-$ver.config")
+	[[ ! -e $VM_DIR/debug-$ver.patch ]] || patch=$VM_DIR/debug-$ver.patch
 	command -v ccache >/dev/null || die "ccache not found" "apt-get install ccache"
 	mkdir -p "$CACHE/debug"
 	# One build (or source fetch) at a time: runs of other kernel ids or
@@ -275,11 +278,11 @@ kind_debug() {
 	debug_source "$suite" "$ver"	# sets tar and pkgver
 	gccver=$(gcc --version | head -n 1)
 	key=$(printf '%s\n' "recipe $DEBUG_RECIPE" "$suite $ver $pkgver" "$gccver" "$tar" | cat - "${frags[@]}" |
-		sha256sum | cut -c 1-16)
+		cat - ${patch:+"$patch"} | sha256sum | cut -c 1-16)
 	dir=$CACHE/debug/$key
 	tree=$dir/linux
 	if [[ ! -f $dir/.complete ]]; then
-		debug_build "$tar" "$dir" "$tree" "linux-source-$ver $pkgver ($suite)" "${frags[@]}"
+		debug_build "$tar" "$dir" "$tree" "linux-source-$ver $pkgver ($suite)" "$patch" "${frags[@]}"
 	fi
 	exec 8>&-
 	# Its mtime says when a tree was last used (see debug_build's clean-up).
@@ -326,10 +329,11 @@ debug_source() {
 	touch "$dir/$pkgver/.complete"
 }
 
-# debug_build TAR DIR TREE WHAT FRAGMENT...: build the debug kernel in TREE.
+# debug_build TAR DIR TREE WHAT PATCH FRAGMENT...: build the debug kernel in
+# TREE (PATCH: "" for none).
 debug_build() {
-	local tar=$1 dir=$2 tree=$3 what=$4 t0=$EPOCHREALTIME t1 pid n rc=0 frag line want missing=() frags=()
-	shift 4
+	local tar=$1 dir=$2 tree=$3 what=$4 patch=$5 t0=$EPOCHREALTIME t1 pid n rc=0 frag line want missing=() frags=()
+	shift 5
 	local make=(make -C "$tree" -j"$JOBS" CC="ccache gcc" HOSTCC="ccache gcc")
 	export CCACHE_DIR=$CACHE/debug/ccache
 	msg "building the debug kernel from $what into $dir (15-30 min cold; log: $dir/build.log)"
@@ -338,6 +342,11 @@ debug_build() {
 	msg "debug kernel: extracting $tar"
 	tar -C "$tree" --strip-components=1 -xJf "$tar" ||
 		die "debug kernel: cannot extract $tar"
+	if [[ -n $patch ]]; then
+		msg "debug kernel: applying ${patch#"$REPO"/}"
+		patch -d "$tree" -p1 --batch --forward <"$patch" >"$dir/patch.log" 2>&1 ||
+			{ cat "$dir/patch.log" >&2; die "debug kernel: ${patch#"$REPO"/} does not apply to $what"; }
+	fi
 	for frag; do
 		frags+=("${frag#"$REPO"/}")
 	done
