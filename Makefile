@@ -6,8 +6,9 @@
 #   make                 build the module (running kernel) and the tool
 #   make check           host unit tests, dkms build, VM tests on every kernel
 #   make demo            boot a VM with the module and show ksmctl at work
-#   make stress [DURATION=600] [KERNEL=debug]
-#                        long fuzz and churn runs in the debug kernel
+#   make stress [DURATION=600] [KERNEL=debug-6.12]
+#                        long fuzz and churn runs in every debug kernel
+#                        (tests/vm/run --list stress), or in KERNEL
 #   make bench           the benchmarks of bench/, in a VM per kernel (KERNELS=...)
 #   sudo make install    install the tool, man page and completion
 #   sudo make dkms-install   register the module with DKMS
@@ -51,11 +52,14 @@ demo:
 
 # The fuzz and stress selftests read their run time from the guest's
 # environment (kernel command-line words); every program gets enough time.
+# One VM per kernel, one after another; it fails if any run failed.
 DURATION ?= 600
 stress:
-	@KSMCTL_VM_APPEND="KSMCTL_FUZZ_SECONDS=$(DURATION) KSMCTL_STRESS_SECONDS=$(DURATION)" \
-	 KSMCTL_TEST_TIMEOUT=$$(( $(DURATION) * 3 + 300 )) \
-	 tests/vm/run $(or $(KERNEL),debug)
+	@rc=0; for k in $(or $(KERNEL),$$(tests/vm/run --list stress)); do \
+	  KSMCTL_VM_APPEND="KSMCTL_FUZZ_SECONDS=$(DURATION) KSMCTL_STRESS_SECONDS=$(DURATION)" \
+	  KSMCTL_TEST_TIMEOUT=$$(( $(DURATION) * 3 + 300 )) \
+	  tests/vm/run $$k || rc=1; \
+	done; exit $$rc
 
 bench:
 	@bench/run $(KERNELS)

@@ -17,14 +17,16 @@
 
 KERNELS_FILE=${KSMCTL_KERNELS:-$VM_DIR/kernels}
 
+# kernel_ids [SET]: the ids of tests/vm/kernels in its order; with SET
+# (check or stress), those whose fourth column names it.
 kernel_ids() {
-	awk '!/^[[:space:]]*(#|$)/ { print $1 }' "$KERNELS_FILE"
+	awk -v set="${1-}" '!/^[[:space:]]*(#|$)/ && (set == "" || index("," $4 ",", "," set ",")) { print $1 }' "$KERNELS_FILE"
 }
 
 kernel_resolve() {
 	local id=$1 line kind arg
 	line=$(awk -v id="$id" '!/^[[:space:]]*#/ && $1 == id { print $2, $3; exit }' "$KERNELS_FILE")
-	[[ -n $line ]] || die "Unknown kernel \`$id' (known: $(kernel_ids | tr '\n' ' ')); see tests/vm/kernels"
+	[[ -n $line ]] || die "Unknown kernel \`$id' (known: $(kernel_ids '' | tr '\n' ' ')); see tests/vm/kernels"
 	read -r kind arg <<<"$line"
 	KERNEL_IMAGE='' KERNEL_HEADERS='' KERNEL_RELEASE=''
 	KERNEL_MAKEFLAGS=()
@@ -237,39 +239,50 @@ debian_make_flags() {
 	fi
 }
 
-# debug ARG: our own debug kernel (KASAN, lockdep, kmemleak, KUnit) built from
-# Debian's linux-source-6.1 (`make deps'): `make tinyconfig', the fragment
-# tests/vm/debug.config merged in, `make olddefconfig', then bzImage and
+# debug SUITE:VERSION: our own debug kernel (KASAN, lockdep, kmemleak, the
+# lockup and stall detectors, KUnit) built from Debian's linux-source-VERSION
+# of SUITE: "bookworm:6.1", "trixie:6.12". The source is the installed
+# package when it is that suite's (`make deps' installs bookworm's
+# linux-source-6.1), else the package fetched with the private apt
+# configuration of kind_debian_suite and its tarball kept in
+# "$CACHE/debug/src/<suite>-<version>/". The build: `make tinyconfig', the
+# fragments tests/vm/debug.config and tests/vm/debug-VERSION.config (if any:
+# what differs per version) merged in, `make olddefconfig', then bzImage and
 # modules (for Module.symvers, which out-of-tree module builds need). The
 # build tree is the kbuild tree of the module build. It lives in
-# "$CACHE/debug/<key>/", where the key hashes the fragment, the
-# linux-source-6.1 version and the gcc version: a kernel is built once (cold:
-# 15-30 min on 2 cores), and ccache ("$CACHE/debug/ccache") keeps what the
-# compiler did for the next key.
-# KSMCTL_LINUX_SOURCE names another linux-source-6.1 tarball.
-DEBUG_RECIPE=1	# bump when the steps below change what they build
+# "$CACHE/debug/<key>/", where the key hashes the fragments, the package's
+# suite and version and the gcc version: a kernel is built once (cold: 15-30
+# min on 2 cores), and ccache ("$CACHE/debug/ccache") keeps what the compiler
+# did for the next key. tests/vm/debug-VERSION.patch, if any, is applied to
+# the source first (patch -p1): what our tests need of that kernel (the key
+# hashes it too).
+# KSMCTL_LINUX_SOURCE names another linux-source tarball (of that VERSION).
+DEBUG_RECIPE=2	# bump when the steps below change what they build
 kind_debug() {
-	local tar=${KSMCTL_LINUX_SOURCE:-/usr/src/linux-source-6.1.tar.xz} frag=$VM_DIR/debug.config
-	local pkgver gccver key dir tree
-	[[ -r $tar ]] || die "$tar is missing: the debug kernel is built from it" \
-		"Run \`make deps' (Debian package linux-source-6.1)"
-	[[ -r $frag ]] || die "$frag is missing"
+	local spec=$1 suite ver tar pkgver frags=("$VM_DIR/debug.config") patch='' gccver key dir tree
+	[[ $spec =~ ^([a-z]+):([0-9]+\.[0-9]+)$ ]] ||
+		die "tests/vm/kernels: the debug kind takes SUITE:VERSION (e.g. bookworm:6.1), not \`$spec'"
+	suite=${BASH_REMATCH[1]} ver=${BASH_REMATCH[2]}
+	[[ -r ${frags[0]} ]] || die "${frags[0]} is missing"
+	[[ ! -e $VM_DIR/debug-$ver.config ]] || frags+=("$VM_DIR/debug-$ver.config")
+	[[ ! -e $VM_DIR/debug-$ver.patch ]] || patch=$VM_DIR/debug-$ver.patch
 	command -v ccache >/dev/null || die "ccache not found" "apt-get install ccache"
-	pkgver=$(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null || stat -c '%s %Y' "$tar")
-	gccver=$(gcc --version | head -n 1)
-	key=$(printf '%s\n' "recipe $DEBUG_RECIPE" "$pkgver" "$gccver" "$tar" | cat - "$frag" |
-		sha256sum | cut -c 1-16)
-	dir=$CACHE/debug/$key
-	tree=$dir/linux
 	mkdir -p "$CACHE/debug"
-	# One build at a time (runs of other kernel ids or build dirs share it).
+	# One build (or source fetch) at a time: runs of other kernel ids or
+	# build dirs share the cache.
 	exec 8>"$CACHE/debug/.lock"
 	if ! flock -n 8; then
-		msg "waiting for another build of the debug kernel"
+		msg "waiting for another build of a debug kernel"
 		flock 8
 	fi
+	debug_source "$suite" "$ver"	# sets tar and pkgver
+	gccver=$(gcc --version | head -n 1)
+	key=$(printf '%s\n' "recipe $DEBUG_RECIPE" "$suite $ver $pkgver" "$gccver" "$tar" | cat - "${frags[@]}" |
+		cat - ${patch:+"$patch"} | sha256sum | cut -c 1-16)
+	dir=$CACHE/debug/$key
+	tree=$dir/linux
 	if [[ ! -f $dir/.complete ]]; then
-		debug_build "$tar" "$frag" "$dir" "$tree" "$pkgver"
+		debug_build "$tar" "$dir" "$tree" "linux-source-$ver $pkgver ($suite)" "$patch" "${frags[@]}"
 	fi
 	exec 8>&-
 	# Its mtime says when a tree was last used (see debug_build's clean-up).
@@ -279,24 +292,71 @@ kind_debug() {
 	KERNEL_HEADERS=$tree
 }
 
-# debug_build TAR FRAGMENT DIR TREE VERSION: build the debug kernel in TREE.
+# debug_source SUITE VERSION: sets tar (linux-source-VERSION's tarball) and
+# pkgver (its package version), fetching the package if it is not installed.
+debug_source() {
+	local suite=$1 ver=$2 codename dir deb
+	if [[ -n ${KSMCTL_LINUX_SOURCE-} ]]; then
+		tar=$KSMCTL_LINUX_SOURCE
+		[[ -r $tar ]] || die "KSMCTL_LINUX_SOURCE=$tar is not readable"
+		pkgver=$(stat -c '%s %Y' "$tar")
+		return
+	fi
+	codename=$(. /etc/os-release && echo "${VERSION_CODENAME-}")
+	tar=/usr/src/linux-source-$ver.tar.xz
+	if [[ $suite == "$codename" ]]; then
+		if ! pkgver=$(dpkg-query -W -f='${Version}' "linux-source-$ver" 2>/dev/null) || [[ ! -r $tar ]]; then
+			die "$tar is missing: the debug kernel is built from it" \
+				"Run \`make deps' (Debian package linux-source-$ver)"
+		fi
+		return
+	fi
+	dir=$CACHE/debug/src/$suite-$ver
+	debian_apt_setup "$suite" "$CACHE/kernels/$suite/apt"
+	pkgver=$(apt-cache "${APT[@]}" show --no-all-versions "linux-source-$ver" 2>/dev/null |
+		sed -n 's/^Version: //p' | head -n 1 || true)
+	[[ -n $pkgver ]] || die "$suite has no package linux-source-$ver (see $CACHE/kernels/$suite/apt)"
+	tar=$dir/$pkgver/linux-source-$ver.tar.xz
+	[[ ! -f $dir/$pkgver/.complete ]] || return 0
+	msg "fetching linux-source-$ver $pkgver of $suite into $dir/$pkgver"
+	rm -rf "$dir"
+	mkdir -p "$dir/$pkgver/debs"
+	debian_download "$dir/$pkgver/debs" "linux-source-$ver"
+	deb=$dir/$pkgver/debs/linux-source-$ver.deb
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -O "./usr/src/linux-source-$ver.tar.xz" >"$tar" ||
+		die "$suite: no usr/src/linux-source-$ver.tar.xz in linux-source-$ver $pkgver"
+	rm -rf "$dir/$pkgver/debs"
+	touch "$dir/$pkgver/.complete"
+}
+
+# debug_build TAR DIR TREE WHAT PATCH FRAGMENT...: build the debug kernel in
+# TREE (PATCH: "" for none).
 debug_build() {
-	local tar=$1 frag=$2 dir=$3 tree=$4 pkgver=$5 t0=$EPOCHREALTIME t1 pid n rc=0 line want missing=()
+	local tar=$1 dir=$2 tree=$3 what=$4 patch=$5 t0=$EPOCHREALTIME t1 pid n rc=0 frag line want missing=() frags=()
+	shift 5
 	local make=(make -C "$tree" -j"$JOBS" CC="ccache gcc" HOSTCC="ccache gcc")
 	export CCACHE_DIR=$CACHE/debug/ccache
-	msg "building the debug kernel from linux-source-6.1 $pkgver into $dir (15-30 min cold; log: $dir/build.log)"
+	msg "building the debug kernel from $what into $dir (15-30 min cold; log: $dir/build.log)"
 	rm -rf "$dir"
 	mkdir -p "$tree" "$CCACHE_DIR"
 	msg "debug kernel: extracting $tar"
 	tar -C "$tree" --strip-components=1 -xJf "$tar" ||
 		die "debug kernel: cannot extract $tar"
-	msg "debug kernel: configuring (tinyconfig + ${frag#"$REPO"/})"
+	if [[ -n $patch ]]; then
+		msg "debug kernel: applying ${patch#"$REPO"/}"
+		patch -d "$tree" -p1 --batch --forward <"$patch" >"$dir/patch.log" 2>&1 ||
+			{ cat "$dir/patch.log" >&2; die "debug kernel: ${patch#"$REPO"/} does not apply to $what"; }
+	fi
+	for frag; do
+		frags+=("${frag#"$REPO"/}")
+	done
+	msg "debug kernel: configuring (tinyconfig + ${frags[*]})"
 	{
 		"${make[@]}" tinyconfig &&
-			(cd "$tree" && scripts/kconfig/merge_config.sh -m .config "$frag") &&
+			(cd "$tree" && scripts/kconfig/merge_config.sh -m .config "$@") &&
 			"${make[@]}" olddefconfig
 	} >"$dir/build.log" 2>&1 || { tail -n 40 "$dir/build.log" >&2; die "debug kernel: configuration failed (see above)"; }
-	# Every setting of the fragment must have survived olddefconfig.
+	# Every setting of the fragments must have survived olddefconfig.
 	while IFS= read -r line; do
 		case $line in
 		CONFIG_*=*) grep -qxF -- "$line" "$tree/.config" || missing+=("$line") ;;
@@ -306,9 +366,9 @@ debug_build() {
 			! grep -q "^$want=" "$tree/.config" || missing+=("$line")
 			;;
 		esac
-	done <"$frag"
+	done < <(cat "$@")
 	if [[ ${#missing[@]} -gt 0 ]]; then
-		die "debug kernel: olddefconfig dropped or changed settings of ${frag#"$REPO"/}:" \
+		die "debug kernel: olddefconfig dropped or changed settings of ${frags[*]}:" \
 			"${missing[@]}" "(their dependencies are missing: see $tree/.config)"
 	fi
 	msg "debug kernel: compiling bzImage and modules with $JOBS jobs"
@@ -332,7 +392,7 @@ debug_build() {
 	touch "$dir/.complete"
 	# Trees of other keys unused for two days (another checkout may still
 	# use one with its own debug.config), and failed builds, go.
-	find "$CACHE/debug" -mindepth 1 -maxdepth 1 -type d ! -name ccache ! -name "${dir##*/}" |
+	find "$CACHE/debug" -mindepth 1 -maxdepth 1 -type d ! -name ccache ! -name src ! -name "${dir##*/}" |
 		while IFS= read -r old; do
 			[[ -n $(find "$old/.complete" -mmin -2880 2>/dev/null) ]] || rm -rf "$old"
 		done
