@@ -613,11 +613,11 @@ static void status_flags_zero_only(struct kunit *test)
 	struct req *pid = new_req(test), *flags = new_req(test);
 
 	req_put_u32(test, pid, KSMCTL_A_PID, 1);
-	KUNIT_EXPECT_EQ(test, req_validate(pid, status_policy,
-				       ARRAY_SIZE(status_policy) - 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, req_validate(pid, ksmctl_status_policy,
+				       ARRAY_SIZE(ksmctl_status_policy) - 1), -EINVAL);
 	req_put_u32(test, flags, KSMCTL_A_FLAGS, 1);
-	KUNIT_ASSERT_EQ(test, req_validate(flags, status_policy,
-				       ARRAY_SIZE(status_policy) - 1), 0);
+	KUNIT_ASSERT_EQ(test, req_validate(flags, ksmctl_status_policy,
+				       ARRAY_SIZE(ksmctl_status_policy) - 1), 0);
 	/* rejected before any reply is built: no skb needed */
 	expect_rejected(test, flags, ksmctl_nl_get_status(NULL, &flags->info),
 			"unknown flags for GET_STATUS", KSMCTL_A_FLAGS);
