@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -11,6 +12,7 @@
 #include "ipc.h"
 #include "json.h"
 #include "options.h"
+#include "ksmsys.h"
 #include "prom.h"
 #include "status.h"
 #include "subcommands.h"
@@ -86,7 +88,14 @@ void status_print_text(FILE *f, const struct ksmctl_status *st)
 	if (status_has(st, KSMCTL_A_STATUS_STABLE_NODE_CHAINS))
 		field(f, "stable chains", "%" PRIu64, st->stable_node_chains);
 	field(f, "full scans", "%" PRIu64, st->full_scans);
-	field(f, "module", "ksmctl %s", st->module_version);
+	if (st->module_version[0]) {
+		field(f, "module", "ksmctl %s", st->module_version);
+	} else {
+		char hint[256];
+
+		field(f, "module", "not loaded: per-process figures need it (%s)",
+		      module_hint(hint, sizeof(hint)));
+	}
 }
 
 void status_print_json(FILE *f, const struct ksmctl_status *st)
@@ -96,7 +105,10 @@ void status_print_json(FILE *f, const struct ksmctl_status *st)
 
 	json_init(&j, f, true);
 	json_object_begin(&j);
-	json_kv_string(&j, "module_version", st->module_version);
+	if (st->module_version[0])
+		json_kv_string(&j, "module_version", st->module_version);
+	else
+		json_kv_null(&j, "module_version");
 	json_kv_u64(&j, "page_size", st->page_size);
 	json_kv_u64(&j, "run", st->run);
 	json_kv_string(&j, "run_state", run ? run : "unknown");
@@ -131,8 +143,11 @@ void status_print_prometheus(FILE *f, const struct ksmctl_status *st)
 	const char *values[] = { st->module_version };
 	char *labels = prom_labels(1, keys, values);
 
-	prom_family(f, "ksmctl_info", "gauge", "Version of the ksmctl kernel module.");
-	prom_sample_u64(f, "ksmctl_info", labels ? labels : "", 1);
+	/* only with the module: without it, the kernel's own figures alone */
+	if (st->module_version[0]) {
+		prom_family(f, "ksmctl_info", "gauge", "Version of the ksmctl kernel module.");
+		prom_sample_u64(f, "ksmctl_info", labels ? labels : "", 1);
+	}
 	free(labels);
 	gauge(f, "ksmctl_run", "State of ksmd: 0 stopped, 1 running, 2 unmerging (/sys/kernel/mm/ksm/run).",
 	      st->run);
@@ -210,12 +225,23 @@ int status_main(int argc, char *argv[])
 	if (extra_arguments(argc, argv, optind, usage))
 		return 1;
 
-	if (ipc_open(&ipc, 0))
+	ret = ipc_open(&ipc, IPC_QUIET_NOT_LOADED);
+	if (ret == -ENOENT) {
+		/* what the kernel itself shows; per-process figures need the module */
+		ret = ksm_sysfs_read(KSM_SYSFS_DIR, &st);
+		if (ret) {
+			fprintf(stderr, PROG_NAME ": ksmctl kernel module is not loaded, and "
+				KSM_SYSFS_DIR " cannot be read: %s\n", strerror(-ret));
+			return 1;
+		}
+	} else if (ret) {
 		return 1;
-	ret = ipc_get_status(ipc, &st);
-	ipc_close(ipc);
-	if (ret)
-		return 1;
+	} else {
+		ret = ipc_get_status(ipc, &st);
+		ipc_close(ipc);
+		if (ret)
+			return 1;
+	}
 
 	switch (format) {
 	case OUTPUT_TEXT:

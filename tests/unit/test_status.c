@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
+#include "ksmsys.h"
 #include "status.h"
 #include "tap.h"
 
@@ -241,10 +246,60 @@ static void test_json(void)
 	      "JSON with only some optional counters, an unknown run value and an escaped version");
 }
 
+static void put(const char *dir, const char *name, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (!f || fputs(text, f) < 0 || fclose(f))
+		abort();
+}
+
+/* /sys/kernel/mm/ksm read without the module, from a directory made here */
+static void test_sysfs(void)
+{
+	char dir[] = "/tmp/ksmctl-sysfs-XXXXXX", path[512];
+	struct ksmctl_status st;
+	int ret;
+
+	if (!mkdtemp(dir))
+		abort();
+	put(dir, "run", "1\n");
+	put(dir, "pages_shared", "3072\n");
+	put(dir, "pages_sharing", "12288\n");
+	put(dir, "pages_unshared", "5\n");
+	put(dir, "pages_volatile", "6\n");
+	put(dir, "full_scans", "7\n");
+	put(dir, "pages_to_scan", "1234\n");
+	put(dir, "sleep_millisecs", "20\n");
+	put(dir, "general_profit", "-4096\n");
+	ret = ksm_sysfs_read(dir, &st);
+	ok(ret == 0 && st.run == 1 && st.pages_shared == 3072 && st.pages_sharing == 12288 &&
+	   st.pages_unshared == 5 && st.pages_volatile == 6 && st.full_scans == 7 &&
+	   st.pages_to_scan == 1234 && st.sleep_millisecs == 20 && st.general_profit == -4096 &&
+	   st.page_size == (uint32_t)sysconf(_SC_PAGESIZE) && !st.module_version[0],
+	   "sysfs: every file into its field, profit signed, no module version");
+	ok(status_has(&st, KSMCTL_A_STATUS_GENERAL_PROFIT) &&
+	   !status_has(&st, KSMCTL_A_STATUS_ZERO_PAGES) &&
+	   !status_has(&st, KSMCTL_A_STATUS_MAX_PAGE_SHARING),
+	   "sysfs: the files a kernel lacks are not present");
+	put(dir, "pages_to_scan", "lots\n");
+	is_int(ksm_sysfs_read(dir, &st), -EINVAL, "sysfs: a file that is not a number is an error");
+	snprintf(path, sizeof(path), "%s/pages_to_scan", dir);
+	unlink(path);
+	is_int(ksm_sysfs_read(dir, &st), -ENOENT, "sysfs: a file every kernel has, missing, is an error");
+	snprintf(path, sizeof(path), "rm -rf %s", dir);
+	if (system(path))
+		abort();
+}
+
 int main(void)
 {
 	tap_begin("status");
 	test_text();
 	test_json();
+	test_sysfs();
 	return tap_done();
 }

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/kernel/mm/ksm/ without the module (ksmsys.h).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "ksmsys.h"
+#include "options.h"
+
+static const struct {
+	const char *file;
+	enum ksmctl_status_attr attr;
+	bool required;
+} files[] = {
+	{ "run",		KSMCTL_A_STATUS_RUN,			true },
+	{ "pages_shared",	KSMCTL_A_STATUS_PAGES_SHARED,		true },
+	{ "pages_sharing",	KSMCTL_A_STATUS_PAGES_SHARING,		true },
+	{ "pages_unshared",	KSMCTL_A_STATUS_PAGES_UNSHARED,		true },
+	{ "pages_volatile",	KSMCTL_A_STATUS_PAGES_VOLATILE,		true },
+	{ "full_scans",		KSMCTL_A_STATUS_FULL_SCANS,		true },
+	{ "pages_to_scan",	KSMCTL_A_STATUS_PAGES_TO_SCAN,		true },
+	{ "sleep_millisecs",	KSMCTL_A_STATUS_SLEEP_MSECS,		true },
+	{ "max_page_sharing",	KSMCTL_A_STATUS_MAX_PAGE_SHARING,	false },
+	{ "stable_node_chains",	KSMCTL_A_STATUS_STABLE_NODE_CHAINS,	false },
+	{ "general_profit",	KSMCTL_A_STATUS_GENERAL_PROFIT,		false },
+	{ "ksm_zero_pages",	KSMCTL_A_STATUS_ZERO_PAGES,		false },
+};
+
+/* One number from @dir/@name: 0 or -errno. */
+static int read_number(const char *dir, const char *name, int64_t *v)
+{
+	char path[512], line[64], *end;
+	FILE *f;
+	int ret = -EINVAL;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	if (fgets(line, sizeof(line), f)) {
+		errno = 0;
+		*v = strtoll(line, &end, 10);
+		if (!errno && end != line && (*end == '\n' || !*end))
+			ret = 0;
+	}
+	fclose(f);
+	return ret;
+}
+
+static void set_field(struct ksmctl_status *st, enum ksmctl_status_attr attr, int64_t v)
+{
+	uint64_t u = (uint64_t)v;
+
+	switch (attr) {
+	case KSMCTL_A_STATUS_RUN:		st->run = (uint32_t)v; break;
+	case KSMCTL_A_STATUS_PAGES_SHARED:	st->pages_shared = u; break;
+	case KSMCTL_A_STATUS_PAGES_SHARING:	st->pages_sharing = u; break;
+	case KSMCTL_A_STATUS_PAGES_UNSHARED:	st->pages_unshared = u; break;
+	case KSMCTL_A_STATUS_PAGES_VOLATILE:	st->pages_volatile = u; break;
+	case KSMCTL_A_STATUS_FULL_SCANS:	st->full_scans = u; break;
+	case KSMCTL_A_STATUS_PAGES_TO_SCAN:	st->pages_to_scan = u; break;
+	case KSMCTL_A_STATUS_SLEEP_MSECS:	st->sleep_millisecs = u; break;
+	case KSMCTL_A_STATUS_MAX_PAGE_SHARING:	st->max_page_sharing = u; break;
+	case KSMCTL_A_STATUS_STABLE_NODE_CHAINS: st->stable_node_chains = u; break;
+	case KSMCTL_A_STATUS_GENERAL_PROFIT:	st->general_profit = v; break;
+	case KSMCTL_A_STATUS_ZERO_PAGES:	st->zero_pages = u; break;
+	default:				return;
+	}
+	status_set_present(st, attr);
+}
+
+int ksm_sysfs_read(const char *dir, struct ksmctl_status *st)
+{
+	size_t i;
+	int64_t v;
+	int ret;
+
+	memset(st, 0, sizeof(*st));
+	st->page_size = (uint32_t)sysconf(_SC_PAGESIZE);
+	status_set_present(st, KSMCTL_A_STATUS_PAGE_SIZE);
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); ++i) {
+		ret = read_number(dir, files[i].file, &v);
+		if (ret && files[i].required)
+			return ret;
+		if (!ret)
+			set_field(st, files[i].attr, v);
+	}
+	return 0;
+}
+
+const char *module_hint(char *buf, size_t size)
+{
+	struct utsname u;
+	char path[512], line[1024];
+	bool installed = false;
+	FILE *f;
+
+	if (uname(&u)) {
+		snprintf(buf, size, "modprobe ksmctl");
+		return buf;
+	}
+	snprintf(path, sizeof(path), "/lib/modules/%s/modules.dep", u.release);
+	f = fopen(path, "re");
+	while (f && !installed && fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':');
+
+		if (colon) {
+			*colon = '\0';
+			installed = strstr(line, "/ksmctl.ko") != NULL;
+		}
+	}
+	if (f)
+		fclose(f);
+	if (installed)
+		snprintf(buf, size, "modprobe ksmctl");
+	else
+		snprintf(buf, size, "it is not installed for Linux %s: dkms install ksmctl/%s -k %s",
+			 u.release, KSMCTL_VERSION, u.release);
+	return buf;
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The kernel's own KSM interface, for when the module is not loaded:
+ * /sys/kernel/mm/ksm/ read into the status the module would report, and
+ * what to do to have the module.
+ */
+#ifndef KSMSYS_H
+#define KSMSYS_H
+
+#include <stddef.h>
+
+#include "wire.h"
+
+#define KSM_SYSFS_DIR	"/sys/kernel/mm/ksm"
+
+/*
+ * The files of @dir into @st (module_version left empty): 0, or -errno
+ * of the first file every supported kernel has that could not be read.
+ */
+int ksm_sysfs_read(const char *dir, struct ksmctl_status *st);
+
+/*
+ * How to get the module for the running kernel, in @buf: "modprobe ksmctl"
+ * when it is installed for it (in modules.dep), else the DKMS step.
+ */
+const char *module_hint(char *buf, size_t size);
+
+#endif
