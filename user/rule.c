@@ -15,12 +15,13 @@
 #include "ipc.h"
 #include "options.h"
 #include "ruleset.h"
+#include "users.h"
 #include "subcommands.h"
 
 static void usage(FILE *f)
 {
 	fputs("Usage: " PROG_NAME " rule add [--pid PID [--tree]] [--cgroup PATH [--recursive]]\n"
-	      "                  [--exe PATH] [--comm NAME] [--uid UID] [--action merge|never]\n"
+	      "                  [--exe PATH] [--comm NAME] [--uid USER] [--action merge|never]\n"
 	      "       " PROG_NAME " rule del ID...\n"
 	      "       " PROG_NAME " rule list [-j]\n", f);
 }
@@ -29,20 +30,6 @@ enum {
 	OPT_PID = 256, OPT_TREE, OPT_CGROUP, OPT_RECURSIVE, OPT_EXE, OPT_COMM, OPT_UID, OPT_ACTION,
 };
 
-static int parse_uid(const char *s, uint32_t *uid)
-{
-	char *end;
-	unsigned long long v;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (*end || errno || v >= UINT32_MAX)
-		return -EINVAL;
-	*uid = v;
-	return 0;
-}
 
 /* Parse the options of "rule add" into @r; 0, or 1 after printing the error. */
 /* One option of "rule add" that takes a value, into @r: 0, or 1 after an error. */
@@ -76,8 +63,10 @@ static int rule_value_option(int c, char *arg, struct ksmctl_rule *r)
 		snprintf(r->comm, sizeof(r->comm), "%s", arg);
 		return 0;
 	case OPT_UID:
-		if (parse_uid(arg, &r->uid))
-			goto invalid;
+		if (user_parse(arg, &r->uid)) {
+			fprintf(stderr, PROG_NAME ": Unknown user `%s'\n", arg);
+			return 1;
+		}
 		r->has_uid = true;
 		return 0;
 	default:	/* OPT_ACTION */
@@ -91,7 +80,7 @@ static int rule_value_option(int c, char *arg, struct ksmctl_rule *r)
 invalid:
 	fprintf(stderr, PROG_NAME ": Invalid %s `%s'\n",
 		c == OPT_PID ? "pid" : c == OPT_CGROUP ? "cgroup" :
-		c == OPT_EXE ? "executable path" : "uid", arg);
+		"executable path", arg);
 	return 1;
 }
 

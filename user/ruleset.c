@@ -10,6 +10,7 @@
 #include "json.h"
 #include "options.h"
 #include "ruleset.h"
+#include "users.h"
 
 int rule_list_add(struct rule_list *l, const struct ksmctl_rule *r)
 {
@@ -147,22 +148,6 @@ static int errf(char *err, size_t size, const char *fmt, ...)
 	return -EINVAL;
 }
 
-/* a decimal uint32_t */
-static int parse_u32(const char *s, uint32_t *v)
-{
-	unsigned long long x;
-	char *end;
-
-	if (!isdigit((unsigned char)*s))
-		return -EINVAL;
-	errno = 0;
-	x = strtoull(s, &end, 10);
-	if (*end || errno || x > UINT32_MAX)
-		return -EINVAL;
-	*v = x;
-	return 0;
-}
-
 int rule_parse_line(const char *line, struct ksmctl_rule *r, char *err, size_t errsize)
 {
 	char buf[2 * RULE_PATH_MAX + 256], *tok, *save = NULL;
@@ -204,8 +189,10 @@ int rule_parse_line(const char *line, struct ksmctl_rule *r, char *err, size_t e
 		} else if (!strcmp(tok, "uid")) {
 			if (r->has_uid)
 				return errf(err, errsize, "Duplicate `uid'");
-			if (parse_u32(val, &r->uid) || r->uid == UINT32_MAX)
-				return errf(err, errsize, "Invalid uid `%s'", val);
+			if (user_parse(val, &r->uid))
+				return errf(err, errsize, isdigit((unsigned char)val[0]) ||
+					    val[0] == '-' ? "Invalid uid `%s'" :
+					    "Unknown user `%s'", val);
 			r->has_uid = true;
 		} else if (!strcmp(tok, "cgroup")) {
 			if (r->cgroup[0])

@@ -61,6 +61,7 @@ static void lines(void)
 	good_line("merge uid=1000 comm=postgres exe=/usr/lib/postgresql/bin/postgres",
 		  "merge exe=/usr/lib/postgresql/bin/postgres comm=postgres uid=1000");
 	good_line("never uid=0", "never uid=0");
+	good_line("never uid=root", "never uid=0");
 	good_line("merge comm=123456789012345", "merge comm=123456789012345");
 
 	bad_line("mrege comm=x", "Unknown action `mrege'");
@@ -71,6 +72,7 @@ static void lines(void)
 	bad_line("merge pid=12x", "Invalid pid `12x'");
 	bad_line("merge uid=-1", "Invalid uid `-1'");
 	bad_line("merge uid=4294967295", "Invalid uid `4294967295'");
+	bad_line("merge uid=no-such-user-xyz", "Unknown user `no-such-user-xyz'");
 	bad_line("merge exe=bin/x", "Executable path must be absolute: `bin/x'");
 	bad_line("merge comm=", "Process name must be 1 to 15 bytes: `'");
 	bad_line("merge comm=1234567890123456",
