@@ -125,7 +125,9 @@ void ps_print_text(FILE *f, const struct ksmctl_proc *const *rows, size_t n,
 			  fmt_coverage(coverage, p->mergeable_bytes, p->eligible_bytes), p->comm);
 	}
 	snprintf(merging, sizeof(merging), "%" PRIu64, total.merging_pages);
-	snprintf(what, sizeof(what), "total (%zu %s)", n, plural(n, "process", "processes"));
+	/* without --proportional, a shared page is in each sharer's SAVED */
+	snprintf(what, sizeof(what), "%s (%zu %s)", v->proportional ? "total" : "sum", n,
+		 plural(n, "process", "processes"));
 	table_add(&t, "", "", fmt_bytes(saved, sum_saved(&total, v->proportional)), merging,
 		  fmt_coverage(coverage, total.mergeable_bytes, total.eligible_bytes), what);
 	table_print_or_fail(&t, f);
@@ -188,7 +190,8 @@ void cgroups_print_text(FILE *f, const struct proc_sum *rows, size_t n, const st
 	}
 	snprintf(procs, sizeof(procs), "%" PRIu32, total.processes);
 	snprintf(merging, sizeof(merging), "%" PRIu64, total.merging_pages);
-	snprintf(what, sizeof(what), "total (%zu %s)", n, plural(n, "cgroup", "cgroups"));
+	snprintf(what, sizeof(what), "%s (%zu %s)", v->proportional ? "total" : "sum", n,
+		 plural(n, "cgroup", "cgroups"));
 	table_add(&t, procs, fmt_bytes(saved, sum_saved(&total, v->proportional)), merging,
 		  fmt_coverage(coverage, total.mergeable_bytes, total.eligible_bytes), what);
 	table_print_or_fail(&t, f);
@@ -423,6 +426,15 @@ static void usage(FILE *f)
 	      "          [--cgroup PATH-PREFIX] [--command SUBSTRING] [--by cgroup]\n", f);
 }
 
+/* what -h says after the usage */
+static void help(void)
+{
+	usage(stdout);
+	fputs("SAVED counts a page that N processes share in each of them: their sum is\n"
+	      "more than the host saves. With --proportional each is credited (N-1)/N of it,\n"
+	      "and the total is what the host saves.\n", stdout);
+}
+
 struct ps_args {
 	enum output_format format;
 	enum sort_key sort;
@@ -433,7 +445,6 @@ struct ps_args {
 	bool all;
 };
 
-/* Options into @a; 0, or the exit status after printing what is wrong. */
 enum { OPT_CGROUP = 256, OPT_COMMAND, OPT_BY };
 
 /* One option of ps that takes a value, into @a: 0, or 1 after an error. */
@@ -487,6 +498,7 @@ static int ps_value_option(int c, const char *arg, struct ps_args *a)
 	return 0;
 }
 
+/* Options into @a; 0, or the exit status after printing what is wrong. */
 static int parse_args(int argc, char *argv[], struct ps_args *a)
 {
 	static const char optstring[] = ":jho:s:n:u:ap";
@@ -515,7 +527,7 @@ static int parse_args(int argc, char *argv[], struct ps_args *a)
 			a->format = OUTPUT_JSON;
 			break;
 		case 'h':
-			usage(stdout);
+			help();
 			return 0;
 		case 'o':
 		case 's':

@@ -216,7 +216,7 @@ static const char ps_text[] =
 	"200  4000000  19.5 MiB     5000       50%  qemu\n"
 	"100  root     3.91 MiB     1000      100%  httpd\n"
 	"300  root     3.91 MiB     1000       50%  httpd-worker\n"
-	"              27.3 MiB     7000       58%  total (3 processes)\n";
+	"              27.3 MiB     7000       58%  sum (3 processes)\n";
 
 static void test_ps(void)
 {
@@ -239,28 +239,28 @@ static void test_ps(void)
 	expect(run(&r, "ps", "--top", "1", NULL), 0,
 	       "PID  USER        SAVED  MERGING  COVERAGE  COMMAND\n"
 	       "200  4000000  19.5 MiB     5000       50%  qemu\n"
-	       "              19.5 MiB     5000       50%  total (1 process)\n", "",
+	       "              19.5 MiB     5000       50%  sum (1 process)\n", "",
 	       "ps --top 1: the total is over the rows shown");
 	expect(run(&r, "ps", "--sort", "coverage", "-n", "2", NULL), 0,
 	       "PID  USER        SAVED  MERGING  COVERAGE  COMMAND\n"
 	       "100  root     3.91 MiB     1000      100%  httpd\n"
 	       "200  4000000  19.5 MiB     5000       50%  qemu\n"
-	       "              23.4 MiB     6000       60%  total (2 processes)\n", "",
+	       "              23.4 MiB     6000       60%  sum (2 processes)\n", "",
 	       "ps --sort coverage -n 2");
 	expect(run(&r, "ps", "--user", "root", "--command", "worker", NULL), 0,
 	       "PID  USER     SAVED  MERGING  COVERAGE  COMMAND\n"
 	       "300  root  3.91 MiB     1000       50%  httpd-worker\n"
-	       "           3.91 MiB     1000       50%  total (1 process)\n", "",
+	       "           3.91 MiB     1000       50%  sum (1 process)\n", "",
 	       "ps --user root --command worker");
 	expect(run(&r, "ps", "-u", "4000000", "--cgroup", "/system.slice", NULL), 0,
 	       "PID  USER  SAVED  MERGING  COVERAGE  COMMAND\n"
-	       "             0 B        0         -  total (0 processes)\n", "",
+	       "             0 B        0         -  sum (0 processes)\n", "",
 	       "ps: filters that match nothing");
 	expect(run(&r, "ps", "--by", "cgroup", NULL), 0,
 	       "PROCS     SAVED  MERGING  COVERAGE  CGROUP\n"
 	       "    1  19.5 MiB     5000       50%  /machine.slice/vm.scope\n"
 	       "    2  7.81 MiB     2000       75%  /system.slice/httpd.service\n"
-	       "    3  27.3 MiB     7000       58%  total (2 cgroups)\n", "",
+	       "    3  27.3 MiB     7000       58%  sum (2 cgroups)\n", "",
 	       "ps --by cgroup");
 	expect(run(&r, "ps", "--by", "cgroup", "-o", "prometheus", "--top", "1", NULL), 0,
 	       "# HELP ksmctl_cgroup_processes Processes counted in the cgroup's figures.\n"
@@ -323,7 +323,7 @@ static void test_ps(void)
 	       "PID  USER     SAVED  MERGING  COVERAGE  COMMAND\n"
 	       "100  root  3.91 MiB     1000      100%  httpd\n"
 	       "300  root  3.91 MiB     1000       50%  httpd-worker\n"
-	       "           7.81 MiB     2000       75%  total (2 processes)\n", "",
+	       "           7.81 MiB     2000       75%  sum (2 processes)\n", "",
 	       "-o text after -j wins; --sort profit");
 	expect(run(&r, "ps", "-o", "prometheus", "--user", "4000000", NULL), 0,
 	       "# HELP ksmctl_process_merging_pages Pages mapped to KSM pages (ksm_merging_pages).\n"
@@ -353,7 +353,13 @@ static void test_ps_errors(void)
 
 	module_loaded();
 	cli_processes();
-	expect(run(&r, "ps", "-h", NULL), 0, ps_usage, "", "ps -h");
+	expect(run(&r, "ps", "-h", NULL), 0,
+	       "Usage: ksmctl ps [-j] [-o text|json|prometheus] [--all] [--proportional]\n"
+	       "          [--sort saved|merging|coverage|pid|profit] [--top N] [--user USER]\n"
+	       "          [--cgroup PATH-PREFIX] [--command SUBSTRING] [--by cgroup]\n"
+	       "SAVED counts a page that N processes share in each of them: their sum is\n"
+	       "more than the host saves. With --proportional each is credited (N-1)/N of it,\n"
+	       "and the total is what the host saves.\n", "", "ps -h: usage, and what the sum is");
 	expect(run(&r, "ps", "--sort", "rss", NULL), 1, "",
 	       "ksmctl: Invalid sort key `rss' (expected saved, merging, coverage, pid or profit)\n",
 	       "ps --sort rss");

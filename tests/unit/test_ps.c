@@ -306,7 +306,7 @@ static const struct golden cases[] = {
 	  "  977  root      1.00 GiB   262144       37%  qemu-system-x86\n"
 	  " 4242  www-data  48.0 MiB    12288      100%  httpd\n"
 	  "31337  1000           0 B        0         -  bash\n"
-	  "                 1.05 GiB   274432       38%  total (3 processes)\n" },
+	  "                 1.05 GiB   274432       38%  sum (3 processes)\n" },
 	{ "ps text --proportional: PSAVED column", ps_text_prop,
 	  "  PID  USER        PSAVED  MERGING  COVERAGE  COMMAND\n"
 	  "  977  root       954 MiB   262144       37%  qemu-system-x86\n"
@@ -315,13 +315,13 @@ static const struct golden cases[] = {
 	  "                  978 MiB   274432       38%  total (3 processes)\n" },
 	{ "ps text without processes: heading and a zero total", ps_text_empty,
 	  "PID  USER  SAVED  MERGING  COVERAGE  COMMAND\n"
-	  "             0 B        0         -  total (0 processes)\n" },
+	  "             0 B        0         -  sum (0 processes)\n" },
 	{ "ps text: 64 KiB pages, control characters escaped, UTF-8 width, <1% coverage", ps_text_odd,
 	  "  PID  USER                        SAVED  MERGING  COVERAGE  COMMAND\n"
 	  "  977  a-rather-long-user-name  16.0 GiB   262144       37%  qemu-system-x86\n"
 	  " 4242  www-data                  768 MiB    12288      100%  we\\012ird\\177\n"
 	  "31337  1000                     64.0 KiB        1       <1%  caf\xc3\xa9\n"
-	  "                                16.8 GiB   274433       38%  total (3 processes)\n" },
+	  "                                16.8 GiB   274433       38%  sum (3 processes)\n" },
 	{ "ps JSON: every field, exact integers, proportional fields", ps_json,
 	  "[\n"
 	  "  {\n"
@@ -442,7 +442,7 @@ static const struct golden cases[] = {
 	  "    1  1.91 GiB   500000      100%  /machine.slice/vm1.scope\n"
 	  "    2  15.6 MiB     4000       50%  /system.slice/httpd.service\n"
 	  "    1  28.0 KiB        7         -  -\n"
-	  "    4  1.92 GiB   504007       99%  total (3 cgroups)\n" },
+	  "    4  1.92 GiB   504007       99%  sum (3 cgroups)\n" },
 	{ "ps --by cgroup text --proportional", cgroups_text_prop,
 	  "PROCS    PSAVED  MERGING  COVERAGE  CGROUP\n"
 	  "    1  1.86 GiB   500000      100%  /machine.slice/vm1.scope\n"
