@@ -23,7 +23,7 @@ static void usage(FILE *f)
 	fputs("Usage: " PROG_NAME " rule add [--pid PID [--tree]] [--cgroup PATH [--recursive]]\n"
 	      "                  [--exe PATH] [--comm NAME] [--uid USER] [--action merge|never]\n"
 	      "       " PROG_NAME " rule del ID...\n"
-	      "       " PROG_NAME " rule list [-j]\n", f);
+	      "       " PROG_NAME " rule list [-j] [-o text|json|conf]\n", f);
 }
 
 enum {
@@ -190,15 +190,41 @@ static int rule_del_main(int argc, char *argv[])
 	return failed;
 }
 
+enum list_format { LIST_TEXT, LIST_JSON, LIST_CONF };
+
+/* "-o FORMAT" of rule list: 0, or 1 after saying what is wrong */
+static int list_format(const char *arg, enum list_format *format)
+{
+	static const char *const names[] = { "text", "json", "conf" };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (arg && !strcmp(arg, names[i])) {
+			*format = (enum list_format)i;
+			return 0;
+		}
+	}
+	fprintf(stderr, PROG_NAME ": Invalid output format `%s' (expected text, json or conf)\n",
+		arg ? arg : "");
+	return 1;
+}
+
 static int rule_list_main(int argc, char *argv[], bool json)
 {
+	enum list_format format = json ? LIST_JSON : LIST_TEXT;
 	struct rule_list l = { 0 };
 	struct ipc *ipc;
 	int i, ret;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json")) {
-			json = true;
+			format = LIST_JSON;
+		} else if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) {
+			if (list_format(argv[++i], &format))
+				return 1;
+		} else if (!strncmp(argv[i], "--output=", 9)) {
+			if (list_format(argv[i] + 9, &format))
+				return 1;
 		} else {
 			return unexpected_argument(argv[i], usage);
 		}
@@ -209,8 +235,10 @@ static int rule_list_main(int argc, char *argv[], bool json)
 	ipc_close(ipc);
 	if (ret)
 		return 1;
-	if (json)
+	if (format == LIST_JSON)
 		rule_print_list_json(stdout, &l);
+	else if (format == LIST_CONF)
+		rule_print_list_conf(stdout, &l);
 	else
 		rule_print_list_text(stdout, &l);
 	rule_list_free(&l);

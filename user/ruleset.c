@@ -269,6 +269,18 @@ void rule_print_list_text(FILE *f, const struct rule_list *l)
 	}
 }
 
+void rule_print_list_conf(FILE *f, const struct rule_list *l)
+{
+	char buf[2 * RULE_PATH_MAX + 256];
+	size_t i;
+
+	fputs("# ksmctl rules, as /etc/ksmctl.conf and 'ksmctl apply' take them\n", f);
+	for (i = 0; i < l->n; i++) {
+		rule_format(&l->rules[i], buf, sizeof(buf));
+		fprintf(f, "%s\n", buf);
+	}
+}
+
 void rule_print_list_json(FILE *f, const struct rule_list *l)
 {
 	struct json j;

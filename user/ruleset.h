@@ -84,5 +84,7 @@ int rule_parse_args(int argc, char *argv[], struct ksmctl_rule *r);
 
 void rule_print_list_text(FILE *f, const struct rule_list *l);
 void rule_print_list_json(FILE *f, const struct rule_list *l);
+/* What 'ksmctl apply' reads back: a comment line, then one rule a line. */
+void rule_print_list_conf(FILE *f, const struct rule_list *l);
 
 #endif

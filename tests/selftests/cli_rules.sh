@@ -40,6 +40,13 @@ ksmctl apply $conf >$out 2>$err; rc=$?
 check "apply_good_file" test "$rc" -eq 0 -a ! -s $err
 ksmctl rule list | sed 1d | sed 's/^ *[0-9]*  *[0-9]*  //' >$out
 check "apply_rules_listed" test "$(cat $out)" = "$(printf 'merge comm=cli-a\nnever uid=65533')"
+# what rule list -o conf prints, apply reads back: the same rules
+ksmctl rule list -o conf >$conf.saved
+ksmctl apply - </dev/null
+ksmctl apply $conf.saved >$out 2>$err; rc=$?
+check "rule_list_conf_applies" test "$rc" -eq 0 -a ! -s $err
+ksmctl rule list | sed 1d | sed 's/^ *[0-9]*  *[0-9]*  //' >$out
+check "rule_list_conf_round_trip" test "$(cat $out)" = "$(printf 'merge comm=cli-a\nnever uid=65533')"
 ksmctl apply - </dev/null
 check "apply_empty_clears" test "$(ksmctl -j rule list)" = "[]"
 # a rule the kernel refuses is named by its line; the others are applied

@@ -83,6 +83,45 @@ static void lines(void)
 	bad_line("merge cgroup=", "Invalid cgroup `'");
 }
 
+/* rule list -o conf, read back as apply reads a file: the same rules */
+static void conf_round_trip(const char *const *texts, size_t n)
+{
+	struct rule_list l = { 0 }, back = { 0 };
+	char *conf = NULL, a[512], b[512];
+	size_t len, i;
+	bool same;
+	FILE *f;
+
+	for (i = 0; i < n; i++) {
+		struct ksmctl_rule r;
+		char err[64];
+
+		if (rule_parse_line(texts[i], &r, err, sizeof(err)) != 1 || rule_list_add(&l, &r))
+			abort();
+	}
+	f = open_memstream(&conf, &len);
+	if (!f)
+		abort();
+	rule_print_list_conf(f, &l);
+	fclose(f);
+	ok(!strncmp(conf, "# ", 2), "rule list -o conf starts with a comment");
+	f = fmemopen(conf, len, "r");
+	if (!f)
+		abort();
+	is_int(rule_parse_file(f, "conf", &back), 0, "rule list -o conf parses as a file");
+	fclose(f);
+	same = back.n == l.n;
+	for (i = 0; same && i < l.n; i++) {
+		rule_format(&l.rules[i], a, sizeof(a));
+		rule_format(&back.rules[i], b, sizeof(b));
+		same = !strcmp(a, b);
+	}
+	ok(same, "rule list -o conf reads back as the same %zu rules", n);
+	rule_list_free(&l);
+	rule_list_free(&back);
+	free(conf);
+}
+
 static void round_trip(void)
 {
 	static const char *const texts[] = {
@@ -100,6 +139,7 @@ static void round_trip(void)
 		rule_format(&r, text, sizeof(text));
 		is_str(text, texts[i], "round trip %zu", i);
 	}
+	conf_round_trip(texts, sizeof(texts) / sizeof(texts[0]));
 }
 
 static void cgroup_paths(void)

@@ -149,7 +149,11 @@ _ksmctl()
 			COMPREPLY=($(compgen -W "$(awk 'NR > 1 { print $1 }' /proc/ksmctl/rules 2>/dev/null)" -- "$cur"))
 			;;
 		list)
-			COMPREPLY=($(compgen -W "-j --json" -- "$cur"))
+			if [[ $prev == -o || $prev == --output ]]; then
+				COMPREPLY=($(compgen -W "text json conf" -- "$cur"))
+			else
+				COMPREPLY=($(compgen -W "-j --json -o --output" -- "$cur"))
+			fi
 			;;
 		esac
 		;;
