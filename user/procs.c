@@ -2,9 +2,11 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "procs.h"
 
@@ -322,4 +324,82 @@ size_t proc_group_by_cgroup(const struct ksmctl_proc *const *rows, size_t n, uin
 		proc_sum_add(&out[g], rows[i], page_size);
 	}
 	return groups;
+}
+
+const char *cgroup2_root(void)
+{
+	static char root[512];
+	const char *env = getenv("KSMCTL_CGROUP2_ROOT");
+	char line[1024];
+	FILE *f;
+
+	if (env && *env)
+		return env;
+	if (root[0])
+		return root;
+	snprintf(root, sizeof(root), "/sys/fs/cgroup");
+	f = fopen("/proc/self/mountinfo", "re");
+	while (f && fgets(line, sizeof(line), f)) {
+		char mnt[512], *sep = strstr(line, " - ");
+		char fstype[32];
+
+		/* 36 35 98:0 / /mnt rw,... - cgroup2 cgroup2 rw */
+		if (sep && sscanf(sep, " - %31s", fstype) == 1 && !strcmp(fstype, "cgroup2") &&
+		    sscanf(line, "%*s %*s %*s %*s %511s", mnt) == 1) {
+			snprintf(root, sizeof(root), "%s", mnt);
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+	return root;
+}
+
+/* @in with the mount point @mnt at its start taken off, or NULL */
+static const char *under(const char *in, const char *mnt)
+{
+	size_t len = strlen(mnt);
+
+	while (len > 1 && mnt[len - 1] == '/')
+		--len;
+	if (len < 2 || strncmp(in, mnt, len) || (in[len] != '/' && in[len]))
+		return NULL;
+	return in[len] ? in + len : "/";
+}
+
+int cgroup_path_normalize(const char *in, char *out, size_t size)
+{
+	const char *rest = under(in, cgroup2_root());
+	size_t len;
+
+	if (!rest)
+		rest = under(in, "/sys/fs/cgroup");
+	if (rest)
+		in = rest;
+	while (*in == '/' && in[1] == '/')
+		in++;
+	len = strlen(in);
+	if (!len)
+		return -EINVAL;
+	if (len + 2 > size)
+		return -ENAMETOOLONG;
+	if (*in == '/')
+		snprintf(out, size, "%s", in);
+	else
+		snprintf(out, size, "/%s", in);
+	len = strlen(out);
+	while (len > 1 && out[len - 1] == '/')
+		out[--len] = '\0';
+	return 0;
+}
+
+int cgroup_exists(const char *path)
+{
+	char full[PATH_MAX + 512];
+	struct stat st;
+
+	snprintf(full, sizeof(full), "%s%s", cgroup2_root(), strcmp(path, "/") ? path : "");
+	if (stat(full, &st))
+		return -errno;
+	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
 }

@@ -149,6 +149,24 @@ struct proc_filter {
  */
 bool cgroup_path_match(const char *path, const char *prefix);
 
+/*
+ * Where cgroup v2 is mounted: $KSMCTL_CGROUP2_ROOT if set, else the first
+ * cgroup2 mount of /proc/self/mountinfo (/sys/fs/cgroup/unified on a
+ * hybrid host), else /sys/fs/cgroup.
+ */
+const char *cgroup2_root(void);
+
+/*
+ * A cgroup given as the module's path ("/system.slice/x.service"), as one
+ * relative to the cgroup v2 root ("system.slice/x.service"), or as a path
+ * under its mount point ("/sys/fs/cgroup/system.slice/x.service"), into
+ * the module's form in @out: 0, -EINVAL (empty) or -ENAMETOOLONG.
+ */
+int cgroup_path_normalize(const char *in, char *out, size_t size);
+
+/* 0 if the cgroup of @path (normalized) exists, else -errno */
+int cgroup_exists(const char *path);
+
 bool proc_match(const struct ksmctl_proc *p, const struct proc_filter *f);
 
 /*

@@ -423,7 +423,7 @@ static void usage(FILE *f)
 {
 	fputs("Usage: " PROG_NAME " ps [-j] [-o text|json|prometheus] [--all] [--proportional]\n"
 	      "          [--sort saved|merging|coverage|pid|profit] [--top N] [--user USER]\n"
-	      "          [--cgroup PATH-PREFIX] [--command SUBSTRING] [--by cgroup]\n", f);
+	      "          [--cgroup CGROUP] [--command SUBSTRING] [--by cgroup]\n", f);
 }
 
 /* what -h says after the usage */
@@ -440,6 +440,7 @@ struct ps_args {
 	enum sort_key sort;
 	uint32_t top;			/* 0: every row */
 	struct proc_filter filter;
+	char cgroup[PROC_PATH_MAX];	/* --cgroup, as the module writes it */
 	bool by_cgroup;
 	bool proportional;
 	bool all;
@@ -480,12 +481,16 @@ static int ps_value_option(int c, const char *arg, struct ps_args *a)
 		a->filter.by_uid = true;
 		return 0;
 	case OPT_CGROUP:
-		if (arg[0] != '/') {
-			fprintf(stderr, PROG_NAME ": Invalid cgroup path `%s' (expected an absolute path)\n",
-				arg);
+		if (cgroup_path_normalize(arg, a->cgroup, sizeof(a->cgroup))) {
+			fprintf(stderr, PROG_NAME ": Invalid cgroup path `%s'\n", arg);
 			return 1;
 		}
-		a->filter.cgroup_prefix = arg;
+		if (cgroup_exists(a->cgroup)) {
+			fprintf(stderr, PROG_NAME ": No such cgroup `%s' (in %s)\n", arg,
+				cgroup2_root());
+			return 1;
+		}
+		a->filter.cgroup_prefix = a->cgroup;
 		return 0;
 	case OPT_BY:
 		if (strcmp(arg, "cgroup")) {

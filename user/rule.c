@@ -14,6 +14,7 @@
 #include "args.h"
 #include "ipc.h"
 #include "options.h"
+#include "procs.h"
 #include "ruleset.h"
 #include "users.h"
 #include "subcommands.h"
@@ -44,7 +45,7 @@ static int rule_value_option(int c, char *arg, struct ksmctl_rule *r)
 		r->has_pid = true;
 		return 0;
 	case OPT_CGROUP:
-		if (rule_cgroup_path(arg, r->cgroup, sizeof(r->cgroup)))
+		if (cgroup_path_normalize(arg, r->cgroup, sizeof(r->cgroup)))
 			goto invalid;
 		return 0;
 	case OPT_EXE:

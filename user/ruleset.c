@@ -9,6 +9,7 @@
 #include "args.h"
 #include "json.h"
 #include "options.h"
+#include "procs.h"
 #include "ruleset.h"
 #include "users.h"
 
@@ -54,34 +55,6 @@ const char *rule_action_name(uint32_t action)
 	default:
 		return "unknown";
 	}
-}
-
-int rule_cgroup_path(const char *in, char *out, size_t size)
-{
-	static const char mnt[] = "/sys/fs/cgroup";
-	size_t len;
-
-	if (!strncmp(in, mnt, sizeof(mnt) - 1) &&
-	    (in[sizeof(mnt) - 1] == '/' || !in[sizeof(mnt) - 1])) {
-		in += sizeof(mnt) - 1;
-		if (!*in)	/* the mount point: the root */
-			in = "/";
-	}
-	while (*in == '/' && in[1] == '/')
-		in++;
-	len = strlen(in);
-	if (!len)
-		return -EINVAL;
-	if (len + 2 > size)
-		return -ENAMETOOLONG;
-	if (*in == '/')
-		snprintf(out, size, "%s", in);
-	else
-		snprintf(out, size, "/%s", in);
-	len = strlen(out);
-	while (len > 1 && out[len - 1] == '/')
-		out[--len] = '\0';
-	return 0;
 }
 
 int rule_check(const struct ksmctl_rule *r, const char **why)
@@ -197,7 +170,7 @@ int rule_parse_line(const char *line, struct ksmctl_rule *r, char *err, size_t e
 		} else if (!strcmp(tok, "cgroup")) {
 			if (r->cgroup[0])
 				return errf(err, errsize, "Duplicate `cgroup'");
-			if (rule_cgroup_path(val, r->cgroup, sizeof(r->cgroup)))
+			if (cgroup_path_normalize(val, r->cgroup, sizeof(r->cgroup)))
 				return errf(err, errsize, "Invalid cgroup `%s'", val);
 		} else if (!strcmp(tok, "exe")) {
 			if (r->exe[0])

@@ -41,12 +41,6 @@ void rule_list_free(struct rule_list *l);
 int rule_parse_action(const char *s, uint32_t *action);
 const char *rule_action_name(uint32_t action);
 
-/*
- * A cgroup v2 path as the kernel wants it: "/a/b" (from the root of the
- * hierarchy). "/sys/fs/cgroup/a/b" and "a/b" are accepted too; a trailing
- * '/' is dropped. -EINVAL if empty, -ENAMETOOLONG if too long.
- */
-int rule_cgroup_path(const char *in, char *out, size_t size);
 
 /*
  * Check a rule has what the kernel needs (an action, a match, flags with

@@ -93,6 +93,13 @@ check "by_cgroup_equals_process_sum" test -n "$cg_a" -a "$cg_a" = "$(sum_of /ksm
 	-n "$cg_b" -a "$cg_b" = "$(sum_of /ksmctl-b)" -a "$cg_a" -gt 0
 ksmctl ps --cgroup /ksmctl-a >$out 2>$err
 check "ps_text_filters_cgroup" test "$(grep -c ksm_target $out)" -eq 2
+# the same cgroup as a path under the cgroup v2 mount point, and relative
+ksmctl ps --cgroup /sys/fs/cgroup/ksmctl-a >$out 2>$err
+check "ps_cgroup_mount_path" test "$(grep -c ksm_target $out)" -eq 2
+ksmctl ps --cgroup ksmctl-a >$out 2>$err
+check "ps_cgroup_relative" test "$(grep -c ksm_target $out)" -eq 2
+ksmctl ps --cgroup /ksmctl-no-such >$out 2>$err; rc=$?
+check "ps_cgroup_missing_is_an_error" sh -c "test $rc -eq 1 -a ! -s $out && grep -q 'No such cgroup' $err"
 want=$(merging_in $first /tmp/ps.json)
 ksmctl -j show $first >$out 2>$err; rc=$?
 check "show_json_equals_ps" test "$rc" -eq 0 -a -n "$want" -a "$(json_field $out merging_pages | head -1)" = "$want"

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "capture.h"
@@ -209,7 +210,7 @@ static void cli_processes(void)
 static const char ps_usage[] =
 	"Usage: ksmctl ps [-j] [-o text|json|prometheus] [--all] [--proportional]\n"
 	"          [--sort saved|merging|coverage|pid|profit] [--top N] [--user USER]\n"
-	"          [--cgroup PATH-PREFIX] [--command SUBSTRING] [--by cgroup]\n";
+	"          [--cgroup CGROUP] [--command SUBSTRING] [--by cgroup]\n";
 
 static const char ps_text[] =
 	"PID  USER        SAVED  MERGING  COVERAGE  COMMAND\n"
@@ -350,13 +351,14 @@ static void test_ps(void)
 static void test_ps_errors(void)
 {
 	struct run r;
+	char want[256];
 
 	module_loaded();
 	cli_processes();
 	expect(run(&r, "ps", "-h", NULL), 0,
 	       "Usage: ksmctl ps [-j] [-o text|json|prometheus] [--all] [--proportional]\n"
 	       "          [--sort saved|merging|coverage|pid|profit] [--top N] [--user USER]\n"
-	       "          [--cgroup PATH-PREFIX] [--command SUBSTRING] [--by cgroup]\n"
+	       "          [--cgroup CGROUP] [--command SUBSTRING] [--by cgroup]\n"
 	       "SAVED counts a page that N processes share in each of them: their sum is\n"
 	       "more than the host saves. With --proportional each is credited (N-1)/N of it,\n"
 	       "and the total is what the host saves.\n", "", "ps -h: usage, and what the sum is");
@@ -373,7 +375,7 @@ static void test_ps_errors(void)
 	expect(run(&r, "ps", "--top", NULL), 1, "",
 	       "ksmctl: Option `--top' requires an argument\n" "Usage: ksmctl ps [-j] [-o text|json|prometheus] [--all] [--proportional]\n"
 	       "          [--sort saved|merging|coverage|pid|profit] [--top N] [--user USER]\n"
-	       "          [--cgroup PATH-PREFIX] [--command SUBSTRING] [--by cgroup]\n",
+	       "          [--cgroup CGROUP] [--command SUBSTRING] [--by cgroup]\n",
 	       "ps --top without a value");
 	expect(run(&r, "ps", "--by", "user", NULL), 1, "",
 	       "ksmctl: Invalid grouping `user' (expected cgroup)\n", "ps --by user");
@@ -382,13 +384,18 @@ static void test_ps_errors(void)
 	expect(run(&r, "ps", "-o", "xml", NULL), 1, "",
 	       "ksmctl: Invalid output format `xml' (expected text, json or prometheus)\n",
 	       "ps -o xml");
-	expect(run(&r, "ps", "--cgroup", "system.slice", NULL), 1, "",
-	       "ksmctl: Invalid cgroup path `system.slice' (expected an absolute path)\n",
-	       "ps --cgroup with a relative path");
+	expect(run(&r, "ps", "-u", "4000000", "--cgroup", "system.slice", NULL), 0,
+	       "PID  USER  SAVED  MERGING  COVERAGE  COMMAND\n"
+	       "             0 B        0         -  sum (0 processes)\n", "",
+	       "ps --cgroup relative to the cgroup v2 root");
+	snprintf(want, sizeof(want), "ksmctl: No such cgroup `/no-such-cgroup' (in %s)\n",
+		 getenv("KSMCTL_CGROUP2_ROOT"));
+	expect(run(&r, "ps", "--cgroup", "/no-such-cgroup", NULL), 1, "", want,
+	       "ps --cgroup that does not exist");
 	expect(run(&r, "ps", "42", NULL), 1, "",
 	       "ksmctl: Unexpected argument `42'\n" "Usage: ksmctl ps [-j] [-o text|json|prometheus] [--all] [--proportional]\n"
 	       "          [--sort saved|merging|coverage|pid|profit] [--top N] [--user USER]\n"
-	       "          [--cgroup PATH-PREFIX] [--command SUBSTRING] [--by cgroup]\n",
+	       "          [--cgroup CGROUP] [--command SUBSTRING] [--by cgroup]\n",
 	       "ps with an argument");
 	fake_open_ret = -ENOENT;
 	expect(run(&r, "ps", NULL), 1, "", "", "ps without the module fails");
@@ -806,8 +813,33 @@ static void test_version(void)
 	       "version when netlink cannot be opened");
 }
 
+/* a cgroup v2 tree of the cgroups the tests name, as $KSMCTL_CGROUP2_ROOT */
+static char cgroup_root[] = "/tmp/ksmctl-cgroup-XXXXXX";
+
+static void cgroups_make(void)
+{
+	char path[128];
+
+	if (!mkdtemp(cgroup_root))
+		abort();
+	snprintf(path, sizeof(path), "%s/system.slice", cgroup_root);
+	if (mkdir(path, 0755))
+		abort();
+	setenv("KSMCTL_CGROUP2_ROOT", cgroup_root, 1);
+}
+
+static void cgroups_remove(void)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/system.slice", cgroup_root);
+	rmdir(path);
+	rmdir(cgroup_root);
+}
+
 int main(void)
 {
+	cgroups_make();
 	tap_begin("cli");
 	test_dispatch();
 	test_global_option_errors();
@@ -820,5 +852,6 @@ int main(void)
 	test_show();
 	test_merge();
 	test_merge_errors();
+	cgroups_remove();
 	return tap_done();
 }

@@ -13,6 +13,7 @@
 #include "capture.h"
 #include "fake_ipc.h"
 #include "monitor.h"
+#include "procs.h"
 #include "ruleset.h"
 #include "tap.h"
 
@@ -146,14 +147,25 @@ static void cgroup_paths(void)
 {
 	char out[64];
 
-	rule_cgroup_path("/sys/fs/cgroup", out, sizeof(out));
+	/* the cgroup v2 mount point as on most hosts, and as on a hybrid one */
+	setenv("KSMCTL_CGROUP2_ROOT", "/sys/fs/cgroup", 1);
+
+	cgroup_path_normalize("/sys/fs/cgroup", out, sizeof(out));
 	is_str(out, "/", "the mount point is the root");
-	rule_cgroup_path("/sys/fs/cgroupx", out, sizeof(out));
+	cgroup_path_normalize("/sys/fs/cgroupx", out, sizeof(out));
 	is_str(out, "/sys/fs/cgroupx", "only the mount point itself is stripped");
-	rule_cgroup_path("///a//", out, sizeof(out));
+	cgroup_path_normalize("///a//", out, sizeof(out));
 	is_str(out, "/a", "leading slashes squeezed, trailing ones dropped");
-	is_int(rule_cgroup_path("", out, sizeof(out)), -EINVAL, "empty cgroup");
-	is_int(rule_cgroup_path("/0123456789", out, 8), -ENAMETOOLONG, "too long");
+	is_int(cgroup_path_normalize("", out, sizeof(out)), -EINVAL, "empty cgroup");
+	is_int(cgroup_path_normalize("/0123456789", out, 8), -ENAMETOOLONG, "too long");
+	setenv("KSMCTL_CGROUP2_ROOT", "/sys/fs/cgroup/unified", 1);
+	cgroup_path_normalize("/sys/fs/cgroup/unified/system.slice/", out, sizeof(out));
+	is_str(out, "/system.slice", "under a hybrid host's cgroup v2 mount point");
+	cgroup_path_normalize("/sys/fs/cgroup/a", out, sizeof(out));
+	is_str(out, "/a", "under /sys/fs/cgroup too");
+	cgroup_path_normalize("system.slice", out, sizeof(out));
+	is_str(out, "/system.slice", "relative to the root");
+	unsetenv("KSMCTL_CGROUP2_ROOT");
 }
 
 struct run {
