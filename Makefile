@@ -10,7 +10,8 @@
 #                        long fuzz and churn runs in every debug kernel
 #                        (tests/vm/run --list stress), or in KERNEL
 #   make bench           the benchmarks of bench/, in a VM per kernel (KERNELS=...)
-#   sudo make install    install the tool, man page and completion
+#   sudo make install    install the tool, man page, completion, systemd unit
+#                        and a commented /etc/ksmctl.conf; make uninstall
 #   sudo make dkms-install   register the module with DKMS
 
 VERSION := $(shell cat VERSION)
@@ -67,6 +68,9 @@ bench:
 install: user
 	$(MAKE) -C user install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
 
+uninstall:
+	$(MAKE) -C user uninstall PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
+
 module-install: module
 	$(MAKE) -C kmod KERNELRELEASE=$(KERNELRELEASE) module-install
 	depmod -a $(KERNELRELEASE)
@@ -91,5 +95,5 @@ clean:
 	$(MAKE) -C bench clean
 	rm -rf build
 
-.PHONY: all module user deps check demo bench install module-install dkms-install \
+.PHONY: all module user deps check demo bench install uninstall module-install dkms-install \
 	dkms-uninstall clean

@@ -129,6 +129,51 @@ else
 	result "not ok" "host: $KSMCTL is not built"
 fi
 
+# make install and make uninstall, into a scratch root (DESTDIR): every
+# file where it belongs, the installed tool runs, an operator's own
+# /etc/ksmctl.conf survives both, and nothing else is left behind.
+install_check() {
+	root=$tmp/root
+	userdir=$(dirname "$KSMCTL")
+	make -s -C "$userdir" install DESTDIR="$root" >"$tmp/install.log" 2>&1 ||
+		{ result "not ok" "install: make install failed"; diag_file "  " "$tmp/install.log"; return; }
+	(cd "$root" && find . -type f | sort) >"$tmp/files"
+	printf '%s\n' ./etc/ksmctl.conf ./usr/local/bin/ksmctl \
+		./usr/local/lib/systemd/system/ksmctl.service \
+		./usr/local/share/bash-completion/completions/ksmctl \
+		./usr/local/share/man/man8/ksmctl.8 >"$tmp/want"
+	if cmp -s "$tmp/files" "$tmp/want"; then
+		result ok "install: the tool, man page, completion, unit and a sample configuration"
+	else
+		result "not ok" "install: the files installed"
+		diag_file "  " "$tmp/files"
+	fi
+	if "$root/usr/local/bin/ksmctl" apply --check "$root/etc/ksmctl.conf" >/dev/null 2>&1 &&
+	   grep -q "^ExecStart=/usr/local/bin/ksmctl apply" "$root/usr/local/lib/systemd/system/ksmctl.service"; then
+		result ok "install: the installed tool reads the sample; the unit runs it"
+	else
+		result "not ok" "install: the installed tool reads the sample; the unit runs it"
+	fi
+	make -s -C "$userdir" uninstall DESTDIR="$root" >"$tmp/install.log" 2>&1
+	if [ -z "$(find "$root" -type f)" ]; then
+		result ok "uninstall: nothing left behind"
+	else
+		result "not ok" "uninstall: nothing left behind"
+		find "$root" -type f >"$tmp/left"
+		diag_file "  left: " "$tmp/left"
+	fi
+	echo "merge comm=mine" >"$root/etc/ksmctl.conf"
+	make -s -C "$userdir" install DESTDIR="$root" >/dev/null 2>&1
+	make -s -C "$userdir" uninstall DESTDIR="$root" >/dev/null 2>&1
+	if [ "$(cat "$root/etc/ksmctl.conf" 2>/dev/null)" = "merge comm=mine" ] &&
+	   [ "$(find "$root" -type f | wc -l)" -eq 1 ]; then
+		result ok "install and uninstall leave an operator's /etc/ksmctl.conf alone"
+	else
+		result "not ok" "install and uninstall leave an operator's /etc/ksmctl.conf alone"
+	fi
+}
+install_check
+
 printf 'TAP version 13\n1..%d\n' "$total"
 cat "$tmp/tap"
 [ "$failed" -eq 0 ]
