@@ -21,6 +21,7 @@ static const struct {
 	{ "apply", apply_main, "Replace the module's rules with those of a file (/etc/ksmctl.conf)" },
 	{ "monitor", monitor_main, "Print what the rules do, as it happens" },
 	{ "run", run_main, "Run a command with its memory mergeable all its life" },
+	{ "ksmd", ksmd_main, "Show or set the settings of the kernel's ksmd (no module needed)" },
 	{ "version", version_main, "Show the versions of this tool and of the kernel module" },
 };
 

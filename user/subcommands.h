@@ -16,5 +16,6 @@ int rule_main(int argc, char *argv[]);
 int apply_main(int argc, char *argv[]);
 int monitor_main(int argc, char *argv[]);
 int run_main(int argc, char *argv[]);
+int ksmd_main(int argc, char *argv[]);
 
 #endif

@@ -38,6 +38,32 @@ ksmctl status -o prometheus >$out 2>$err
 check "status_prometheus" grep -q '^ksmctl_pages_to_scan 1234$' $out
 echo 100 > /sys/kernel/mm/ksm/pages_to_scan
 
+# --- ksmd: the kernel's knobs, set and shown (no module needed) ---
+sleep_was=$(cat /sys/kernel/mm/ksm/sleep_millisecs)
+ksmctl ksmd set pages_to_scan=1500 sleep_millisecs=15 >$out 2>$err; rc=$?
+check "ksmd_set" test "$rc" -eq 0 -a ! -s $err -a "$(cat /sys/kernel/mm/ksm/pages_to_scan)" = 1500 \
+	-a "$(cat /sys/kernel/mm/ksm/sleep_millisecs)" = 15
+ksmctl -j ksmd >$out 2>$err
+check "ksmd_json" test "$(json_field $out pages_to_scan)" = 1500
+ksmctl ksmd >$out 2>$err
+check "ksmd_text_run_named" grep -q '^run  *0 (stopped)$' $out
+ksmctl ksmd set pages_to_scan=0 sleep_millisecs=1 >$out 2>$err; rc=$?
+check "ksmd_bad_value_changes_nothing" sh -c "test $rc -eq 1 -a \$(cat /sys/kernel/mm/ksm/sleep_millisecs) = 15 && grep -q 'expected 1 to' $err"
+if [ -e /sys/kernel/mm/ksm/smart_scan ]; then
+	ksmctl ksmd set smart_scan=1 >$out 2>$err; rc=$?
+	check "ksmd_knob_of_this_kernel" test "$rc" -eq 0
+else
+	ksmctl ksmd set smart_scan=1 >$out 2>$err; rc=$?
+	check "ksmd_knob_this_kernel_lacks" sh -c "test $rc -eq 1 && grep -q 'This kernel has no ksmd knob' $err"
+fi
+"$T/run_as" 65534 ksmctl ksmd set pages_to_scan=200 >$out 2>$err; rc=$?
+check "ksmd_set_unprivileged" sh -c "test $rc -eq 1 && grep -q 'Unable to set pages_to_scan: Permission denied' $err"
+unload_module
+ksmctl ksmd >$out 2>$err; rc=$?
+check "ksmd_without_module" test "$rc" -eq 0 -a -s $out
+load_module
+ksmctl ksmd set pages_to_scan=100 sleep_millisecs="$sleep_was"
+
 # --- ps against the kernel's own per-process files ---
 "$T/ksm_settle" --reset
 mkdir -p /sys/fs/cgroup/ksmctl-a /sys/fs/cgroup/ksmctl-b

@@ -104,6 +104,7 @@ static const char main_usage[] =
 	"  apply      Replace the module's rules with those of a file (/etc/ksmctl.conf)\n"
 	"  monitor    Print what the rules do, as it happens\n"
 	"  run        Run a command with its memory mergeable all its life\n"
+	"  ksmd       Show or set the settings of the kernel's ksmd (no module needed)\n"
 	"  version    Show the versions of this tool and of the kernel module\n"
 	"\n"
 	"Options:\n"

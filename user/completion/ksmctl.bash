@@ -15,7 +15,7 @@ _ksmctl_pids()
 _ksmctl()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local commands="status ps show merge unmerge rule apply monitor run version help"
+	local commands="status ps show merge unmerge rule apply monitor run ksmd version help"
 	local global_opts="-j --json -h --help -V --version"
 	local cmd="" i
 
@@ -36,6 +36,22 @@ _ksmctl()
 	fi
 
 	case $cmd in
+	ksmd)
+		if [[ $prev == ksmd ]]; then
+			COMPREPLY=($(compgen -W "set start stop -j --json -h --help" -- "$cur"))
+		elif [[ " ${COMP_WORDS[*]} " == *" set "* ]]; then
+			local k knobs=()
+			# the knobs ksmctl sets (ksmctl(8)) that this kernel has
+			for k in run pages_to_scan sleep_millisecs max_page_sharing \
+				merge_across_nodes use_zero_pages stable_node_chains_prune_millisecs \
+				smart_scan advisor_mode advisor_max_cpu advisor_target_scan_time \
+				advisor_min_pages_to_scan advisor_max_pages_to_scan; do
+				[[ -e /sys/kernel/mm/ksm/$k ]] && knobs+=("$k=")
+			done
+			compopt -o nospace 2>/dev/null
+			COMPREPLY=($(compgen -W "${knobs[*]}" -- "$cur"))
+		fi
+		;;
 	status)
 		case $prev in
 		-o|--output)
