@@ -220,20 +220,20 @@ static int ksmd_set(int n, char *args[])
 		ret = 1;
 		goto out;
 	}
-	ksmd_read(KSM_SYSFS_DIR, now);
+	ksmd_read(ksm_sysfs_dir(), now);
 	for (i = 0; i < n && !ret; i++) {
 		if (ksmd_parse(args[i], &knobs[i], &values[i], err, sizeof(err))) {
 			fprintf(stderr, PROG_NAME ": %s\n", err);
 			ret = 1;
 		} else if (!now[knobs[i]].present) {
-			fprintf(stderr, PROG_NAME ": This kernel has no ksmd knob `%s' ("
-				KSM_SYSFS_DIR "/%s)\n", ksmd_knobs[knobs[i]].name,
+			fprintf(stderr, PROG_NAME ": This kernel has no ksmd knob `%s' (%s/%s)\n",
+				ksmd_knobs[knobs[i]].name, ksm_sysfs_dir(),
 				ksmd_knobs[knobs[i]].name);
 			ret = 1;
 		}
 	}
 	for (i = 0; i < n && !ret; i++) {
-		int e = ksmd_write(KSM_SYSFS_DIR, knobs[i], &values[i]);
+		int e = ksmd_write(ksm_sysfs_dir(), knobs[i], &values[i]);
 
 		if (e) {
 			fprintf(stderr, PROG_NAME ": Unable to set %s: %s\n",
@@ -284,10 +284,10 @@ int ksmd_main(int argc, char *argv[])
 	}
 	if (extra_arguments(argc, argv, i, usage))
 		return 1;
-	ksmd_read(KSM_SYSFS_DIR, v);
+	ksmd_read(ksm_sysfs_dir(), v);
 	if (!v[0].present) {
-		fputs(PROG_NAME ": No ksmd here: " KSM_SYSFS_DIR " cannot be read (CONFIG_KSM?)\n",
-		      stderr);
+		fprintf(stderr, PROG_NAME ": No ksmd here: %s cannot be read (CONFIG_KSM?)\n",
+			ksm_sysfs_dir());
 		return 1;
 	}
 	if (json)

@@ -124,3 +124,19 @@ const char *module_hint(char *buf, size_t size)
 			 u.release, KSMCTL_VERSION, u.release);
 	return buf;
 }
+
+const char *ksm_sysfs_dir(void)
+{
+	const char *dir = getenv("KSMCTL_KSM_SYSFS");
+
+	return dir && *dir ? dir : KSM_SYSFS_DIR;
+}
+
+void warn_if_ksmd_stopped(void)
+{
+	int64_t run;
+
+	if (!read_number(ksm_sysfs_dir(), "run", &run) && run == 0)
+		fputs(PROG_NAME ": Warning: ksmd is stopped: nothing is merged until "
+		      "'ksmctl ksmd start'\n", stderr);
+}

@@ -13,6 +13,16 @@
 
 #define KSM_SYSFS_DIR	"/sys/kernel/mm/ksm"
 
+/* $KSMCTL_KSM_SYSFS if set (tests, a sysfs mounted elsewhere), else KSM_SYSFS_DIR */
+const char *ksm_sysfs_dir(void);
+
+/*
+ * Say on stderr that nothing merges while ksmd is stopped (run is 0), for
+ * the commands that make memory mergeable; nothing if it runs or if run
+ * cannot be read.
+ */
+void warn_if_ksmd_stopped(void);
+
 /*
  * The files of @dir into @st (module_version left empty): 0, or -errno
  * of the first file every supported kernel has that could not be read.

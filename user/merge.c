@@ -9,6 +9,7 @@
 
 #include "args.h"
 #include "ipc.h"
+#include "ksmsys.h"
 #include "json.h"
 #include "merge.h"
 #include "options.h"
@@ -292,6 +293,8 @@ static int mark_main(int argc, char *argv[], bool unmark)
 	}
 	done = mark_each(ipc, &rq, pids, n, res, json, &failed);
 	ipc_close(ipc);
+	if (!unmark && done)
+		warn_if_ksmd_stopped();
 	if (json)
 		mark_print_json(stdout, &rq, res, done);
 	free(pids);

@@ -13,6 +13,7 @@
 
 #include "args.h"
 #include "ipc.h"
+#include "ksmsys.h"
 #include "options.h"
 #include "procs.h"
 #include "ruleset.h"
@@ -160,6 +161,8 @@ static int rule_add_main(int argc, char *argv[])
 	if (ret)
 		return 1;
 	printf("%" PRIu32 "\n", id);
+	if (r.action == KSMCTL_RULE_MERGE)
+		warn_if_ksmd_stopped();
 	return 0;
 }
 

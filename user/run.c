@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "ipc.h"
+#include "ksmsys.h"
 #include "options.h"
 #include "ruleset.h"
 #include "subcommands.h"
@@ -60,6 +61,7 @@ int run_main(int argc, char *argv[])
 	}
 	if (ipc_open(&ipc, 0))
 		return 1;
+	warn_if_ksmd_stopped();
 	if (pipe(go)) {
 		perror(PROG_NAME ": Unable to create a pipe");
 		ipc_close(ipc);

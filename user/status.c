@@ -228,10 +228,10 @@ int status_main(int argc, char *argv[])
 	ret = ipc_open(&ipc, IPC_QUIET_NOT_LOADED);
 	if (ret == -ENOENT) {
 		/* what the kernel itself shows; per-process figures need the module */
-		ret = ksm_sysfs_read(KSM_SYSFS_DIR, &st);
+		ret = ksm_sysfs_read(ksm_sysfs_dir(), &st);
 		if (ret) {
-			fprintf(stderr, PROG_NAME ": ksmctl kernel module is not loaded, and "
-				KSM_SYSFS_DIR " cannot be read: %s\n", strerror(-ret));
+			fprintf(stderr, PROG_NAME ": ksmctl kernel module is not loaded, and %s "
+				"cannot be read: %s\n", ksm_sysfs_dir(), strerror(-ret));
 			return 1;
 		}
 	} else if (ret) {

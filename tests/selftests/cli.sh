@@ -58,6 +58,11 @@ else
 fi
 "$T/run_as" 65534 ksmctl ksmd set pages_to_scan=200 >$out 2>$err; rc=$?
 check "ksmd_set_unprivileged" sh -c "test $rc -eq 1 && grep -q 'Unable to set pages_to_scan: Permission denied' $err"
+echo 0 > /sys/kernel/mm/ksm/run
+ksmctl merge $$ >$out 2>$err; rc=$?
+check "merge_warns_ksmd_stopped" sh -c "test $rc -eq 0 && grep -q 'ksmd is stopped' $err"
+ksmctl unmerge $$ >$out 2>$err; rc=$?
+check "unmerge_does_not_warn" test "$rc" -eq 0 -a ! -s $err
 unload_module
 ksmctl ksmd >$out 2>$err; rc=$?
 check "ksmd_without_module" test "$rc" -eq 0 -a -s $out

@@ -20,6 +20,10 @@ int ksmctl_main(int argc, char *argv[]);
 
 #define MAX_ARGS 16
 
+static void ksmd_run(int run);
+/* ksmd's "run" file, as $KSMCTL_KSM_SYSFS: running unless a test says */
+static char ksm_dir[] = "/tmp/ksmctl-ksm-XXXXXX";
+
 struct run {
 	int ret;
 	struct capture c;
@@ -208,10 +212,10 @@ static void cli_processes(void)
 	fake_nvmas = 2;
 }
 
-static const char ps_usage[] =
-	"Usage: ksmctl ps [-j] [-o text|json|prometheus] [--all] [--proportional]\n"
-	"          [--sort saved|merging|coverage|pid|profit] [--top N] [--user USER]\n"
-	"          [--cgroup CGROUP] [--command SUBSTRING] [--by cgroup]\n";
+#define PS_USAGE \
+	"Usage: ksmctl ps [-j] [-o text|json|prometheus] [--all] [--proportional]\n" \
+	"          [--sort saved|merging|coverage|pid|profit] [--top N] [--user USER]\n" \
+	"          [--cgroup CGROUP] [--command SUBSTRING] [--by cgroup]\n"
 
 static const char ps_text[] =
 	"PID  USER        SAVED  MERGING  COVERAGE  COMMAND\n"
@@ -357,9 +361,7 @@ static void test_ps_errors(void)
 	module_loaded();
 	cli_processes();
 	expect(run(&r, "ps", "-h", NULL), 0,
-	       "Usage: ksmctl ps [-j] [-o text|json|prometheus] [--all] [--proportional]\n"
-	       "          [--sort saved|merging|coverage|pid|profit] [--top N] [--user USER]\n"
-	       "          [--cgroup CGROUP] [--command SUBSTRING] [--by cgroup]\n"
+	       PS_USAGE
 	       "SAVED counts a page that N processes share in each of them: their sum is\n"
 	       "more than the host saves. With --proportional each is credited (N-1)/N of it,\n"
 	       "and the total is what the host saves.\n", "", "ps -h: usage, and what the sum is");
@@ -535,6 +537,15 @@ static void test_merge(void)
 	       "", "merge PID");
 	ok(fake_nmark_calls == 1 && !c[0].unmark && c[0].pid == 100 && !c[0].flags &&
 	   !c[0].has_range && !c[0].classes, "merge PID sends MARK with the pid only");
+	/* ksmd stopped: the same, and a word about it */
+	module_loaded();
+	ksmd_run(0);
+	mark_results();
+	expect(run(&r, "merge", "100", NULL), 0,
+	       "pid 100: marked 12 VMAs (48.0 MiB) mergeable; 3 already mergeable (1.00 MiB); skipped 3: 2 shared, 1 special\n",
+	       "ksmctl: Warning: ksmd is stopped: nothing is merged until 'ksmctl ksmd start'\n",
+	       "merge while ksmd is stopped says so");
+	ksmd_run(1);
 
 	module_loaded();
 	mark_results();
@@ -757,7 +768,9 @@ static void test_ipc_errors(void)
 	/* without the module, status reads the kernel's own /sys/kernel/mm/ksm */
 	module_loaded();
 	fake_open_ret = -ENOENT;
+	unsetenv("KSMCTL_KSM_SYSFS");	/* the real one, if the host has it */
 	run(&r, "status", NULL);
+	setenv("KSMCTL_KSM_SYSFS", ksm_dir, 1);
 	is_int(fake_open_flags, IPC_QUIET_NOT_LOADED,
 	       "status asks ipc_open() to say nothing of a missing module");
 	if (access("/sys/kernel/mm/ksm/run", R_OK))
@@ -829,6 +842,17 @@ static void cgroups_make(void)
 	setenv("KSMCTL_CGROUP2_ROOT", cgroup_root, 1);
 }
 
+static void ksmd_run(int run)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/run", ksm_dir);
+	f = fopen(path, "w");
+	if (!f || fprintf(f, "%d\n", run) < 0 || fclose(f))
+		abort();
+}
+
 static void cgroups_remove(void)
 {
 	char path[128];
@@ -836,11 +860,18 @@ static void cgroups_remove(void)
 	snprintf(path, sizeof(path), "%s/system.slice", cgroup_root);
 	rmdir(path);
 	rmdir(cgroup_root);
+	snprintf(path, sizeof(path), "%s/run", ksm_dir);
+	unlink(path);
+	rmdir(ksm_dir);
 }
 
 int main(void)
 {
 	cgroups_make();
+	if (!mkdtemp(ksm_dir))
+		abort();
+	ksmd_run(1);
+	setenv("KSMCTL_KSM_SYSFS", ksm_dir, 1);
 	tap_begin("cli");
 	test_dispatch();
 	test_global_option_errors();
