@@ -20,25 +20,37 @@ static void usage(FILE *f)
 	fputs("Usage: " PROG_NAME " monitor [-j]\n", f);
 }
 
-/*
- *   rule 3 merge: pid 1234 (java): 12 VMAs, 48.0 MiB
- */
-void monitor_print_text(FILE *f, const struct ksmctl_event *ev)
+void monitor_time(char buf[40], const struct timespec *ts)
 {
-	char b[BYTES_STR_MAX];
+	char date[24] = "", zone[8] = "+0000";
+	unsigned int ms = (unsigned int)(ts->tv_nsec / 1000000) % 1000;
+	struct tm tm;
 
-	fprintf(f, "rule %u %s: pid %u (%s): %u VMA%s, %s\n", ev->rule_id,
+	localtime_r(&ts->tv_sec, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+	strftime(zone, sizeof(zone), "%z", &tm);	/* +0100 */
+	snprintf(buf, 40, "%.19s.%03u%.3s:%.2s", date, ms, zone, zone + 3);
+}
+
+void monitor_print_text(FILE *f, const struct ksmctl_event *ev, const struct timespec *ts)
+{
+	char b[BYTES_STR_MAX], t[40];
+
+	monitor_time(t, ts);
+	fprintf(f, "%s rule %u %s: pid %u (%s): %u VMA%s, %s\n", t, ev->rule_id,
 		rule_action_name(ev->action), ev->pid, ev->comm, ev->vmas,
 		ev->vmas == 1 ? "" : "s", fmt_bytes(b, ev->bytes));
 }
 
-/* one JSON object a line */
-void monitor_print_json(FILE *f, const struct ksmctl_event *ev)
+void monitor_print_json(FILE *f, const struct ksmctl_event *ev, const struct timespec *ts)
 {
 	struct json j;
+	char t[40];
 
+	monitor_time(t, ts);
 	json_init(&j, f, false);
 	json_object_begin(&j);
+	json_kv_string(&j, "time", t);
 	json_kv_u64(&j, "rule", ev->rule_id);
 	json_kv_string(&j, "action", rule_action_name(ev->action));
 	json_kv_u64(&j, "pid", ev->pid);
@@ -51,11 +63,13 @@ void monitor_print_json(FILE *f, const struct ksmctl_event *ev)
 static int on_event(const struct ksmctl_event *ev, void *arg)
 {
 	bool json = *(bool *)arg;
+	struct timespec ts;
 
+	clock_gettime(CLOCK_REALTIME, &ts);
 	if (json)
-		monitor_print_json(stdout, ev);
+		monitor_print_json(stdout, ev, &ts);
 	else
-		monitor_print_text(stdout, ev);
+		monitor_print_text(stdout, ev, &ts);
 	return fflush(stdout) ? -EIO : 0;
 }
 

@@ -72,6 +72,6 @@ sleep 2 | ksmctl run -- "$T/rule_target" 2 >/dev/null 2>&1
 sleep 0.5
 kill $mon
 wait $mon 2>/dev/null
-check "monitor_prints_hit" grep -q "^rule [0-9]* merge: pid [0-9]* (rule_target): [0-9]* VMAs*, " $out
+check "monitor_prints_hit" grep -q "^20[0-9-]*T[0-9:.]*[+-][0-9:]* rule [0-9]* merge: pid [0-9]* (rule_target): [0-9]* VMAs*, " $out
 
 tap_end

@@ -314,16 +314,28 @@ static void monitor(void)
 {
 	struct ksmctl_event ev = { .rule_id = 3, .action = KSMCTL_RULE_MERGE, .pid = 1234,
 				   .comm = "java", .vmas = 12, .bytes = 48 << 20 };
+	/* 2026-12-02 15:33:00.123456789 UTC, shown in UTC+1 */
+	struct timespec ts = { .tv_sec = 1796225580, .tv_nsec = 123456789 };
 	struct capture c;
+	char t[40];
 
+	setenv("TZ", "CET-1", 1);
+	tzset();
 	capture_begin(&c);
-	monitor_print_text(stdout, &ev);
-	monitor_print_json(stdout, &ev);
+	monitor_print_text(stdout, &ev, &ts);
+	monitor_print_json(stdout, &ev, &ts);
 	capture_end(&c);
-	is_str(c.out, "rule 3 merge: pid 1234 (java): 12 VMAs, 48.0 MiB\n"
-		      "{\"rule\":3,\"action\":\"merge\",\"pid\":1234,\"comm\":\"java\",\"vmas\":12,"
-		      "\"bytes\":50331648}\n", "monitor: text and JSON lines");
+	is_str(c.out, "2026-12-02T16:33:00.123+01:00 rule 3 merge: pid 1234 (java): 12 VMAs, 48.0 MiB\n"
+		      "{\"time\":\"2026-12-02T16:33:00.123+01:00\",\"rule\":3,\"action\":\"merge\","
+		      "\"pid\":1234,\"comm\":\"java\",\"vmas\":12,\"bytes\":50331648}\n",
+		      "monitor: text and JSON lines, with the time they came (RFC 3339)");
 	capture_free(&c);
+	setenv("TZ", "UTC0", 1);
+	tzset();
+	monitor_time(t, &ts);
+	is_str(t, "2026-12-02T15:33:00.123+00:00", "monitor: the time in UTC");
+	unsetenv("TZ");
+	tzset();
 }
 
 int main(void)
