@@ -30,7 +30,7 @@ DEPS := build-essential pkg-config kmod cpio gzip xz-utils rsync \
 	libnl-3-dev libnl-genl-3-dev \
 	qemu-system-x86 busybox-static dkms ccache \
 	flex bison bc libelf-dev libssl-dev \
-	man-db
+	man-db python3-prometheus-client
 
 all: module user
 

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,6 +111,15 @@ void prom_sample_s64(FILE *f, const char *name, const char *labels, int64_t v)
 	len = 1 + dec_s64(value + 1, v);
 	value[len++] = '\n';
 	sample(f, name, labels, value, len);
+}
+
+void prom_sample_milli(FILE *f, const char *name, const char *labels, uint64_t num)
+{
+	char value[DEC_MAX + 8];
+	int len = snprintf(value, sizeof(value), " %" PRIu64 ".%03u\n", num / 1000,
+			   (unsigned int)(num % 1000));
+
+	sample(f, name, labels, value, (size_t)len);
 }
 
 static void put_str(struct outbuf *o, const char *s)

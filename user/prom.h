@@ -25,6 +25,8 @@ char *prom_labels(unsigned int n, const char *const keys[], const char *const va
 
 void prom_sample_u64(FILE *f, const char *name, const char *labels, uint64_t v);
 void prom_sample_s64(FILE *f, const char *name, const char *labels, int64_t v);
+/* @num / 1000, exactly, in decimal: milliseconds as seconds */
+void prom_sample_milli(FILE *f, const char *name, const char *labels, uint64_t num);
 
 /* The same gathered in @o, for output of many samples. */
 void prom_family_out(struct outbuf *o, const char *name, const char *type, const char *help);

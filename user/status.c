@@ -153,8 +153,9 @@ void status_print_prometheus(FILE *f, const struct ksmctl_status *st)
 	      st->run);
 	gauge(f, "ksmctl_page_size_bytes", "Bytes per page.", st->page_size);
 	gauge(f, "ksmctl_pages_to_scan", "Pages ksmd scans per batch.", st->pages_to_scan);
-	gauge(f, "ksmctl_sleep_millisecs", "Milliseconds ksmd sleeps between batches.",
-	      st->sleep_millisecs);
+	prom_family(f, "ksmctl_sleep_seconds", "gauge",
+		    "Time ksmd sleeps between batches (sleep_millisecs).");
+	prom_sample_milli(f, "ksmctl_sleep_seconds", "", st->sleep_millisecs);
 	if (status_has(st, KSMCTL_A_STATUS_MAX_PAGE_SHARING))
 		gauge(f, "ksmctl_max_page_sharing", "Maximum mappings of one KSM page.",
 		      st->max_page_sharing);
@@ -176,8 +177,8 @@ void status_print_prometheus(FILE *f, const struct ksmctl_status *st)
 			    "KSM profit as the kernel computes it (general_profit), may be negative.");
 		prom_sample_s64(f, "ksmctl_general_profit_bytes", "", st->general_profit);
 	}
-	prom_family(f, "ksmctl_full_scans", "counter", "Full scans ksmd has completed.");
-	prom_sample_u64(f, "ksmctl_full_scans", "", st->full_scans);
+	prom_family(f, "ksmctl_full_scans_total", "counter", "Full scans ksmd has completed.");
+	prom_sample_u64(f, "ksmctl_full_scans_total", "", st->full_scans);
 }
 
 static void usage(FILE *f)

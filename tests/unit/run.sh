@@ -174,6 +174,16 @@ install_check() {
 }
 install_check
 
+# the Prometheus text, as the Prometheus client's own parser reads it
+"$(dirname "$0")/prom-parse" "$(dirname "$0")/test_ps" "$KSMCTL" >"$tmp/prom" 2>&1 ||
+	echo "not ok - prometheus: prom-parse failed: $(tail -n 1 "$tmp/prom")" >>"$tmp/prom"
+while IFS= read -r line; do
+	case $line in
+	"ok - "*) result ok "${line#ok - }" ;;
+	"not ok - "*) result "not ok" "${line#not ok - }" ;;
+	esac
+done <"$tmp/prom"
+
 printf 'TAP version 13\n1..%d\n' "$total"
 cat "$tmp/tap"
 [ "$failed" -eq 0 ]

@@ -672,9 +672,9 @@ static void test_status_output(void)
 	       "# HELP ksmctl_saved_bytes Memory saved: pages_sharing times the page size.\n"
 	       "# TYPE ksmctl_saved_bytes gauge\n"
 	       "ksmctl_saved_bytes 50331648\n"
-	       "# HELP ksmctl_full_scans Full scans ksmd has completed.\n"
-	       "# TYPE ksmctl_full_scans counter\n"
-	       "ksmctl_full_scans 7\n", "", "status -o prometheus");
+	       "# HELP ksmctl_full_scans_total Full scans ksmd has completed.\n"
+	       "# TYPE ksmctl_full_scans_total counter\n"
+	       "ksmctl_full_scans_total 7\n", "", "status -o prometheus");
 	expect(run(&r, "status", "-o", "json", NULL), 0, status_json, "", "status -o json");
 	expect(run(&r, "-j", "status", "--output=text", NULL), 0, status_text, "",
 	       "status --output=text after -j");

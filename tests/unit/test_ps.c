@@ -561,9 +561,9 @@ static const struct golden cases[] = {
 	  "# HELP ksmctl_general_profit_bytes KSM profit as the kernel computes it (general_profit), may be negative.\n"
 	  "# TYPE ksmctl_general_profit_bytes gauge\n"
 	  "ksmctl_general_profit_bytes -8192\n"
-	  "# HELP ksmctl_full_scans Full scans ksmd has completed.\n"
-	  "# TYPE ksmctl_full_scans counter\n"
-	  "ksmctl_full_scans 7\n" },
+	  "# HELP ksmctl_full_scans_total Full scans ksmd has completed.\n"
+	  "# TYPE ksmctl_full_scans_total counter\n"
+	  "ksmctl_full_scans_total 7\n" },
 	{ "status prometheus without them, version label escaped", status_prom_old_kernel,
 	  "# HELP ksmctl_info Version of the ksmctl kernel module.\n"
 	  "# TYPE ksmctl_info gauge\n"
@@ -577,9 +577,9 @@ static const struct golden cases[] = {
 	  "# HELP ksmctl_pages_to_scan Pages ksmd scans per batch.\n"
 	  "# TYPE ksmctl_pages_to_scan gauge\n"
 	  "ksmctl_pages_to_scan 100\n"
-	  "# HELP ksmctl_sleep_millisecs Milliseconds ksmd sleeps between batches.\n"
-	  "# TYPE ksmctl_sleep_millisecs gauge\n"
-	  "ksmctl_sleep_millisecs 20\n"
+	  "# HELP ksmctl_sleep_seconds Time ksmd sleeps between batches (sleep_millisecs).\n"
+	  "# TYPE ksmctl_sleep_seconds gauge\n"
+	  "ksmctl_sleep_seconds 0.020\n"
 	  "# HELP ksmctl_pages_shared KSM pages in use.\n"
 	  "# TYPE ksmctl_pages_shared gauge\n"
 	  "ksmctl_pages_shared 3072\n"
@@ -595,9 +595,9 @@ static const struct golden cases[] = {
 	  "# HELP ksmctl_saved_bytes Memory saved: pages_sharing times the page size.\n"
 	  "# TYPE ksmctl_saved_bytes gauge\n"
 	  "ksmctl_saved_bytes 50331648\n"
-	  "# HELP ksmctl_full_scans Full scans ksmd has completed.\n"
-	  "# TYPE ksmctl_full_scans counter\n"
-	  "ksmctl_full_scans 7\n" },
+	  "# HELP ksmctl_full_scans_total Full scans ksmd has completed.\n"
+	  "# TYPE ksmctl_full_scans_total counter\n"
+	  "ksmctl_full_scans_total 7\n" },
 	{ "prometheus label sets: escaping and UTF-8", prom_label_sets,
 	  "{a=\"\",b=\"\\\\\\\\n\\\"\\n\",c=\"\xe2\x82\xac \xef\xbf\xbd\xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"}\n"
 	  "[]\n" },

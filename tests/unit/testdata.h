@@ -37,9 +37,9 @@ static inline char *repeat(const char *unit, size_t n)
 	"# HELP ksmctl_pages_to_scan Pages ksmd scans per batch.\n" \
 	"# TYPE ksmctl_pages_to_scan gauge\n" \
 	"ksmctl_pages_to_scan 100\n" \
-	"# HELP ksmctl_sleep_millisecs Milliseconds ksmd sleeps between batches.\n" \
-	"# TYPE ksmctl_sleep_millisecs gauge\n" \
-	"ksmctl_sleep_millisecs 20\n" \
+	"# HELP ksmctl_sleep_seconds Time ksmd sleeps between batches (sleep_millisecs).\n" \
+	"# TYPE ksmctl_sleep_seconds gauge\n" \
+	"ksmctl_sleep_seconds 0.020\n" \
 	"# HELP ksmctl_max_page_sharing Maximum mappings of one KSM page.\n" \
 	"# TYPE ksmctl_max_page_sharing gauge\n" \
 	"ksmctl_max_page_sharing 256\n" \
