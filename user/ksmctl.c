@@ -39,7 +39,7 @@ static void show_usage(FILE *f)
 	      "  -j, --json     Print JSON instead of text\n"
 	      "  -h, --help     Show this help\n"
 	      "  -V, --version  Show the tool's version\n"
-	      "\nPass `--help' to a command to see its usage.\n", f);
+	      "\nPass `--help' to a command, or run `ksmctl help COMMAND', to see its usage.\n", f);
 }
 
 int main(int argc, char *argv[])
@@ -80,10 +80,18 @@ int main(int argc, char *argv[])
 
 	if (!argc) {
 		ret = subcommands[DEFAULT_SUBCOMMAND].fn(1, default_argv);
-	} else if (!strcmp(argv[0], "help")) {
+	} else if (!strcmp(argv[0], "help") && argc < 2) {
 		show_usage(stdout);
 		ret = 0;
 	} else {
+		char *help_argv[] = { NULL, "--help", NULL };
+
+		/* "help CMD" is "CMD --help" */
+		if (!strcmp(argv[0], "help")) {
+			help_argv[0] = argv[1];
+			argc = 2;
+			argv = help_argv;
+		}
 		for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); ++i) {
 			if (!strcmp(argv[0], subcommands[i].name)) {
 				ret = subcommands[i].fn(argc, argv);

@@ -95,28 +95,30 @@ static const char status_json[] =
 	"  \"saved_bytes\": 50331648\n"
 	"}\n";
 
-static const char main_usage[] =
-	"Usage: ksmctl [-j] [<command> [<args>]]\n"
-	"\n"
-	"Commands:\n"
-	"  status     Show the KSM state and how much memory it saves (default)\n"
-	"  ps         List processes with merged pages and what KSM saves in each\n"
-	"  show       Show one process's KSM figures and its mergeable memory areas\n"
-	"  merge      Make the memory of running processes mergeable\n"
-	"  unmerge    Undo merge: make memory unmergeable, copy merged pages back\n"
-	"  rule       Add, delete or list the module's sticky rules\n"
-	"  apply      Replace the module's rules with those of a file (/etc/ksmctl.conf)\n"
-	"  monitor    Print what the rules do, as it happens\n"
-	"  run        Run a command with its memory mergeable all its life\n"
-	"  ksmd       Show or set the settings of the kernel's ksmd (no module needed)\n"
-	"  version    Show the versions of this tool and of the kernel module\n"
-	"\n"
-	"Options:\n"
-	"  -j, --json     Print JSON instead of text\n"
-	"  -h, --help     Show this help\n"
-	"  -V, --version  Show the tool's version\n"
-	"\n"
-	"Pass `--help' to a command to see its usage.\n";
+#define MAIN_USAGE \
+	"Usage: ksmctl [-j] [<command> [<args>]]\n" \
+	"\n" \
+	"Commands:\n" \
+	"  status     Show the KSM state and how much memory it saves (default)\n" \
+	"  ps         List processes with merged pages and what KSM saves in each\n" \
+	"  show       Show one process's KSM figures and its mergeable memory areas\n" \
+	"  merge      Make the memory of running processes mergeable\n" \
+	"  unmerge    Undo merge: make memory unmergeable, copy merged pages back\n" \
+	"  rule       Add, delete or list the module's sticky rules\n" \
+	"  apply      Replace the module's rules with those of a file (/etc/ksmctl.conf)\n" \
+	"  monitor    Print what the rules do, as it happens\n" \
+	"  run        Run a command with its memory mergeable all its life\n" \
+	"  ksmd       Show or set the settings of the kernel's ksmd (no module needed)\n" \
+	"  version    Show the versions of this tool and of the kernel module\n" \
+	"\n" \
+	"Options:\n" \
+	"  -j, --json     Print JSON instead of text\n" \
+	"  -h, --help     Show this help\n" \
+	"  -V, --version  Show the tool's version\n" \
+	"\n" \
+	"Pass `--help' to a command, or run `ksmctl help COMMAND', to see its usage.\n"
+
+static const char main_usage[] = MAIN_USAGE;
 
 /* @a followed by @b; valid until the next call. */
 static const char *with_prefix(const char *a, const char *b)
@@ -707,6 +709,10 @@ static void test_dispatch(void)
 	expect(run(&r, "-h", NULL), 0, main_usage, "", "-h prints the usage on stdout");
 	expect(run(&r, "--help", "status", NULL), 0, main_usage, "", "--help wins over a command");
 	expect(run(&r, "help", NULL), 0, main_usage, "", "help prints the usage");
+	expect(run(&r, "help", "version", NULL), 0, "Usage: ksmctl version [-j]\n", "",
+	       "help COMMAND is COMMAND --help");
+	expect(run(&r, "help", "nope", NULL), 1, "",
+	       "ksmctl: Invalid command `nope'\n" MAIN_USAGE, "help of an unknown command");
 	expect(run(&r, "-V", NULL), 0, "ksmctl " KSMCTL_VERSION "\n", "", "-V prints the version");
 	expect(run(&r, "--version", NULL), 0, "ksmctl " KSMCTL_VERSION "\n", "",
 	       "--version prints the version");
