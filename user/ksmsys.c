@@ -2,6 +2,7 @@
 /*
  * /sys/kernel/mm/ksm/ without the module (ksmsys.h).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -132,6 +133,13 @@ const char *ksm_sysfs_dir(void)
 	return dir && *dir ? dir : KSM_SYSFS_DIR;
 }
 
+const char *proc_dir(void)
+{
+	const char *dir = getenv("KSMCTL_PROC");
+
+	return dir && *dir ? dir : "/proc";
+}
+
 void warn_if_ksmd_stopped(void)
 {
 	int64_t run;
@@ -139,4 +147,38 @@ void warn_if_ksmd_stopped(void)
 	if (!read_number(ksm_sysfs_dir(), "run", &run) && run == 0)
 		fputs(PROG_NAME ": Warning: ksmd is stopped: nothing is merged until "
 		      "'ksmctl ksmd start'\n", stderr);
+}
+
+int ksmd_cpu_ms(const char *proc, uint64_t *ms)
+{
+	long hz = sysconf(_SC_CLK_TCK);
+	struct dirent *e;
+	DIR *d = opendir(proc);
+	int ret = -ENOENT;
+
+	if (!d)
+		return -errno;
+	while (ret && (e = readdir(d))) {
+		char path[300], line[512], *p;
+		unsigned long long utime, stime;
+		FILE *f;
+
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/stat", proc, e->d_name);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		p = fgets(line, sizeof(line), f) ? strrchr(line, ')') : NULL;
+		fclose(f);
+		/* "pid (ksmd) S ppid ...": utime and stime are fields 14 and 15 */
+		if (!p || strncmp(strchr(line, '(') ?: "", "(ksmd)", 6) ||
+		    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+			   &utime, &stime) != 2)
+			continue;
+		*ms = (utime + stime) * 1000 / (unsigned long long)(hz > 0 ? hz : 100);
+		ret = 0;
+	}
+	closedir(d);
+	return ret;
 }

@@ -16,12 +16,21 @@
 /* $KSMCTL_KSM_SYSFS if set (tests, a sysfs mounted elsewhere), else KSM_SYSFS_DIR */
 const char *ksm_sysfs_dir(void);
 
+/* $KSMCTL_PROC if set (tests), else /proc: where ksmd's CPU time is read */
+const char *proc_dir(void);
+
 /*
  * Say on stderr that nothing merges while ksmd is stopped (run is 0), for
  * the commands that make memory mergeable; nothing if it runs or if run
  * cannot be read.
  */
 void warn_if_ksmd_stopped(void);
+
+/*
+ * The CPU time the kernel thread ksmd has used since boot, in ms, from
+ * @proc (/proc): 0, or -ENOENT if there is no ksmd.
+ */
+int ksmd_cpu_ms(const char *proc, uint64_t *ms);
 
 /*
  * The files of @dir into @st (module_version left empty): 0, or -errno

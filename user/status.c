@@ -88,6 +88,9 @@ void status_print_text(FILE *f, const struct ksmctl_status *st)
 	if (status_has(st, KSMCTL_A_STATUS_STABLE_NODE_CHAINS))
 		field(f, "stable chains", "%" PRIu64, st->stable_node_chains);
 	field(f, "full scans", "%" PRIu64, st->full_scans);
+	if (st->has_ksmd_cpu)
+		field(f, "ksmd cpu", "%" PRIu64 ".%03u s since boot", st->ksmd_cpu_ms / 1000,
+		      (unsigned int)(st->ksmd_cpu_ms % 1000));
 	if (st->module_version[0]) {
 		field(f, "module", "ksmctl %s", st->module_version);
 	} else {
@@ -125,6 +128,8 @@ void status_print_json(FILE *f, const struct ksmctl_status *st)
 	if (status_has(st, KSMCTL_A_STATUS_STABLE_NODE_CHAINS))
 		json_kv_u64(&j, "stable_node_chains", st->stable_node_chains);
 	json_kv_u64(&j, "full_scans", st->full_scans);
+	if (st->has_ksmd_cpu)
+		json_kv_u64(&j, "ksmd_cpu_ms", st->ksmd_cpu_ms);
 	json_kv_u64(&j, "saved_bytes", pages_to_bytes(st, st->pages_sharing));
 	if (status_has(st, KSMCTL_A_STATUS_GENERAL_PROFIT))
 		json_kv_s64(&j, "general_profit_bytes", st->general_profit);
@@ -179,6 +184,11 @@ void status_print_prometheus(FILE *f, const struct ksmctl_status *st)
 	}
 	prom_family(f, "ksmctl_full_scans_total", "counter", "Full scans ksmd has completed.");
 	prom_sample_u64(f, "ksmctl_full_scans_total", "", st->full_scans);
+	if (st->has_ksmd_cpu) {
+		prom_family(f, "ksmctl_ksmd_cpu_seconds_total", "counter",
+			    "CPU time of the ksmd kernel thread since boot.");
+		prom_sample_milli(f, "ksmctl_ksmd_cpu_seconds_total", "", st->ksmd_cpu_ms);
+	}
 }
 
 static void usage(FILE *f)
@@ -243,6 +253,7 @@ int status_main(int argc, char *argv[])
 		if (ret)
 			return 1;
 	}
+	st.has_ksmd_cpu = !ksmd_cpu_ms(proc_dir(), &st.ksmd_cpu_ms);
 
 	switch (format) {
 	case OUTPUT_TEXT:

@@ -33,6 +33,9 @@ struct ksmctl_status {
 	uint64_t stable_node_chains;
 	/* Bit n set: attribute n of enum ksmctl_status_attr was in the reply. */
 	uint64_t present;
+	/* Not from the wire: ksmd's CPU time since boot (/proc), if found. */
+	bool has_ksmd_cpu;
+	uint64_t ksmd_cpu_ms;
 };
 
 static inline bool status_has(const struct ksmctl_status *st, enum ksmctl_status_attr attr)

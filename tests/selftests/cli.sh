@@ -32,6 +32,7 @@ ksmctl status >$out 2>$err; rc=$?
 check "status_exit_0" test "$rc" -eq 0 -a ! -s $err
 ksmctl -j status >$out 2>$err
 check "status_json_live_value" test "$(json_field $out pages_to_scan)" = "1234"
+check "status_json_ksmd_cpu" test -n "$(json_field $out ksmd_cpu_ms)"
 ver=$(sed -n 's/^version //p' /proc/ksmctl/status)
 check "version_reports_module" sh -c "ksmctl version | grep -qF '$ver'"
 ksmctl status -o prometheus >$out 2>$err

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ksmsys.h"
@@ -295,11 +296,41 @@ static void test_sysfs(void)
 		abort();
 }
 
+/* ksmd's CPU time, from a made-up /proc: fields 14 and 15, in clock ticks */
+static void test_ksmd_cpu(void)
+{
+	char dir[] = "/tmp/ksmctl-proc-XXXXXX", path[512], line[256];
+	long hz = sysconf(_SC_CLK_TCK);
+	uint64_t ms = 0;
+	FILE *f;
+
+	if (!mkdtemp(dir))
+		abort();
+	is_int(ksmd_cpu_ms(dir, &ms), -ENOENT, "ksmd cpu: no ksmd, -ENOENT");
+	snprintf(path, sizeof(path), "%s/1", dir);
+	if (mkdir(path, 0755))
+		abort();
+	put(path, "stat", "1 (init) S 0 1 1 0 -1 4194560 1 2 3 4 500 500 0 0 20 0 1 0 5\n");
+	snprintf(path, sizeof(path), "%s/37", dir);
+	if (mkdir(path, 0755))
+		abort();
+	/* utime 3 s, stime 1.5 s, whatever the clock tick */
+	snprintf(line, sizeof(line), "37 (ksmd) S 2 0 0 0 -1 2129984 0 0 0 0 %ld %ld 0 0 25 5 1 0 60\n",
+		 3 * hz, 3 * hz / 2);
+	put(path, "stat", line);
+	is_int(ksmd_cpu_ms(dir, &ms), 0, "ksmd cpu: found among the processes");
+	ok(ms == 4500, "ksmd cpu: utime + stime, in ms (%llu)", (unsigned long long)ms);
+	snprintf(path, sizeof(path), "rm -rf %s", dir);
+	if (system(path))
+		abort();
+}
+
 int main(void)
 {
 	tap_begin("status");
 	test_text();
 	test_json();
 	test_sysfs();
+	test_ksmd_cpu();
 	return tap_done();
 }
