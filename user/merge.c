@@ -270,7 +270,7 @@ static int mark_main(int argc, char *argv[], bool unmark)
 	bool json = opt_json, failed = false;
 	uint32_t *pids = NULL;
 	struct ipc *ipc;
-	size_t n, done;
+	size_t n, done, i;
 	int ret;
 
 	ret = mark_options(argc, argv, unmark, &rq, &json);
@@ -293,8 +293,12 @@ static int mark_main(int argc, char *argv[], bool unmark)
 	}
 	done = mark_each(ipc, &rq, pids, n, res, json, &failed);
 	ipc_close(ipc);
-	if (!unmark && done)
-		warn_if_ksmd_stopped();
+	for (i = 0; !unmark && i < done; i++) {
+		if (!res[i].err) {	/* something was marked */
+			warn_if_ksmd_stopped();
+			break;
+		}
+	}
 	if (json)
 		mark_print_json(stdout, &rq, res, done);
 	free(pids);

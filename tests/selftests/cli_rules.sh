@@ -5,7 +5,7 @@
 . "$(dirname "$0")/tap.sh"
 T=$(dirname "$0")
 
-tap_plan 20
+tap_plan 22
 out=/tmp/cli_rules.out
 err=/tmp/cli_rules.err
 conf=/tmp/ksmctl.conf
