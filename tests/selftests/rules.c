@@ -869,7 +869,6 @@ TEST_F(rules, followed_processes_and_their_cost)
 /* ---- a deep fork chain of an unprivileged user ---- */
 
 #define CHAIN_MAX	10000	/* levels below the chain's root, at most */
-#define CHAIN_CHECK	3000	/* unless KSMCTL_CHAIN_DEPTH says (make stress: CHAIN_MAX) */
 #define CHAIN_STACK	16384	/* each level's stack */
 #define DECOY_RULES	100
 
@@ -930,9 +929,7 @@ static int chain_grow(int levels, long timeout_ms)
  * rules' thread, found by the kernel's RCU stall and soft-lockup
  * detectors, which fail the run), and must reach the deepest level. The
  * decoy rules (never rules on a process outside the chain, first in the
- * list) are the rules every chain process is checked against. The chain is
- * 3,000 levels deep in `make check' and 10,000 in `make stress'
- * (KSMCTL_CHAIN_DEPTH, at most CHAIN_MAX).
+ * list) are the rules every chain process is checked against.
  */
 TEST_F(rules, deep_fork_chain_of_unprivileged_user)
 {
@@ -948,11 +945,7 @@ TEST_F(rules, deep_fork_chain_of_unprivileged_user)
 
 	/* each level is a task: stay well inside threads-max */
 	read_u64_file("/proc/sys/kernel/threads-max", &threads_max);
-	depth = getenv("KSMCTL_CHAIN_DEPTH") ? atoi(getenv("KSMCTL_CHAIN_DEPTH")) : CHAIN_CHECK;
-	if (depth <= 0 || depth > CHAIN_MAX)
-		depth = CHAIN_MAX;
-	if ((uint64_t)depth > threads_max / 2)
-		depth = threads_max / 2;
+	depth = threads_max / 2 < CHAIN_MAX ? threads_max / 2 : CHAIN_MAX;
 	ASSERT_LT(1000, depth);
 	chain = mmap(NULL, sizeof(*chain), PROT_READ | PROT_WRITE,
 		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
