@@ -39,24 +39,6 @@ static const char *const run_names[] = { "stopped", "running", "unmerging" };
 /* what "run=" takes besides 0, 1 and 2 */
 static const char *const run_words[] = { "stop", "start", "unmerge" };
 
-/* @dir/@name, its first line without the newline, into @buf: 0 or -errno */
-static int read_line(const char *dir, const char *name, char *buf, size_t size)
-{
-	char path[512];
-	FILE *f;
-	int ret = 0;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	if (!fgets(buf, (int)size, f))
-		ret = -EIO;
-	fclose(f);
-	buf[strcspn(buf, "\n")] = '\0';
-	return ret;
-}
-
 void ksmd_read(const char *dir, struct knob_value *v)
 {
 	char line[128];
@@ -64,7 +46,7 @@ void ksmd_read(const char *dir, struct knob_value *v)
 
 	for (i = 0; i < ksmd_nknobs; i++) {
 		memset(&v[i], 0, sizeof(v[i]));
-		if (read_line(dir, ksmd_knobs[i].name, line, sizeof(line)))
+		if (ksm_sysfs_line(dir, ksmd_knobs[i].name, line, sizeof(line)))
 			continue;
 		v[i].present = true;
 		if (ksmd_knobs[i].type == KNOB_MODE) {

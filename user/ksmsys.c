@@ -34,24 +34,34 @@ static const struct {
 };
 
 /* One number from @dir/@name: 0 or -errno. */
-static int read_number(const char *dir, const char *name, int64_t *v)
+int ksm_sysfs_line(const char *dir, const char *name, char *buf, size_t size)
 {
-	char path[512], line[64], *end;
+	char path[512];
 	FILE *f;
-	int ret = -EINVAL;
+	int ret = 0;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	f = fopen(path, "re");
 	if (!f)
 		return -errno;
-	if (fgets(line, sizeof(line), f)) {
-		errno = 0;
-		*v = strtoll(line, &end, 10);
-		if (!errno && end != line && (*end == '\n' || !*end))
-			ret = 0;
-	}
+	if (!fgets(buf, (int)size, f))
+		ret = -EINVAL;
 	fclose(f);
+	if (!ret)
+		buf[strcspn(buf, "\n")] = '\0';
 	return ret;
+}
+
+static int read_number(const char *dir, const char *name, int64_t *v)
+{
+	char line[64], *end;
+	int ret = ksm_sysfs_line(dir, name, line, sizeof(line));
+
+	if (ret)
+		return ret;
+	errno = 0;
+	*v = strtoll(line, &end, 10);
+	return !errno && end != line && !*end ? 0 : -EINVAL;
 }
 
 static void set_field(struct ksmctl_status *st, enum ksmctl_status_attr attr, int64_t v)
@@ -126,18 +136,22 @@ const char *module_hint(char *buf, size_t size)
 	return buf;
 }
 
+/* $@name if set and not empty, else @dflt */
+static const char *env_dir(const char *name, const char *dflt)
+{
+	const char *dir = getenv(name);
+
+	return dir && *dir ? dir : dflt;
+}
+
 const char *ksm_sysfs_dir(void)
 {
-	const char *dir = getenv("KSMCTL_KSM_SYSFS");
-
-	return dir && *dir ? dir : KSM_SYSFS_DIR;
+	return env_dir("KSMCTL_KSM_SYSFS", KSM_SYSFS_DIR);
 }
 
 const char *proc_dir(void)
 {
-	const char *dir = getenv("KSMCTL_PROC");
-
-	return dir && *dir ? dir : "/proc";
+	return env_dir("KSMCTL_PROC", "/proc");
 }
 
 void warn_if_ksmd_stopped(void)

@@ -13,6 +13,9 @@
 
 #define KSM_SYSFS_DIR	"/sys/kernel/mm/ksm"
 
+/* The first line of @dir/@name, without its newline, in @buf: 0 or -errno. */
+int ksm_sysfs_line(const char *dir, const char *name, char *buf, size_t size);
+
 /* $KSMCTL_KSM_SYSFS if set (tests, a sysfs mounted elsewhere), else KSM_SYSFS_DIR */
 const char *ksm_sysfs_dir(void);
 
