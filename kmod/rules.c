@@ -613,6 +613,26 @@ static bool match_cgroup(const struct ksmctl_rule *r, struct task_struct *task)
 	       cgroup_is_descendant(cgrp, r->cgrp);
 }
 
+/*
+ * The identity of the file at @path as exe rules compare it, the rule's
+ * file and a process's alike: stat(2)'s device and inode number and the
+ * generation of that path's inode. @flags: AT_STATX_*. 0 or -errno.
+ */
+static int path_exe_id(const struct path *path, unsigned int flags,
+		       struct exe_id *id)
+{
+	struct kstat st;
+	int err = vfs_getattr_nosec(path, &st, STATX_INO, flags);
+
+	if (err)
+		return err;
+	id->dev = st.dev;
+	id->ino = st.ino;
+	id->gen = d_inode(path->dentry)->i_generation;
+	id->known = true;
+	return 0;
+}
+
 /**
  * ksmctl_rule_set_exe() - match processes running this file
  * @r: the rule
@@ -627,19 +647,17 @@ static bool match_cgroup(const struct ksmctl_rule *r, struct task_struct *task)
  */
 int ksmctl_rule_set_exe(struct ksmctl_rule *r, const struct path *exe)
 {
-	struct kstat st;
-	int err;
+	struct exe_id id;
+	int err = path_exe_id(exe, AT_STATX_SYNC_AS_STAT, &id);
 
-	err = vfs_getattr_nosec(exe, &st, STATX_INO, AT_STATX_SYNC_AS_STAT);
 	if (err)
 		return err;
 	r->has_exe = true;
-	r->exe_dev = st.dev;
-	r->exe_ino = st.ino;
-	r->exe_gen = d_inode(exe->dentry)->i_generation;
+	r->exe_dev = id.dev;
+	r->exe_ino = id.ino;
+	r->exe_gen = id.gen;
 	return 0;
 }
-
 /*
  * the file @mm runs, as an exe rule compares it; may sleep, but does not
  * wait for a network filesystem (its attributes as cached)
@@ -647,21 +665,13 @@ int ksmctl_rule_set_exe(struct ksmctl_rule *r, const struct path *exe)
 static void exe_id_of(struct mm_struct *mm, struct exe_id *id)
 {
 	struct file *exe = ksmctl_mm_exe_file(mm);
-	struct kstat st;
 
 	id->known = false;
-	if (!exe)
-		return;
-	if (!vfs_getattr_nosec(&exe->f_path, &st, STATX_INO,
-			       AT_STATX_DONT_SYNC)) {
-		id->dev = st.dev;
-		id->ino = st.ino;
-		id->gen = file_inode(exe)->i_generation;
-		id->known = true;
+	if (exe) {
+		path_exe_id(&exe->f_path, AT_STATX_DONT_SYNC, id);
+		fput(exe);
 	}
-	fput(exe);
 }
-
 /*
  * The exe of @mm as exe rules compare it, in @id: unknown while no rule
  * compares it; kept in @fm (may be NULL) until the mm runs another file
