@@ -10,19 +10,9 @@
 
 #include "ksmd.h"
 #include "tap.h"
+#include "testdata.h"
 
 static char dir[] = "/tmp/ksmctl-ksmd-XXXXXX";
-
-static void put(const char *name, const char *text)
-{
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	if (!f || fputs(text, f) < 0 || fclose(f))
-		abort();
-}
 
 static size_t knob(const char *name)
 {
@@ -66,10 +56,10 @@ int main(void)
 	tap_begin("ksmd");
 	if (!mkdtemp(dir))
 		abort();
-	put("run", "1\n");
-	put("pages_to_scan", "100\n");
-	put("sleep_millisecs", "20\n");
-	put("advisor_mode", "[none] scan-time\n");
+	put_file(dir, "run", "1\n");
+	put_file(dir, "pages_to_scan", "100\n");
+	put_file(dir, "sleep_millisecs", "20\n");
+	put_file(dir, "advisor_mode", "[none] scan-time\n");
 	ksmd_read(dir, v);
 	ok(v[knob("run")].present && v[knob("run")].num == 1 &&
 	   v[knob("pages_to_scan")].num == 100 && v[knob("sleep_millisecs")].num == 20,

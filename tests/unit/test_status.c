@@ -10,6 +10,7 @@
 #include "ksmsys.h"
 #include "status.h"
 #include "tap.h"
+#include "testdata.h"
 
 static struct ksmctl_status sample(bool optional)
 {
@@ -247,17 +248,6 @@ static void test_json(void)
 	      "JSON with only some optional counters, an unknown run value and an escaped version");
 }
 
-static void put(const char *dir, const char *name, const char *text)
-{
-	char path[512];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	if (!f || fputs(text, f) < 0 || fclose(f))
-		abort();
-}
-
 /* /sys/kernel/mm/ksm read without the module, from a directory made here */
 static void test_sysfs(void)
 {
@@ -267,15 +257,15 @@ static void test_sysfs(void)
 
 	if (!mkdtemp(dir))
 		abort();
-	put(dir, "run", "1\n");
-	put(dir, "pages_shared", "3072\n");
-	put(dir, "pages_sharing", "12288\n");
-	put(dir, "pages_unshared", "5\n");
-	put(dir, "pages_volatile", "6\n");
-	put(dir, "full_scans", "7\n");
-	put(dir, "pages_to_scan", "1234\n");
-	put(dir, "sleep_millisecs", "20\n");
-	put(dir, "general_profit", "-4096\n");
+	put_file(dir, "run", "1\n");
+	put_file(dir, "pages_shared", "3072\n");
+	put_file(dir, "pages_sharing", "12288\n");
+	put_file(dir, "pages_unshared", "5\n");
+	put_file(dir, "pages_volatile", "6\n");
+	put_file(dir, "full_scans", "7\n");
+	put_file(dir, "pages_to_scan", "1234\n");
+	put_file(dir, "sleep_millisecs", "20\n");
+	put_file(dir, "general_profit", "-4096\n");
 	ret = ksm_sysfs_read(dir, &st);
 	ok(ret == 0 && st.run == 1 && st.pages_shared == 3072 && st.pages_sharing == 12288 &&
 	   st.pages_unshared == 5 && st.pages_volatile == 6 && st.full_scans == 7 &&
@@ -286,7 +276,7 @@ static void test_sysfs(void)
 	   !status_has(&st, KSMCTL_A_STATUS_ZERO_PAGES) &&
 	   !status_has(&st, KSMCTL_A_STATUS_MAX_PAGE_SHARING),
 	   "sysfs: the files a kernel lacks are not present");
-	put(dir, "pages_to_scan", "lots\n");
+	put_file(dir, "pages_to_scan", "lots\n");
 	is_int(ksm_sysfs_read(dir, &st), -EINVAL, "sysfs: a file that is not a number is an error");
 	snprintf(path, sizeof(path), "%s/pages_to_scan", dir);
 	unlink(path);
@@ -302,7 +292,6 @@ static void test_ksmd_cpu(void)
 	char dir[] = "/tmp/ksmctl-proc-XXXXXX", path[512], line[256];
 	long hz = sysconf(_SC_CLK_TCK);
 	uint64_t ms = 0;
-	FILE *f;
 
 	if (!mkdtemp(dir))
 		abort();
@@ -310,14 +299,14 @@ static void test_ksmd_cpu(void)
 	snprintf(path, sizeof(path), "%s/1", dir);
 	if (mkdir(path, 0755))
 		abort();
-	put(path, "stat", "1 (init) S 0 1 1 0 -1 4194560 1 2 3 4 500 500 0 0 20 0 1 0 5\n");
+	put_file(path, "stat", "1 (init) S 0 1 1 0 -1 4194560 1 2 3 4 500 500 0 0 20 0 1 0 5\n");
 	snprintf(path, sizeof(path), "%s/37", dir);
 	if (mkdir(path, 0755))
 		abort();
 	/* utime 3 s, stime 1.5 s, whatever the clock tick */
 	snprintf(line, sizeof(line), "37 (ksmd) S 2 0 0 0 -1 2129984 0 0 0 0 %ld %ld 0 0 25 5 1 0 60\n",
 		 3 * hz, 3 * hz / 2);
-	put(path, "stat", line);
+	put_file(path, "stat", line);
 	is_int(ksmd_cpu_ms(dir, &ms), 0, "ksmd cpu: found among the processes");
 	ok(ms == 4500, "ksmd cpu: utime + stime, in ms (%llu)", (unsigned long long)ms);
 	snprintf(path, sizeof(path), "rm -rf %s", dir);

@@ -3,6 +3,7 @@
 #ifndef TESTDATA_H
 #define TESTDATA_H
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,18 @@ static inline char *repeat(const char *unit, size_t n)
 		s[i] = unit[i % len];
 	s[n] = '\0';
 	return s;
+}
+
+/* @dir/@name holds @text, or the test aborts. */
+static inline void put_file(const char *dir, const char *name, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (!f || fputs(text, f) < 0 || fclose(f))
+		abort();
 }
 
 /*
