@@ -855,13 +855,7 @@ static void cgroups_make(void)
 
 static void ksmd_run(int run)
 {
-	char path[128];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/run", ksm_dir);
-	f = fopen(path, "w");
-	if (!f || fprintf(f, "%d\n", run) < 0 || fclose(f))
-		abort();
+	put_file(ksm_dir, "run", run ? "1\n" : "0\n");
 }
 
 static void cgroups_remove(void)
