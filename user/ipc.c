@@ -124,6 +124,16 @@ static const struct decoder status_decoder = {
 };
 
 static struct nla_policy proc_policy[KSMCTL_A_PROC_MAX + 1];
+/* FIELD() of a PROC_FIGURES line */
+#define PROC_FIG_FIELD(A, m, type, unit, req, json, label)				\
+	[KSMCTL_A_PROC_##A] = { "KSMCTL_A_PROC_" #A, PROC_FIG_FIELD_##type, req, 0,		\
+				offsetof(struct ksmctl_proc, m),				\
+				sizeof(((struct ksmctl_proc *)0)->m), -1 },
+#define PROC_FIG_FIELD_u32	FIELD_U32
+#define PROC_FIG_FIELD_u64	FIELD_U64
+#define PROC_FIG_FIELD_s64	FIELD_S64
+#define PROC_FIG_FIELD_flag	FIELD_U8
+
 static const struct field proc_fields[KSMCTL_A_PROC_MAX + 1] = {
 	FIELD(KSMCTL_A_PROC_PID, FIELD_U32, true, struct ksmctl_proc, pid),
 	FIELD(KSMCTL_A_PROC_PPID, FIELD_U32, true, struct ksmctl_proc, ppid),
@@ -132,18 +142,8 @@ static const struct field proc_fields[KSMCTL_A_PROC_MAX + 1] = {
 	FIELD(KSMCTL_A_PROC_CGROUP_ID, FIELD_U64, true, struct ksmctl_proc, cgroup_id),
 	FIELD_S(KSMCTL_A_PROC_CGROUP_PATH, FIELD_STRDUP, true, PROC_PATH_MAX, struct ksmctl_proc,
 		cgroup_path),
-	FIELD(KSMCTL_A_PROC_MERGING_PAGES, FIELD_U64, true, struct ksmctl_proc, merging_pages),
-	FIELD(KSMCTL_A_PROC_MERGEABLE_VMAS, FIELD_U32, true, struct ksmctl_proc, mergeable_vmas),
-	FIELD(KSMCTL_A_PROC_MERGEABLE_BYTES, FIELD_U64, true, struct ksmctl_proc, mergeable_bytes),
-	FIELD(KSMCTL_A_PROC_ELIGIBLE_BYTES, FIELD_U64, true, struct ksmctl_proc, eligible_bytes),
-	FIELD(KSMCTL_A_PROC_ANON_RSS_BYTES, FIELD_U64, true, struct ksmctl_proc, anon_rss_bytes),
-	/* the module leaves out what the running kernel does not count */
-	FIELD(KSMCTL_A_PROC_RMAP_ITEMS, FIELD_U64, false, struct ksmctl_proc, rmap_items),
-	FIELD(KSMCTL_A_PROC_ZERO_PAGES, FIELD_U64, false, struct ksmctl_proc, zero_pages),
-	FIELD(KSMCTL_A_PROC_PROFIT, FIELD_S64, false, struct ksmctl_proc, profit),
-	FIELD(KSMCTL_A_PROC_MERGE_ANY, FIELD_U8, false, struct ksmctl_proc, merge_any),
-	FIELD(KSMCTL_A_PROC_PROP_SAVED_BYTES, FIELD_U64, false, struct ksmctl_proc, prop_saved_bytes),
-	FIELD(KSMCTL_A_PROC_KSM_MAPPED_PAGES, FIELD_U64, false, struct ksmctl_proc, ksm_mapped_pages),
+	/* the figures; the module leaves out what the kernel does not count */
+	PROC_FIGURES(PROC_FIG_FIELD)
 };
 static const struct decoder proc_decoder = {
 	"KSMCTL_A_PROC", KSMCTL_A_PROC_MAX, proc_fields,

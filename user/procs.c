@@ -102,25 +102,76 @@ char *fmt_coverage(char buf[static COVERAGE_STR_MAX], uint64_t mergeable, uint64
 	return buf;
 }
 
+#define PROC_FIG_ENTRY(A, m, type, unit, req, json, label)				\
+	{ KSMCTL_A_PROC_##A, PROC_FIG_##type, PROC_FIG_##unit, req, json, label,		\
+	  offsetof(struct ksmctl_proc, m), PROC_FIG_SUM_OFF_##type(m) },
+#define PROC_FIG_SUM_OFF_u32(m)		offsetof(struct proc_sum, m)
+#define PROC_FIG_SUM_OFF_u64(m)		offsetof(struct proc_sum, m)
+#define PROC_FIG_SUM_OFF_s64(m)		offsetof(struct proc_sum, m)
+#define PROC_FIG_SUM_OFF_flag(m)	-1
+
+const struct proc_figure proc_figures[] = { PROC_FIGURES(PROC_FIG_ENTRY) };
+const size_t proc_figures_n = sizeof(proc_figures) / sizeof(proc_figures[0]);
+
+/* The value of the member at @at, of type @type */
+static void figure_read(enum proc_fig_type type, const char *at, uint64_t *u, int64_t *s)
+{
+	*u = 0;
+	*s = 0;
+	switch (type) {
+	case PROC_FIG_u32:
+		*u = *(const uint32_t *)at;
+		break;
+	case PROC_FIG_u64:
+		*u = *(const uint64_t *)at;
+		break;
+	case PROC_FIG_s64:
+		*s = *(const int64_t *)at;
+		break;
+	case PROC_FIG_flag:
+		*u = *(const bool *)at;
+		break;
+	}
+}
+
+bool proc_figure_get(const struct proc_figure *f, const struct ksmctl_proc *p, uint64_t *u,
+		     int64_t *s)
+{
+	figure_read(f->type, (const char *)p + f->proc_off, u, s);
+	return f->required || proc_has(p, f->attr);
+}
+
+bool sum_figure_get(const struct proc_figure *f, const struct proc_sum *sum, uint64_t *u,
+		    int64_t *s)
+{
+	/* sums of u32 figures are u64 */
+	enum proc_fig_type type = f->type == PROC_FIG_u32 ? PROC_FIG_u64 : f->type;
+
+	if (f->sum_off < 0)
+		return false;
+	figure_read(type, (const char *)sum + f->sum_off, u, s);
+	return f->required || sum_has(sum, f->attr);
+}
+
 void proc_sum_add(struct proc_sum *s, const struct ksmctl_proc *p, uint32_t page_size)
 {
+	size_t i;
+
 	++s->processes;
-	s->merging_pages = add_sat(s->merging_pages, p->merging_pages);
 	s->saved_bytes = add_sat(s->saved_bytes, pages_to_bytes(p->merging_pages, page_size));
-	s->mergeable_vmas += p->mergeable_vmas;
-	s->mergeable_bytes = add_sat(s->mergeable_bytes, p->mergeable_bytes);
-	s->eligible_bytes = add_sat(s->eligible_bytes, p->eligible_bytes);
-	s->anon_rss_bytes = add_sat(s->anon_rss_bytes, p->anon_rss_bytes);
-	if (proc_has(p, KSMCTL_A_PROC_RMAP_ITEMS))
-		s->rmap_items = add_sat(s->rmap_items, p->rmap_items);
-	if (proc_has(p, KSMCTL_A_PROC_ZERO_PAGES))
-		s->zero_pages = add_sat(s->zero_pages, p->zero_pages);
-	if (proc_has(p, KSMCTL_A_PROC_PROFIT))
-		s->profit += p->profit;
-	if (proc_has(p, KSMCTL_A_PROC_PROP_SAVED_BYTES))
-		s->prop_saved_bytes = add_sat(s->prop_saved_bytes, p->prop_saved_bytes);
-	if (proc_has(p, KSMCTL_A_PROC_KSM_MAPPED_PAGES))
-		s->ksm_mapped_pages = add_sat(s->ksm_mapped_pages, p->ksm_mapped_pages);
+	for (i = 0; i < proc_figures_n; ++i) {
+		const struct proc_figure *f = &proc_figures[i];
+		char *at = (char *)s + f->sum_off;
+		uint64_t u;
+		int64_t v;
+
+		if (f->sum_off < 0 || !proc_figure_get(f, p, &u, &v))
+			continue;
+		if (f->type == PROC_FIG_s64)
+			*(int64_t *)at += v;
+		else
+			*(uint64_t *)at = add_sat(*(uint64_t *)at, u);
+	}
 	s->present |= p->present;
 }
 

@@ -18,6 +18,52 @@
 #define PROC_PATH_MAX	4096	/* cgroup paths and VMA names (PATH_MAX) */
 #define USER_NAME_MAX	64
 
+/*
+ * The figures of a process that KSMCTL_CMD_GET_PROC reports, one line
+ * each. The line is all the tool needs to read a new attribute and show
+ * it: its member in struct ksmctl_proc and struct proc_sum, its decoding,
+ * its key in -j output, its line in `show' and its sum come from here
+ * (the proc_figures[] table of procs.c).
+ *
+ *   X(ATTR, member, type, unit, req, json, label)
+ *	ATTR	the attribute is KSMCTL_A_PROC_<ATTR>
+ *	type	u32, u64, s64 or flag (a u8 on the wire, a bool here)
+ *	unit	what the number counts: PAGES, BYTES, COUNT, or YESNO
+ *	req	every reply has it; else its bit in `present' says
+ *	json	its key in -j output
+ *	label	its line in `show'; NULL: none of its own
+ *
+ * In the order -j and `show' print them. Sums add every figure but flags.
+ */
+#define PROC_FIGURES(X)								\
+	X(MERGING_PAGES, merging_pages, u64, PAGES, true, "merging_pages", "merging")	\
+	X(ZERO_PAGES, zero_pages, u64, PAGES, false, "zero_pages", "zero pages")	\
+	X(RMAP_ITEMS, rmap_items, u64, COUNT, false, "rmap_items", "rmap items")	\
+	X(PROFIT, profit, s64, BYTES, false, "profit_bytes", "profit")		\
+	X(PROP_SAVED_BYTES, prop_saved_bytes, u64, BYTES, false, "prop_saved_bytes",	\
+	  "prop. saved")							\
+	X(KSM_MAPPED_PAGES, ksm_mapped_pages, u64, PAGES, false, "ksm_mapped_pages",	\
+	  "ksm mapped")								\
+	X(MERGEABLE_VMAS, mergeable_vmas, u32, COUNT, true, "mergeable_vmas", NULL)	\
+	X(MERGEABLE_BYTES, mergeable_bytes, u64, BYTES, true, "mergeable_bytes",	\
+	  "mergeable")								\
+	X(ELIGIBLE_BYTES, eligible_bytes, u64, BYTES, true, "eligible_bytes", "eligible") \
+	X(ANON_RSS_BYTES, anon_rss_bytes, u64, BYTES, true, "anon_rss_bytes", "anon rss") \
+	X(MERGE_ANY, merge_any, flag, YESNO, false, "merge_any", "merge any")
+
+/* A figure's C type in struct ksmctl_proc, and in struct proc_sum */
+#define PROC_FIG_CTYPE_u32	uint32_t
+#define PROC_FIG_CTYPE_u64	uint64_t
+#define PROC_FIG_CTYPE_s64	int64_t
+#define PROC_FIG_CTYPE_flag	bool
+#define PROC_FIG_SUM_u32(m)	uint64_t m;
+#define PROC_FIG_SUM_u64(m)	uint64_t m;
+#define PROC_FIG_SUM_s64(m)	int64_t m;
+#define PROC_FIG_SUM_flag(m)	/* not summed */
+
+#define PROC_FIG_MEMBER(A, m, type, unit, req, json, label) PROC_FIG_CTYPE_##type m;
+#define PROC_FIG_SUM_MEMBER(A, m, type, unit, req, json, label) PROC_FIG_SUM_##type(m)
+
 struct ksmctl_proc {
 	uint32_t pid;
 	uint32_t ppid;
@@ -25,22 +71,47 @@ struct ksmctl_proc {
 	uint32_t uid;
 	uint64_t cgroup_id;
 	char *cgroup_path;		/* malloc()ed, never NULL once parsed */
-	uint64_t merging_pages;
-	uint64_t rmap_items;		/* optional, like the next two */
-	uint64_t zero_pages;
-	int64_t profit;			/* bytes */
-	uint32_t mergeable_vmas;
-	uint64_t mergeable_bytes;
-	uint64_t eligible_bytes;
-	uint64_t anon_rss_bytes;
-	bool merge_any;			/* optional */
-	uint64_t prop_saved_bytes;	/* with KSMCTL_PROC_F_PROPORTIONAL */
-	uint64_t ksm_mapped_pages;	/* idem */
+	PROC_FIGURES(PROC_FIG_MEMBER)	/* profit in bytes */
 	/* Bit n set: attribute n of enum ksmctl_proc_attr was in the reply. */
 	uint64_t present;
 	/* Not from the kernel: the uid's name, or the uid in decimal. */
 	char user[USER_NAME_MAX];
 };
+
+enum proc_fig_type { PROC_FIG_u32, PROC_FIG_u64, PROC_FIG_s64, PROC_FIG_flag };
+enum proc_fig_unit { PROC_FIG_PAGES, PROC_FIG_BYTES, PROC_FIG_COUNT, PROC_FIG_YESNO };
+
+/**
+ * struct proc_figure - one line of PROC_FIGURES, for code that loops over them
+ * @attr: KSMCTL_A_PROC_*
+ * @type: PROC_FIG_u32...
+ * @unit: PROC_FIG_PAGES...
+ * @required: every reply has it
+ * @json: key in -j output
+ * @label: line in `show', or NULL
+ * @proc_off: offset of its member in struct ksmctl_proc
+ * @sum_off: offset in struct proc_sum; -1 for flags
+ */
+struct proc_figure {
+	enum ksmctl_proc_attr attr;
+	enum proc_fig_type type;
+	enum proc_fig_unit unit;
+	bool required;
+	const char *json;
+	const char *label;
+	size_t proc_off;
+	ptrdiff_t sum_off;
+};
+
+extern const struct proc_figure proc_figures[];
+extern const size_t proc_figures_n;
+
+/*
+ * Figure @f of @p, and whether @p has it (a required one always). Signed
+ * values come back in @s, others in @u.
+ */
+bool proc_figure_get(const struct proc_figure *f, const struct ksmctl_proc *p, uint64_t *u,
+		     int64_t *s);
 
 struct ksmctl_vma {
 	uint64_t start;
@@ -101,19 +172,14 @@ struct proc_sum {
 	const char *cgroup_path;	/* a cgroup row's path (the processes' own string) */
 	uint64_t cgroup_id;		/* that of its first process */
 	uint32_t processes;
-	uint64_t merging_pages;
 	uint64_t saved_bytes;		/* sum of merging_pages * page size */
-	uint64_t rmap_items;
-	uint64_t zero_pages;
-	int64_t profit;
-	uint64_t mergeable_vmas;
-	uint64_t mergeable_bytes;
-	uint64_t eligible_bytes;
-	uint64_t anon_rss_bytes;
-	uint64_t prop_saved_bytes;
-	uint64_t ksm_mapped_pages;
+	PROC_FIGURES(PROC_FIG_SUM_MEMBER)
 	uint64_t present;		/* as struct ksmctl_proc's */
 };
+
+/* Figure @f of @s, as proc_figure_get(); false for flags. */
+bool sum_figure_get(const struct proc_figure *f, const struct proc_sum *s, uint64_t *u,
+		    int64_t *v);
 
 static inline bool sum_has(const struct proc_sum *s, enum ksmctl_proc_attr attr)
 {

@@ -17,6 +17,38 @@
 #include "units.h"
 #include "users.h"
 
+/* The figures of proc_figures[] that @get finds, in -j form */
+static void figures_json(struct json *j, const void *row,
+			 bool (*get)(const struct proc_figure *, const void *, uint64_t *, int64_t *))
+{
+	size_t i;
+
+	for (i = 0; i < proc_figures_n; ++i) {
+		const struct proc_figure *f = &proc_figures[i];
+		uint64_t u;
+		int64_t s;
+
+		if (!get(f, row, &u, &s))
+			continue;
+		if (f->type == PROC_FIG_s64)
+			json_kv_s64(j, f->json, s);
+		else if (f->type == PROC_FIG_flag)
+			json_kv_bool(j, f->json, u);
+		else
+			json_kv_u64(j, f->json, u);
+	}
+}
+
+static bool proc_get(const struct proc_figure *f, const void *p, uint64_t *u, int64_t *s)
+{
+	return proc_figure_get(f, p, u, s);
+}
+
+static bool sum_get(const struct proc_figure *f, const void *sum, uint64_t *u, int64_t *s)
+{
+	return sum_figure_get(f, sum, u, s);
+}
+
 void proc_json_members(struct json *j, const struct ksmctl_proc *p, uint32_t page_size)
 {
 	json_kv_u64(j, "pid", p->pid);
@@ -26,44 +58,14 @@ void proc_json_members(struct json *j, const struct ksmctl_proc *p, uint32_t pag
 	json_kv_string(j, "user", p->user);
 	json_kv_u64(j, "cgroup_id", p->cgroup_id);
 	json_kv_string(j, "cgroup_path", p->cgroup_path ? p->cgroup_path : "");
-	json_kv_u64(j, "merging_pages", p->merging_pages);
-	if (proc_has(p, KSMCTL_A_PROC_RMAP_ITEMS))
-		json_kv_u64(j, "rmap_items", p->rmap_items);
-	if (proc_has(p, KSMCTL_A_PROC_ZERO_PAGES))
-		json_kv_u64(j, "zero_pages", p->zero_pages);
-	if (proc_has(p, KSMCTL_A_PROC_PROFIT))
-		json_kv_s64(j, "profit_bytes", p->profit);
-	json_kv_u64(j, "mergeable_vmas", p->mergeable_vmas);
-	json_kv_u64(j, "mergeable_bytes", p->mergeable_bytes);
-	json_kv_u64(j, "eligible_bytes", p->eligible_bytes);
-	json_kv_u64(j, "anon_rss_bytes", p->anon_rss_bytes);
-	if (proc_has(p, KSMCTL_A_PROC_MERGE_ANY))
-		json_kv_bool(j, "merge_any", p->merge_any);
-	if (proc_has(p, KSMCTL_A_PROC_PROP_SAVED_BYTES))
-		json_kv_u64(j, "prop_saved_bytes", p->prop_saved_bytes);
-	if (proc_has(p, KSMCTL_A_PROC_KSM_MAPPED_PAGES))
-		json_kv_u64(j, "ksm_mapped_pages", p->ksm_mapped_pages);
+	figures_json(j, p, proc_get);
 	json_kv_u64(j, "saved_bytes", pages_to_bytes(p->merging_pages, page_size));
 }
 
 static void sum_json_members(struct json *j, const struct proc_sum *s)
 {
 	json_kv_u64(j, "processes", s->processes);
-	json_kv_u64(j, "merging_pages", s->merging_pages);
-	if (sum_has(s, KSMCTL_A_PROC_RMAP_ITEMS))
-		json_kv_u64(j, "rmap_items", s->rmap_items);
-	if (sum_has(s, KSMCTL_A_PROC_ZERO_PAGES))
-		json_kv_u64(j, "zero_pages", s->zero_pages);
-	if (sum_has(s, KSMCTL_A_PROC_PROFIT))
-		json_kv_s64(j, "profit_bytes", s->profit);
-	json_kv_u64(j, "mergeable_vmas", s->mergeable_vmas);
-	json_kv_u64(j, "mergeable_bytes", s->mergeable_bytes);
-	json_kv_u64(j, "eligible_bytes", s->eligible_bytes);
-	json_kv_u64(j, "anon_rss_bytes", s->anon_rss_bytes);
-	if (sum_has(s, KSMCTL_A_PROC_PROP_SAVED_BYTES))
-		json_kv_u64(j, "prop_saved_bytes", s->prop_saved_bytes);
-	if (sum_has(s, KSMCTL_A_PROC_KSM_MAPPED_PAGES))
-		json_kv_u64(j, "ksm_mapped_pages", s->ksm_mapped_pages);
+	figures_json(j, s, sum_get);
 	json_kv_u64(j, "saved_bytes", s->saved_bytes);
 }
 

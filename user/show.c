@@ -61,9 +61,45 @@ static void string_field(FILE *f, const char *label, const char *value)
 	free(escaped);
 }
 
+/* Figure @fig of @p as its `show' line, if it has one */
+static void figure_field(FILE *f, const struct proc_figure *fig, const struct ksmctl_proc *p,
+			 uint32_t page_size)
+{
+	char buf[BYTES_STR_MAX], coverage[COVERAGE_STR_MAX];
+	uint64_t u;
+	int64_t s;
+
+	if (!fig->label || !proc_figure_get(fig, p, &u, &s))
+		return;
+	if (fig->attr == KSMCTL_A_PROC_MERGEABLE_BYTES) {
+		field(f, fig->label, "%s in %" PRIu32 " VMA%s", fmt_bytes(buf, u),
+		      p->mergeable_vmas, p->mergeable_vmas == 1 ? "" : "s");
+		return;
+	}
+	switch (fig->unit) {
+	case PROC_FIG_PAGES:
+		pages_field(f, fig->label, u, page_size);
+		break;
+	case PROC_FIG_BYTES:
+		field(f, fig->label, "%s",
+		      fig->type == PROC_FIG_s64 ? fmt_bytes_signed(buf, s) : fmt_bytes(buf, u));
+		break;
+	case PROC_FIG_COUNT:
+		field(f, fig->label, "%" PRIu64, u);
+		break;
+	case PROC_FIG_YESNO:
+		field(f, fig->label, "%s", u ? "yes" : "no");
+		break;
+	}
+	if (fig->attr == KSMCTL_A_PROC_ELIGIBLE_BYTES)
+		field(f, "coverage", "%s",
+		      fmt_coverage(coverage, p->mergeable_bytes, p->eligible_bytes));
+}
+
 static void print_block(FILE *f, const struct ksmctl_proc *p, uint32_t page_size)
 {
-	char buf[BYTES_STR_MAX], uid[16], coverage[COVERAGE_STR_MAX];
+	char uid[16];
+	size_t i;
 
 	field(f, "pid", "%" PRIu32, p->pid);
 	field(f, "ppid", "%" PRIu32, p->ppid);
@@ -74,24 +110,8 @@ static void print_block(FILE *f, const struct ksmctl_proc *p, uint32_t page_size
 	else
 		field(f, "user", "uid %s", uid);
 	string_field(f, "cgroup", p->cgroup_path && p->cgroup_path[0] ? p->cgroup_path : "-");
-	pages_field(f, "merging", p->merging_pages, page_size);
-	if (proc_has(p, KSMCTL_A_PROC_ZERO_PAGES))
-		pages_field(f, "zero pages", p->zero_pages, page_size);
-	if (proc_has(p, KSMCTL_A_PROC_RMAP_ITEMS))
-		field(f, "rmap items", "%" PRIu64, p->rmap_items);
-	if (proc_has(p, KSMCTL_A_PROC_PROFIT))
-		field(f, "profit", "%s", fmt_bytes_signed(buf, p->profit));
-	if (proc_has(p, KSMCTL_A_PROC_PROP_SAVED_BYTES))
-		field(f, "prop. saved", "%s", fmt_bytes(buf, p->prop_saved_bytes));
-	if (proc_has(p, KSMCTL_A_PROC_KSM_MAPPED_PAGES))
-		pages_field(f, "ksm mapped", p->ksm_mapped_pages, page_size);
-	field(f, "mergeable", "%s in %" PRIu32 " VMA%s", fmt_bytes(buf, p->mergeable_bytes),
-	      p->mergeable_vmas, p->mergeable_vmas == 1 ? "" : "s");
-	field(f, "eligible", "%s", fmt_bytes(buf, p->eligible_bytes));
-	field(f, "coverage", "%s", fmt_coverage(coverage, p->mergeable_bytes, p->eligible_bytes));
-	field(f, "anon rss", "%s", fmt_bytes(buf, p->anon_rss_bytes));
-	if (proc_has(p, KSMCTL_A_PROC_MERGE_ANY))
-		field(f, "merge any", "%s", p->merge_any ? "yes" : "no");
+	for (i = 0; i < proc_figures_n; ++i)
+		figure_field(f, &proc_figures[i], p, page_size);
 }
 
 static const struct table_col vma_cols[] = {
