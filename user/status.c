@@ -13,6 +13,7 @@
 #include "json.h"
 #include "options.h"
 #include "ksmsys.h"
+#include "procs.h"
 #include "prom.h"
 #include "status.h"
 #include "subcommands.h"
@@ -34,15 +35,6 @@ const char *status_run_name(uint32_t run)
 	}
 }
 
-static uint64_t pages_to_bytes(const struct ksmctl_status *st, uint64_t pages)
-{
-	uint64_t bytes;
-
-	if (__builtin_mul_overflow(pages, (uint64_t)st->page_size, &bytes))
-		return UINT64_MAX;
-	return bytes;
-}
-
 static void field(FILE *f, const char *label, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -61,7 +53,7 @@ static void pages_field(FILE *f, const char *label, const struct ksmctl_status *
 {
 	char buf[BYTES_STR_MAX];
 
-	field(f, label, "%s (%" PRIu64 " page%s)", fmt_bytes(buf, pages_to_bytes(st, pages)),
+	field(f, label, "%s (%" PRIu64 " page%s)", fmt_bytes(buf, pages_to_bytes(pages, st->page_size)),
 	      pages, pages == 1 ? "" : "s");
 }
 
@@ -76,9 +68,13 @@ void status_print_text(FILE *f, const struct ksmctl_status *st)
 	else
 		field(f, "ksmd", "unknown state %" PRIu32 " (pages_to_scan %" PRIu64 ", sleep %" PRIu64 " ms)",
 		      st->run, st->pages_to_scan, st->sleep_millisecs);
+	if (st->has_unscanned && st->unscanned_processes)
+		field(f, "not scanned", "%s marked mergeable in %" PRIu32 " process%s: "
+		      PROG_NAME " ksmd start", fmt_bytes(buf, st->unscanned_bytes),
+		      st->unscanned_processes, st->unscanned_processes == 1 ? "" : "es");
 	pages_field(f, "shared", st, st->pages_shared);
 	pages_field(f, "sharing", st, st->pages_sharing);
-	field(f, "saved", "%s", fmt_bytes(buf, pages_to_bytes(st, st->pages_sharing)));
+	field(f, "saved", "%s", fmt_bytes(buf, pages_to_bytes(st->pages_sharing, st->page_size)));
 	if (status_has(st, KSMCTL_A_STATUS_GENERAL_PROFIT))
 		field(f, "profit", "%s", fmt_bytes_signed(buf, st->general_profit));
 	pages_field(f, "unshared", st, st->pages_unshared);
@@ -115,6 +111,10 @@ void status_print_json(FILE *f, const struct ksmctl_status *st)
 	json_kv_u64(&j, "page_size", st->page_size);
 	json_kv_u64(&j, "run", st->run);
 	json_kv_string(&j, "run_state", run ? run : "unknown");
+	if (st->has_unscanned) {
+		json_kv_u64(&j, "unscanned_mergeable_bytes", st->unscanned_bytes);
+		json_kv_u64(&j, "unscanned_processes", st->unscanned_processes);
+	}
 	json_kv_u64(&j, "pages_to_scan", st->pages_to_scan);
 	json_kv_u64(&j, "sleep_millisecs", st->sleep_millisecs);
 	if (status_has(st, KSMCTL_A_STATUS_MAX_PAGE_SHARING))
@@ -130,7 +130,7 @@ void status_print_json(FILE *f, const struct ksmctl_status *st)
 	json_kv_u64(&j, "full_scans", st->full_scans);
 	if (st->has_ksmd_cpu)
 		json_kv_u64(&j, "ksmd_cpu_ms", st->ksmd_cpu_ms);
-	json_kv_u64(&j, "saved_bytes", pages_to_bytes(st, st->pages_sharing));
+	json_kv_u64(&j, "saved_bytes", pages_to_bytes(st->pages_sharing, st->page_size));
 	if (status_has(st, KSMCTL_A_STATUS_GENERAL_PROFIT))
 		json_kv_s64(&j, "general_profit_bytes", st->general_profit);
 	json_object_end(&j);
@@ -176,7 +176,7 @@ void status_print_prometheus(FILE *f, const struct ksmctl_status *st)
 		gauge(f, "ksmctl_stable_node_chains", "Chains of KSM pages for one content.",
 		      st->stable_node_chains);
 	gauge(f, "ksmctl_saved_bytes", "Memory saved: pages_sharing times the page size.",
-	      pages_to_bytes(st, st->pages_sharing));
+	      pages_to_bytes(st->pages_sharing, st->page_size));
 	if (status_has(st, KSMCTL_A_STATUS_GENERAL_PROFIT)) {
 		prom_family(f, "ksmctl_general_profit_bytes", "gauge",
 			    "KSM profit as the kernel computes it (general_profit), may be negative.");
@@ -189,6 +189,32 @@ void status_print_prometheus(FILE *f, const struct ksmctl_status *st)
 			    "CPU time of the ksmd kernel thread since boot.");
 		prom_sample_milli(f, "ksmctl_ksmd_cpu_seconds_total", "", st->ksmd_cpu_ms);
 	}
+}
+
+/*
+ * With ksmd stopped, the memory marked mergeable that waits for it, in the
+ * processes the caller may see: what `status' warns of.
+ */
+static int count_unscanned(struct ipc *ipc, struct ksmctl_status *st)
+{
+	struct proc_list l = { 0 };
+	size_t i;
+	int ret;
+
+	ret = ipc_get_procs(ipc, 0, &l);
+	if (ret)
+		return ret;
+	for (i = 0; i < l.n; ++i) {
+		if (!l.procs[i].mergeable_bytes)
+			continue;
+		++st->unscanned_processes;
+		if (__builtin_add_overflow(st->unscanned_bytes, l.procs[i].mergeable_bytes,
+					   &st->unscanned_bytes))
+			st->unscanned_bytes = UINT64_MAX;
+	}
+	st->has_unscanned = true;
+	proc_list_free(&l);
+	return 0;
 }
 
 static void usage(FILE *f)
@@ -249,6 +275,8 @@ int status_main(int argc, char *argv[])
 		return 1;
 	} else {
 		ret = ipc_get_status(ipc, &st);
+		if (!ret && st.run == 0)
+			ret = count_unscanned(ipc, &st);
 		ipc_close(ipc);
 		if (ret)
 			return 1;

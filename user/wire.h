@@ -36,6 +36,14 @@ struct ksmctl_status {
 	/* Not from the wire: ksmd's CPU time since boot (/proc), if found. */
 	bool has_ksmd_cpu;
 	uint64_t ksmd_cpu_ms;
+	/*
+	 * Not from the wire: with ksmd stopped, the memory marked mergeable in
+	 * the processes the caller may see (a GET_PROC dump), that nothing
+	 * scans.
+	 */
+	bool has_unscanned;
+	uint64_t unscanned_bytes;
+	uint32_t unscanned_processes;
 };
 
 static inline bool status_has(const struct ksmctl_status *st, enum ksmctl_status_attr attr)

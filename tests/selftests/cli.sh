@@ -6,7 +6,7 @@
 . "$(dirname "$0")/tap.sh"
 T=$(dirname "$0")
 
-tap_plan 37
+tap_plan 39
 out=/tmp/cli.out
 err=/tmp/cli.err
 
@@ -65,6 +65,11 @@ check "ksmd_set_unprivileged" sh -c "test $rc -eq 1 && grep -q 'Unable to set pa
 echo 0 > /sys/kernel/mm/ksm/run
 ksmctl merge $$ >$out 2>$err; rc=$?
 check "merge_warns_ksmd_stopped" sh -c "test $rc -eq 0 && grep -q 'ksmd is stopped' $err"
+# status names the memory that waits for ksmd (this shell's, at least)
+ksmctl status >$out 2>$err; rc=$?
+check "status_says_mergeable_not_scanned" sh -c "test $rc -eq 0 -a ! -s $err && grep -q '^not scanned: .* marked mergeable in [0-9]* process' $out"
+ksmctl -j status >$out 2>$err
+check "status_json_unscanned" test "$(json_field $out unscanned_processes)" -ge 1
 ksmctl unmerge $$ >$out 2>$err; rc=$?
 check "unmerge_does_not_warn" test "$rc" -eq 0 -a ! -s $err
 unload_module

@@ -690,6 +690,64 @@ static void test_status_output(void)
 	       "status -o yaml");
 }
 
+/* ksmd stopped while processes have memory marked mergeable: status says so */
+static void test_status_ksmd_stopped(void)
+{
+	struct run r;
+
+	module_loaded();
+	cli_processes();
+	fake_status.run = 0;
+	expect(run(&r, "status", NULL), 0,
+	       "ksmd:             stopped (pages_to_scan 100, sleep 20 ms)\n"
+	       "not scanned:      28.0 MiB marked mergeable in 3 processes: ksmctl ksmd start\n"
+	       "shared:           12.0 MiB (3072 pages)\n"
+	       "sharing:          48.0 MiB (12288 pages)\n"
+	       "saved:            48.0 MiB\n"
+	       "unshared:         0 B (0 pages)\n"
+	       "volatile:         0 B (0 pages)\n"
+	       "full scans:       7\n"
+	       "module:           ksmctl 0.1.0\n", "", "status: ksmd stopped with mergeable memory");
+	is_int(fake_proc_flags, 0, "status asks for every process, without costly figures");
+	expect(run(&r, "status", "-j", NULL), 0,
+	       "{\n"
+	       "  \"module_version\": \"0.1.0\",\n"
+	       "  \"page_size\": 4096,\n"
+	       "  \"run\": 0,\n"
+	       "  \"run_state\": \"stopped\",\n"
+	       "  \"unscanned_mergeable_bytes\": 29360128,\n"
+	       "  \"unscanned_processes\": 3,\n"
+	       "  \"pages_to_scan\": 100,\n"
+	       "  \"sleep_millisecs\": 20,\n"
+	       "  \"max_page_sharing\": 256,\n"
+	       "  \"pages_shared\": 3072,\n"
+	       "  \"pages_sharing\": 12288,\n"
+	       "  \"pages_unshared\": 0,\n"
+	       "  \"pages_volatile\": 0,\n"
+	       "  \"full_scans\": 7,\n"
+	       "  \"saved_bytes\": 50331648\n"
+	       "}\n", "", "status -j: ksmd stopped with mergeable memory");
+
+	/* nothing marked: no line */
+	fake_nprocs = 0;
+	expect(run(&r, "status", NULL), 0,
+	       "ksmd:             stopped (pages_to_scan 100, sleep 20 ms)\n"
+	       "shared:           12.0 MiB (3072 pages)\n"
+	       "sharing:          48.0 MiB (12288 pages)\n"
+	       "saved:            48.0 MiB\n"
+	       "unshared:         0 B (0 pages)\n"
+	       "volatile:         0 B (0 pages)\n"
+	       "full scans:       7\n"
+	       "module:           ksmctl 0.1.0\n", "", "status: ksmd stopped, nothing mergeable");
+
+	/* running: the processes are not even asked for */
+	cli_processes();
+	fake_status.run = 1;
+	fake_proc_flags = UINT32_MAX;
+	expect(run(&r, "status", NULL), 0, status_text, "", "status: ksmd running, no line");
+	is_int(fake_proc_flags, UINT32_MAX, "status with ksmd running makes no GET_PROC dump");
+}
+
 static void test_dispatch(void)
 {
 	struct run r;
@@ -885,6 +943,7 @@ int main(void)
 	test_ipc_errors();
 	test_version();
 	test_status_output();
+	test_status_ksmd_stopped();
 	test_ps();
 	test_ps_errors();
 	test_show();
