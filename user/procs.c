@@ -113,6 +113,17 @@ char *fmt_coverage(char buf[static COVERAGE_STR_MAX], uint64_t mergeable, uint64
 const struct proc_figure proc_figures[] = { PROC_FIGURES(PROC_FIG_ENTRY) };
 const size_t proc_figures_n = sizeof(proc_figures) / sizeof(proc_figures[0]);
 
+const struct proc_figure *proc_figure_of(enum ksmctl_proc_attr attr)
+{
+	size_t i;
+
+	for (i = 0; i < proc_figures_n; ++i) {
+		if (proc_figures[i].attr == attr)
+			return &proc_figures[i];
+	}
+	return NULL;
+}
+
 /* The value of the member at @at, of type @type */
 static void figure_read(enum proc_fig_type type, const char *at, uint64_t *u, int64_t *s)
 {

@@ -106,6 +106,9 @@ struct proc_figure {
 extern const struct proc_figure proc_figures[];
 extern const size_t proc_figures_n;
 
+/* The figure of attribute @attr, or NULL */
+const struct proc_figure *proc_figure_of(enum ksmctl_proc_attr attr);
+
 /*
  * Figure @f of @p, and whether @p has it (a required one always). Signed
  * values come back in @s, others in @u.

@@ -231,20 +231,28 @@ enum metric {
 	M_COUNT
 };
 
+/* @attr: the figure it shows, 0 for one the tool computes */
 static const struct {
 	const char *suffix;
 	const char *help;
+	enum ksmctl_proc_attr attr;
 } metrics[M_COUNT] = {
-	[M_PROCESSES] = { "processes", "Processes counted in the cgroup's figures." },
-	[M_MERGING] = { "merging_pages", "Pages mapped to KSM pages (ksm_merging_pages)." },
-	[M_SAVED] = { "saved_bytes", "Merging pages times the page size." },
+	[M_PROCESSES] = { "processes", "Processes counted in the cgroup's figures.", 0 },
+	[M_MERGING] = { "merging_pages", "Pages mapped to KSM pages (ksm_merging_pages).",
+			KSMCTL_A_PROC_MERGING_PAGES },
+	[M_SAVED] = { "saved_bytes", "Merging pages times the page size.", 0 },
 	[M_PROP_SAVED] = { "proportional_saved_bytes",
-			   "Proportional saving: each KSM page mapped n times credits (n - 1) / n page to each mapping." },
-	[M_ZERO] = { "zero_pages", "Pages merged with the zero page (ksm_zero_pages)." },
-	[M_PROFIT] = { "profit_bytes", "KSM profit as the kernel computes it (ksm_process_profit), may be negative." },
-	[M_MERGEABLE] = { "mergeable_bytes", "Size of the VMAs marked mergeable." },
-	[M_ELIGIBLE] = { "eligible_bytes", "Size of the VMAs KSM could merge." },
-	[M_ANON_RSS] = { "anon_rss_bytes", "Resident anonymous memory." },
+			   "Proportional saving: each KSM page mapped n times credits (n - 1) / n page to each mapping.",
+			   KSMCTL_A_PROC_PROP_SAVED_BYTES },
+	[M_ZERO] = { "zero_pages", "Pages merged with the zero page (ksm_zero_pages).",
+		     KSMCTL_A_PROC_ZERO_PAGES },
+	[M_PROFIT] = { "profit_bytes", "KSM profit as the kernel computes it (ksm_process_profit), may be negative.",
+		       KSMCTL_A_PROC_PROFIT },
+	[M_MERGEABLE] = { "mergeable_bytes", "Size of the VMAs marked mergeable.",
+			  KSMCTL_A_PROC_MERGEABLE_BYTES },
+	[M_ELIGIBLE] = { "eligible_bytes", "Size of the VMAs KSM could merge.",
+			 KSMCTL_A_PROC_ELIGIBLE_BYTES },
+	[M_ANON_RSS] = { "anon_rss_bytes", "Resident anonymous memory.", KSMCTL_A_PROC_ANON_RSS_BYTES },
 };
 
 struct value {
@@ -256,54 +264,32 @@ struct value {
 
 static struct value proc_metric(const struct ksmctl_proc *p, enum metric m, const struct ps_view *v)
 {
-	switch (m) {
-	case M_MERGING:
-		return (struct value){ true, false, p->merging_pages, 0 };
-	case M_SAVED:
+	const struct proc_figure *f = proc_figure_of(metrics[m].attr);
+	struct value val = { 0 };
+
+	if (m == M_SAVED)
 		return (struct value){ true, false, pages_to_bytes(p->merging_pages, v->page_size), 0 };
-	case M_PROP_SAVED:
-		return (struct value){ proc_has(p, KSMCTL_A_PROC_PROP_SAVED_BYTES), false,
-				       p->prop_saved_bytes, 0 };
-	case M_ZERO:
-		return (struct value){ proc_has(p, KSMCTL_A_PROC_ZERO_PAGES), false, p->zero_pages, 0 };
-	case M_PROFIT:
-		return (struct value){ proc_has(p, KSMCTL_A_PROC_PROFIT), true, 0, p->profit };
-	case M_MERGEABLE:
-		return (struct value){ true, false, p->mergeable_bytes, 0 };
-	case M_ELIGIBLE:
-		return (struct value){ true, false, p->eligible_bytes, 0 };
-	case M_ANON_RSS:
-		return (struct value){ true, false, p->anon_rss_bytes, 0 };
-	default:
-		return (struct value){ 0 };
+	if (f) {
+		val.present = proc_figure_get(f, p, &val.u, &val.s);
+		val.is_signed = f->type == PROC_FIG_s64;
 	}
+	return val;
 }
 
 static struct value sum_metric(const struct proc_sum *s, enum metric m)
 {
-	switch (m) {
-	case M_PROCESSES:
+	const struct proc_figure *f = proc_figure_of(metrics[m].attr);
+	struct value val = { 0 };
+
+	if (m == M_PROCESSES)
 		return (struct value){ true, false, s->processes, 0 };
-	case M_MERGING:
-		return (struct value){ true, false, s->merging_pages, 0 };
-	case M_SAVED:
+	if (m == M_SAVED)
 		return (struct value){ true, false, s->saved_bytes, 0 };
-	case M_PROP_SAVED:
-		return (struct value){ sum_has(s, KSMCTL_A_PROC_PROP_SAVED_BYTES), false,
-				       s->prop_saved_bytes, 0 };
-	case M_ZERO:
-		return (struct value){ sum_has(s, KSMCTL_A_PROC_ZERO_PAGES), false, s->zero_pages, 0 };
-	case M_PROFIT:
-		return (struct value){ sum_has(s, KSMCTL_A_PROC_PROFIT), true, 0, s->profit };
-	case M_MERGEABLE:
-		return (struct value){ true, false, s->mergeable_bytes, 0 };
-	case M_ELIGIBLE:
-		return (struct value){ true, false, s->eligible_bytes, 0 };
-	case M_ANON_RSS:
-		return (struct value){ true, false, s->anon_rss_bytes, 0 };
-	default:
-		return (struct value){ 0 };
+	if (f) {
+		val.present = sum_figure_get(f, s, &val.u, &val.s);
+		val.is_signed = f->type == PROC_FIG_s64;
 	}
+	return val;
 }
 
 /*
