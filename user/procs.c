@@ -8,21 +8,18 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "array.h"
 #include "procs.h"
 
 typedef unsigned __int128 u128;
 
 int proc_list_append(struct proc_list *l, const struct ksmctl_proc *p)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		struct ksmctl_proc *procs = realloc(l->procs, cap * sizeof(*procs));
+	struct ksmctl_proc *procs = array_grow(l->procs, &l->cap, l->n, sizeof(*procs), 64);
 
-		if (!procs)
-			return -ENOMEM;
-		l->procs = procs;
-		l->cap = cap;
-	}
+	if (!procs)
+		return -ENOMEM;
+	l->procs = procs;
 	l->procs[l->n++] = *p;
 	return 0;
 }
@@ -45,15 +42,11 @@ void proc_list_free(struct proc_list *l)
 
 int vma_list_append(struct vma_list *l, const struct ksmctl_vma *v)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		struct ksmctl_vma *vmas = realloc(l->vmas, cap * sizeof(*vmas));
+	struct ksmctl_vma *vmas = array_grow(l->vmas, &l->cap, l->n, sizeof(*vmas), 64);
 
-		if (!vmas)
-			return -ENOMEM;
-		l->vmas = vmas;
-		l->cap = cap;
-	}
+	if (!vmas)
+		return -ENOMEM;
+	l->vmas = vmas;
 	l->vmas[l->n++] = *v;
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "args.h"
+#include "array.h"
 #include "json.h"
 #include "options.h"
 #include "procs.h"
@@ -15,15 +16,11 @@
 
 int rule_list_add(struct rule_list *l, const struct ksmctl_rule *r)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 8;
-		struct ksmctl_rule *n = realloc(l->rules, cap * sizeof(*n));
+	struct ksmctl_rule *rules = array_grow(l->rules, &l->cap, l->n, sizeof(*rules), 8);
 
-		if (!n)
-			return -ENOMEM;
-		l->rules = n;
-		l->cap = cap;
-	}
+	if (!rules)
+		return -ENOMEM;
+	l->rules = rules;
 	l->rules[l->n++] = *r;
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "json.h"
 #include "table.h"
 
@@ -124,23 +125,18 @@ static int add_cell(struct table *t, const char *s, struct table_cell *cell)
 
 void table_add(struct table *t, ...)
 {
-	struct table_cell *row;
+	struct table_cell *row, *cells;
 	unsigned int c;
 	va_list ap;
 
 	if (t->failed)
 		return;
-	if (t->nrows == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 32;
-		struct table_cell *cells = realloc(t->cells, cap * t->ncols * sizeof(*cells));
-
-		if (!cells) {
-			t->failed = true;
-			return;
-		}
-		t->cells = cells;
-		t->cap = cap;
+	cells = array_grow(t->cells, &t->cap, t->nrows, t->ncols * sizeof(*cells), 32);
+	if (!cells) {
+		t->failed = true;
+		return;
 	}
+	t->cells = cells;
 	row = &t->cells[t->nrows * t->ncols];
 	va_start(ap, t);
 	for (c = 0; c < t->ncols; ++c) {

@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 
+#include "array.h"
 #include "procs.h"
 #include "tap.h"
 
@@ -297,6 +298,26 @@ static void test_lists(void)
 	ok(!l.procs && !l.n && !vl.vmas && !vl.n, "lists are empty after free");
 }
 
+/* array_grow(): doubles, starts at the first size, and refuses overflow */
+static void test_array_grow(void)
+{
+	size_t cap = 0;
+	char *a = array_grow(NULL, &cap, 0, 1, 4), *b;
+
+	ok(a && cap == 4, "array_grow: the first size");
+	b = array_grow(a, &cap, 3, 1, 4);
+	ok(b == a && cap == 4, "array_grow: room left, nothing moves");
+	a = array_grow(b, &cap, 4, 1, 4);
+	ok(a && cap == 8, "array_grow: full, twice the capacity");
+	cap = SIZE_MAX / 2 + 1;
+	ok(!array_grow(a, &cap, cap, 1, 4) && cap == SIZE_MAX / 2 + 1,
+	   "array_grow: a capacity that would overflow is refused, unchanged");
+	cap = 8;
+	ok(!array_grow(a, &cap, 8, SIZE_MAX / 8, 4) && cap == 8,
+	   "array_grow: a byte size that would overflow is refused, unchanged");
+	free(a);
+}
+
 int main(void)
 {
 	tap_begin("procs");
@@ -307,5 +328,6 @@ int main(void)
 	test_group();
 	test_saturation();
 	test_lists();
+	test_array_grow();
 	return tap_done();
 }
