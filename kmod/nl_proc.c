@@ -19,7 +19,7 @@
 #include "walk.h"
 
 const struct nla_policy ksmctl_proc_policy[] = {
-	[KSMCTL_A_FLAGS] = { .type = NLA_U32 },
+	[KSMCTL_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, KSMCTL_PROC_F_ALL),
 	[KSMCTL_A_PID]	 = { .type = NLA_U32 },
 };
 
@@ -44,16 +44,10 @@ static void viewer_from_request(struct ksmctl_viewer *v,
 			   netlink_capable(skb, CAP_SYS_PTRACE));
 }
 
-static int check_proc_flags(struct nlattr **attrs,
-			    struct netlink_ext_ack *extack, u32 *flags)
+/* KSMCTL_PROC_F_*, which the policy checked */
+static u32 proc_flags(struct nlattr **attrs)
 {
-	*flags = attrs[KSMCTL_A_FLAGS] ? nla_get_u32(attrs[KSMCTL_A_FLAGS]) : 0;
-	if (*flags & ~KSMCTL_PROC_F_ALL) {
-		NL_SET_ERR_MSG_ATTR(extack, attrs[KSMCTL_A_FLAGS],
-				    "unknown flags for GET_PROC");
-		return -EINVAL;
-	}
-	return 0;
+	return attrs[KSMCTL_A_FLAGS] ? nla_get_u32(attrs[KSMCTL_A_FLAGS]) : 0;
 }
 
 /* the attributes proc_fill() writes, at most */
@@ -144,9 +138,7 @@ int ksmctl_nl_get_proc_doit(struct sk_buff *skb, struct genl_info *info)
 	u32 flags;
 	int err;
 
-	err = check_proc_flags(info->attrs, info->extack, &flags);
-	if (err)
-		return err;
+	flags = proc_flags(info->attrs);
 	if (flags & KSMCTL_PROC_F_MERGING_ONLY) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[KSMCTL_A_FLAGS],
 				    "MERGING_ONLY applies to dumps only");
@@ -249,10 +241,7 @@ int ksmctl_nl_get_proc_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	int err = 0;
 
 	if (!d->checked) {
-		err = check_proc_flags(ksmctl_dump_attrs(cb), cb->extack,
-				       &d->flags);
-		if (err)
-			return err;
+		d->flags = proc_flags(ksmctl_dump_attrs(cb));
 		d->checked = true;
 	}
 

@@ -22,7 +22,7 @@
 static const struct nla_policy rule_policy[KSMCTL_A_RULE_MAX + 1] = {
 	[KSMCTL_A_RULE_ID]	= { .type = NLA_U32 },
 	[KSMCTL_A_RULE_ACTION]	= { .type = NLA_U32 },
-	[KSMCTL_A_RULE_FLAGS]	= { .type = NLA_U32 },
+	[KSMCTL_A_RULE_FLAGS]	= NLA_POLICY_MASK(NLA_U32, KSMCTL_RULE_F_ALL),
 	[KSMCTL_A_RULE_PID]	= { .type = NLA_U32 },
 	[KSMCTL_A_RULE_CGROUP]	= { .type = NLA_NUL_STRING },
 	[KSMCTL_A_RULE_EXE]	= { .type = NLA_NUL_STRING },
@@ -93,11 +93,6 @@ static int rule_check_attrs(struct nlattr **tb, struct ksmctl_rule *r,
 	}
 	r->flags = tb[KSMCTL_A_RULE_FLAGS] ?
 		   nla_get_u32(tb[KSMCTL_A_RULE_FLAGS]) : 0;
-	if (r->flags & ~KSMCTL_RULE_F_ALL) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[KSMCTL_A_RULE_FLAGS],
-				    "unknown rule flags");
-		return -EINVAL;
-	}
 	if ((r->flags & KSMCTL_RULE_F_TREE) && !tb[KSMCTL_A_RULE_PID]) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[KSMCTL_A_RULE_FLAGS],
 				    "flag TREE needs RULE_PID");

@@ -12,7 +12,8 @@
 #include "netlink.h"
 
 const struct nla_policy ksmctl_status_policy[] = {
-	[KSMCTL_A_FLAGS] = { .type = NLA_U32 },
+	/* no flags yet: every bit is reserved */
+	[KSMCTL_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, 0),
 };
 
 static const int status_nl_attr[KSMCTL_KSM_F_COUNT] = {
@@ -81,13 +82,6 @@ int ksmctl_nl_get_status(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	void *hdr;
 	int err;
-
-	if (info->attrs[KSMCTL_A_FLAGS] &&
-	    nla_get_u32(info->attrs[KSMCTL_A_FLAGS])) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[KSMCTL_A_FLAGS],
-				    "unknown flags for GET_STATUS");
-		return -EINVAL;
-	}
 
 	err = ksmctl_ksm_read(&st);
 	if (err) {

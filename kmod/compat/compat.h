@@ -33,6 +33,11 @@
 #define KSMCTL_GENL_RESV_START_OP(first)
 #endif
 
+/*
+ * Flag bits are checked by the policy, NLA_POLICY_MASK(), which every
+ * supported kernel has (5.10 included): no fallback here.
+ */
+
 /* The parsed request attributes of a dump, in its callbacks. */
 #ifdef COMPAT_HAS_GENL_INFO_DUMP
 #define ksmctl_dump_attrs(cb)	(genl_info_dump(cb)->attrs)

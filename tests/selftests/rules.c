@@ -1491,7 +1491,7 @@ TEST_F(rules, bad_input)
 		{ "bad action", { .action = 7, .comm = "x" }, -EINVAL, "action" },
 		{ "no match", { .action = 1 }, -EINVAL, "no match" },
 		{ "bad flags", { .action = 1, .comm = "x", .flags = 1 << 7 },
-		  -EINVAL, "flags" },
+		  -EINVAL, "reserved bit set" },
 		{ "tree without pid", { .action = 1, .comm = "x",
 		  .flags = KSMCTL_RULE_F_TREE }, -EINVAL, "RULE_PID" },
 		{ "recursive without cgroup", { .action = 1, .comm = "x",
