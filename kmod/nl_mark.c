@@ -55,6 +55,8 @@ static int parse_mark_req(struct genl_info *info, struct ksmctl_mark_req *rq,
 		NL_SET_ERR_MSG_ATTR(extack, tb[KSMCTL_A_RANGE_START] ?:
 				    tb[KSMCTL_A_RANGE_END],
 				    "range needs both RANGE_START and RANGE_END");
+		ksmctl_err_attr_miss(extack, NULL, tb[KSMCTL_A_RANGE_START] ?
+				     KSMCTL_A_RANGE_END : KSMCTL_A_RANGE_START);
 		return -EINVAL;
 	}
 	if (tb[KSMCTL_A_RANGE_START]) {

@@ -45,6 +45,7 @@ static int parse_rule(struct genl_info *info, struct nlattr **tb)
 
 	if (!nest) {
 		NL_SET_ERR_MSG(info->extack, "missing attribute RULE");
+		ksmctl_err_attr_miss(info->extack, NULL, KSMCTL_A_RULE);
 		return -EINVAL;
 	}
 	return nla_parse_nested(tb, KSMCTL_A_RULE_MAX, nest, rule_policy,
@@ -83,6 +84,7 @@ static int rule_check_attrs(struct nlattr **tb, struct ksmctl_rule *r,
 	}
 	if (!tb[KSMCTL_A_RULE_ACTION]) {
 		NL_SET_ERR_MSG_ATTR(extack, nest, "missing attribute RULE_ACTION");
+		ksmctl_err_attr_miss(extack, nest, KSMCTL_A_RULE_ACTION);
 		return -EINVAL;
 	}
 	r->action = nla_get_u32(tb[KSMCTL_A_RULE_ACTION]);
@@ -96,11 +98,13 @@ static int rule_check_attrs(struct nlattr **tb, struct ksmctl_rule *r,
 	if ((r->flags & KSMCTL_RULE_F_TREE) && !tb[KSMCTL_A_RULE_PID]) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[KSMCTL_A_RULE_FLAGS],
 				    "flag TREE needs RULE_PID");
+		ksmctl_err_attr_miss(extack, nest, KSMCTL_A_RULE_PID);
 		return -EINVAL;
 	}
 	if ((r->flags & KSMCTL_RULE_F_RECURSIVE) && !tb[KSMCTL_A_RULE_CGROUP]) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[KSMCTL_A_RULE_FLAGS],
 				    "flag RECURSIVE needs RULE_CGROUP");
+		ksmctl_err_attr_miss(extack, nest, KSMCTL_A_RULE_CGROUP);
 		return -EINVAL;
 	}
 	if (!tb[KSMCTL_A_RULE_PID] && !tb[KSMCTL_A_RULE_CGROUP] &&
@@ -355,6 +359,8 @@ int ksmctl_nl_rule_del_doit(struct sk_buff *skb, struct genl_info *info)
 	if (!tb[KSMCTL_A_RULE_ID]) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[KSMCTL_A_RULE],
 				    "missing attribute RULE_ID");
+		ksmctl_err_attr_miss(info->extack, info->attrs[KSMCTL_A_RULE],
+				     KSMCTL_A_RULE_ID);
 		return -EINVAL;
 	}
 	err = ksmctl_rule_del(nla_get_u32(tb[KSMCTL_A_RULE_ID]));

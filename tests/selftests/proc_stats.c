@@ -257,6 +257,8 @@ TEST_F(proc, missing_pid)
 	ASSERT_EQ(0, nl_talk(self->fd, &r, &self->ans));
 	EXPECT_EQ(-EINVAL, self->ans.error);
 	EXPECT_STREQ("missing pid (KSMCTL_A_PID)", self->ans.extack_msg);
+	EXPECT_EQ(ack_miss_type(KSMCTL_A_PID), self->ans.miss_type);
+	EXPECT_EQ(-1, self->ans.miss_nest_off);
 }
 
 TEST_F(proc, pid_zero)
