@@ -88,6 +88,49 @@ struct genl_family ksmctl_genl_family __ro_after_init = {
 	KSMCTL_GENL_RESV_START_OP(KSMCTL_CMD_GET_STATUS)
 };
 
+/**
+ * ksmctl_nla_num_size() - the room a numeric attribute takes in a message
+ * @type: NLA_U8, NLA_U32, NLA_U64 or NLA_S64
+ *
+ * Return: its total size, with the padding a 64-bit value may need.
+ */
+size_t ksmctl_nla_num_size(u8 type)
+{
+	switch (type) {
+	case NLA_U8:
+		return nla_total_size(sizeof(u8));
+	case NLA_U32:
+		return nla_total_size(sizeof(u32));
+	default:
+		return nla_total_size_64bit(sizeof(u64));
+	}
+}
+
+/**
+ * ksmctl_nla_put_num() - put a numeric attribute of the given wire type
+ * @skb: the message
+ * @attrtype: the attribute
+ * @type: NLA_U8, NLA_U32, NLA_U64 or NLA_S64
+ * @value: the value (an s64 cast to u64; others truncated to their type)
+ * @padattr: the padding attribute of the nest, for 64-bit values
+ *
+ * Return: 0, or -EMSGSIZE.
+ */
+int ksmctl_nla_put_num(struct sk_buff *skb, int attrtype, u8 type, u64 value,
+		       int padattr)
+{
+	switch (type) {
+	case NLA_U8:
+		return nla_put_u8(skb, attrtype, value);
+	case NLA_U32:
+		return nla_put_u32(skb, attrtype, value);
+	case NLA_S64:
+		return nla_put_s64(skb, attrtype, value, padattr);
+	default:
+		return nla_put_u64_64bit(skb, attrtype, value, padattr);
+	}
+}
+
 int __init ksmctl_genl_init(void)
 {
 	return genl_register_family(&ksmctl_genl_family);

@@ -27,6 +27,23 @@ static inline void ksmctl_dump_room(struct netlink_callback *cb,
 }
 
 /*
+ * Numeric attributes of replies, by wire type (NLA_U8, NLA_U32, NLA_U64 or
+ * NLA_S64; the value of an NLA_S64 cast to u64). Replies whose attributes
+ * come from a table put each with ksmctl_nla_put_num() and count the room
+ * they need with ksmctl_nla_num_size(), both from the same rows: the size
+ * cannot fall short of what is filled.
+ */
+size_t ksmctl_nla_num_size(u8 type);
+int ksmctl_nla_put_num(struct sk_buff *skb, int attrtype, u8 type, u64 value,
+		       int padattr);
+
+/* the NLA_* type of a wire type's name (u32...), for tables made by macros */
+#define KSMCTL_NLA_u8	NLA_U8
+#define KSMCTL_NLA_u32	NLA_U32
+#define KSMCTL_NLA_u64	NLA_U64
+#define KSMCTL_NLA_s64	NLA_S64
+
+/*
  * Each command's policy is declared here with its bound, the highest
  * attribute it takes: netlink.c's ops table reads it with ARRAY_SIZE().
  */

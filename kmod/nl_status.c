@@ -16,27 +16,36 @@ const struct nla_policy ksmctl_status_policy[] = {
 	[KSMCTL_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, 0),
 };
 
-static const int status_nl_attr[KSMCTL_KSM_F_COUNT] = {
-	[KSMCTL_KSM_F_RUN]                = KSMCTL_A_STATUS_RUN,
-	[KSMCTL_KSM_F_PAGES_SHARED]       = KSMCTL_A_STATUS_PAGES_SHARED,
-	[KSMCTL_KSM_F_PAGES_SHARING]      = KSMCTL_A_STATUS_PAGES_SHARING,
-	[KSMCTL_KSM_F_PAGES_UNSHARED]     = KSMCTL_A_STATUS_PAGES_UNSHARED,
-	[KSMCTL_KSM_F_PAGES_VOLATILE]     = KSMCTL_A_STATUS_PAGES_VOLATILE,
-	[KSMCTL_KSM_F_FULL_SCANS]         = KSMCTL_A_STATUS_FULL_SCANS,
-	[KSMCTL_KSM_F_PAGES_TO_SCAN]      = KSMCTL_A_STATUS_PAGES_TO_SCAN,
-	[KSMCTL_KSM_F_SLEEP_MSECS]        = KSMCTL_A_STATUS_SLEEP_MSECS,
-	[KSMCTL_KSM_F_MAX_PAGE_SHARING]   = KSMCTL_A_STATUS_MAX_PAGE_SHARING,
-	[KSMCTL_KSM_F_STABLE_NODE_CHAINS] = KSMCTL_A_STATUS_STABLE_NODE_CHAINS,
-	[KSMCTL_KSM_F_GENERAL_PROFIT]     = KSMCTL_A_STATUS_GENERAL_PROFIT,
-	[KSMCTL_KSM_F_ZERO_PAGES]         = KSMCTL_A_STATUS_ZERO_PAGES,
+/* the attribute of each KSM value, and its wire type */
+static const struct {
+	u16 attr;
+	u8 type;
+} status_attrs[KSMCTL_KSM_F_COUNT] = {
+	[KSMCTL_KSM_F_RUN]                = { KSMCTL_A_STATUS_RUN, NLA_U32 },
+	[KSMCTL_KSM_F_PAGES_SHARED]       = { KSMCTL_A_STATUS_PAGES_SHARED, NLA_U64 },
+	[KSMCTL_KSM_F_PAGES_SHARING]      = { KSMCTL_A_STATUS_PAGES_SHARING, NLA_U64 },
+	[KSMCTL_KSM_F_PAGES_UNSHARED]     = { KSMCTL_A_STATUS_PAGES_UNSHARED, NLA_U64 },
+	[KSMCTL_KSM_F_PAGES_VOLATILE]     = { KSMCTL_A_STATUS_PAGES_VOLATILE, NLA_U64 },
+	[KSMCTL_KSM_F_FULL_SCANS]         = { KSMCTL_A_STATUS_FULL_SCANS, NLA_U64 },
+	[KSMCTL_KSM_F_PAGES_TO_SCAN]      = { KSMCTL_A_STATUS_PAGES_TO_SCAN, NLA_U64 },
+	[KSMCTL_KSM_F_SLEEP_MSECS]        = { KSMCTL_A_STATUS_SLEEP_MSECS, NLA_U64 },
+	[KSMCTL_KSM_F_MAX_PAGE_SHARING]   = { KSMCTL_A_STATUS_MAX_PAGE_SHARING, NLA_U64 },
+	[KSMCTL_KSM_F_STABLE_NODE_CHAINS] = { KSMCTL_A_STATUS_STABLE_NODE_CHAINS, NLA_U64 },
+	[KSMCTL_KSM_F_GENERAL_PROFIT]     = { KSMCTL_A_STATUS_GENERAL_PROFIT, NLA_S64 },
+	[KSMCTL_KSM_F_ZERO_PAGES]         = { KSMCTL_A_STATUS_ZERO_PAGES, NLA_U64 },
 };
 
+/* the attributes status_fill() writes, at most */
 static size_t status_reply_size(void)
 {
-	return nla_total_size(sizeof(KSMCTL_VERSION)) +	/* VERSION */
-	       nla_total_size(0) +			/* STATUS nest */
-	       nla_total_size(sizeof(u32)) +		/* PAGE_SIZE */
-	       KSMCTL_KSM_F_COUNT * nla_total_size_64bit(sizeof(u64));
+	size_t size = nla_total_size(sizeof(KSMCTL_VERSION)) +	/* VERSION */
+		      nla_total_size(0) +			/* STATUS nest */
+		      nla_total_size(sizeof(u32));		/* PAGE_SIZE */
+	enum ksmctl_ksm_field f;
+
+	for (f = 0; f < KSMCTL_KSM_F_COUNT; f++)
+		size += ksmctl_nla_num_size(status_attrs[f].type);
+	return size;
 }
 
 static int status_fill(struct sk_buff *skb, const struct ksmctl_ksm_state *st)
@@ -52,20 +61,10 @@ static int status_fill(struct sk_buff *skb, const struct ksmctl_ksm_state *st)
 	if (nla_put_u32(skb, KSMCTL_A_STATUS_PAGE_SIZE, PAGE_SIZE))
 		goto cancel;
 	for (f = 0; f < KSMCTL_KSM_F_COUNT; f++) {
-		int type = status_nl_attr[f];
-		int err;
-
-		if (!ksmctl_ksm_has(st, f))
-			continue;
-		if (type == KSMCTL_A_STATUS_RUN)
-			err = nla_put_u32(skb, type, st->val[f]);
-		else if (type == KSMCTL_A_STATUS_GENERAL_PROFIT)
-			err = nla_put_s64(skb, type, st->val[f],
-					  KSMCTL_A_STATUS_PAD);
-		else
-			err = nla_put_u64_64bit(skb, type, st->val[f],
-						KSMCTL_A_STATUS_PAD);
-		if (err)
+		if (ksmctl_ksm_has(st, f) &&
+		    ksmctl_nla_put_num(skb, status_attrs[f].attr,
+				       status_attrs[f].type, st->val[f],
+				       KSMCTL_A_STATUS_PAD))
 			goto cancel;
 	}
 	nla_nest_end(skb, nest);
