@@ -50,20 +50,68 @@ static u32 proc_flags(struct nlattr **attrs)
 	return attrs[KSMCTL_A_FLAGS] ? nla_get_u32(attrs[KSMCTL_A_FLAGS]) : 0;
 }
 
+/* The figures of KSMCTL_PROC_FIGURES(): indexes, then a row each. */
+enum {
+#define PROC_FIGURE_INDEX(attr, member, type, has)	PROC_FIG_##attr,
+	KSMCTL_PROC_FIGURES(PROC_FIGURE_INDEX)
+#undef PROC_FIGURE_INDEX
+	PROC_FIG_COUNT
+};
+
+static const struct {
+	u16 attr;
+	u8 type;		/* NLA_* */
+	unsigned int has;	/* KSMCTL_HAS_*, 0: always */
+} proc_figures[PROC_FIG_COUNT] = {
+#define PROC_FIGURE_ROW(attr, member, type, has)		\
+	[PROC_FIG_##attr] = { KSMCTL_A_PROC_##attr, KSMCTL_NLA_##type, has },
+	KSMCTL_PROC_FIGURES(PROC_FIGURE_ROW)
+#undef PROC_FIGURE_ROW
+};
+
+static u64 proc_figure_value(const struct ksmctl_proc_stats *st, int i)
+{
+	switch (i) {
+#define PROC_FIGURE_CASE(attr, member, type, has)		\
+	case PROC_FIG_##attr:					\
+		return (u64)st->member;
+	KSMCTL_PROC_FIGURES(PROC_FIGURE_CASE)
+#undef PROC_FIGURE_CASE
+	}
+	return 0;
+}
+
 /* the attributes proc_fill() writes, at most */
 static size_t proc_attrs_size(size_t cgpath_len)
 {
-	return nla_total_size(0) +			/* PROC nest */
-	       4 * nla_total_size(sizeof(u32)) +	/* PID PPID UID MERGEABLE_VMAS */
-	       nla_total_size(TASK_COMM_LEN) +
-	       nla_total_size(cgpath_len + 1) +
-	       nla_total_size(sizeof(u8)) +		/* MERGE_ANY */
-	       /*
-		* CGROUP_ID MERGING_PAGES RMAP_ITEMS ZERO_PAGES PROFIT
-		* MERGEABLE_BYTES ELIGIBLE_BYTES ANON_RSS_BYTES PROP_SAVED_BYTES
-		* KSM_MAPPED_PAGES
-		*/
-	       10 * nla_total_size_64bit(sizeof(u64));
+	size_t size = nla_total_size(0) +		/* PROC nest */
+		      nla_total_size(TASK_COMM_LEN) +
+		      nla_total_size(cgpath_len + 1);
+	int i;
+
+	for (i = 0; i < PROC_FIG_COUNT; i++)
+		size += ksmctl_nla_num_size(proc_figures[i].type);
+	return size;
+}
+
+/* the figures from @first up to @end (not included) that @st has */
+static int proc_put_figures(struct sk_buff *skb,
+			    const struct ksmctl_proc_stats *st, int first,
+			    int end)
+{
+	int i;
+
+	for (i = first; i < end; i++) {
+		unsigned int has = proc_figures[i].has;
+
+		if ((!has || (st->has & has)) &&
+		    ksmctl_nla_put_num(skb, proc_figures[i].attr,
+				       proc_figures[i].type,
+				       proc_figure_value(st, i),
+				       KSMCTL_A_PROC_PAD))
+			return -EMSGSIZE;
+	}
+	return 0;
 }
 
 static int proc_fill(struct sk_buff *skb, const struct ksmctl_proc_stats *st,
@@ -73,48 +121,17 @@ static int proc_fill(struct sk_buff *skb, const struct ksmctl_proc_stats *st,
 
 	if (!nest)
 		return -EMSGSIZE;
-	if (nla_put_u32(skb, KSMCTL_A_PROC_PID, st->pid) ||
-	    nla_put_u32(skb, KSMCTL_A_PROC_PPID, st->ppid) ||
+	/* the two names where they always were: after PPID, after CGROUP_ID */
+	if (proc_put_figures(skb, st, 0, PROC_FIG_UID) ||
 	    nla_put_string(skb, KSMCTL_A_PROC_COMM, st->comm) ||
-	    nla_put_u32(skb, KSMCTL_A_PROC_UID, st->uid) ||
-	    nla_put_u64_64bit(skb, KSMCTL_A_PROC_CGROUP_ID, st->cgroup_id,
-			      KSMCTL_A_PROC_PAD) ||
+	    proc_put_figures(skb, st, PROC_FIG_UID, PROC_FIG_MERGING_PAGES) ||
 	    nla_put_string(skb, KSMCTL_A_PROC_CGROUP_PATH, cgpath) ||
-	    nla_put_u64_64bit(skb, KSMCTL_A_PROC_MERGING_PAGES,
-			      st->merging_pages, KSMCTL_A_PROC_PAD) ||
-	    nla_put_u32(skb, KSMCTL_A_PROC_MERGEABLE_VMAS, st->mergeable_vmas) ||
-	    nla_put_u64_64bit(skb, KSMCTL_A_PROC_MERGEABLE_BYTES,
-			      st->mergeable_bytes, KSMCTL_A_PROC_PAD) ||
-	    nla_put_u64_64bit(skb, KSMCTL_A_PROC_ELIGIBLE_BYTES,
-			      st->eligible_bytes, KSMCTL_A_PROC_PAD) ||
-	    nla_put_u64_64bit(skb, KSMCTL_A_PROC_ANON_RSS_BYTES,
-			      st->anon_rss_bytes, KSMCTL_A_PROC_PAD))
-		goto cancel;
-	if ((st->has & KSMCTL_HAS_RMAP_ITEMS) &&
-	    (nla_put_u64_64bit(skb, KSMCTL_A_PROC_RMAP_ITEMS, st->rmap_items,
-			       KSMCTL_A_PROC_PAD) ||
-	     nla_put_s64(skb, KSMCTL_A_PROC_PROFIT, st->profit,
-			 KSMCTL_A_PROC_PAD)))
-		goto cancel;
-	if ((st->has & KSMCTL_HAS_ZERO_PAGES) &&
-	    nla_put_u64_64bit(skb, KSMCTL_A_PROC_ZERO_PAGES, st->zero_pages,
-			      KSMCTL_A_PROC_PAD))
-		goto cancel;
-	if ((st->has & KSMCTL_HAS_MERGE_ANY) &&
-	    nla_put_u8(skb, KSMCTL_A_PROC_MERGE_ANY, st->merge_any))
-		goto cancel;
-	if ((st->has & KSMCTL_HAS_PROPORTIONAL) &&
-	    (nla_put_u64_64bit(skb, KSMCTL_A_PROC_PROP_SAVED_BYTES,
-			       st->prop_saved_bytes, KSMCTL_A_PROC_PAD) ||
-	     nla_put_u64_64bit(skb, KSMCTL_A_PROC_KSM_MAPPED_PAGES,
-			       st->ksm_mapped_pages, KSMCTL_A_PROC_PAD)))
-		goto cancel;
+	    proc_put_figures(skb, st, PROC_FIG_MERGING_PAGES, PROC_FIG_COUNT)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
 	nla_nest_end(skb, nest);
 	return 0;
-
-cancel:
-	nla_nest_cancel(skb, nest);
-	return -EMSGSIZE;
 }
 
 /* cgroup path into buf; "" when the process has none we can name */
