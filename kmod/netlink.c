@@ -5,27 +5,110 @@
  */
 
 #include <linux/module.h>
+#include <linux/slab.h>
 #include <net/genetlink.h>
 
 #include <linux/ksmctl.h>
 
 #include "netlink.h"
 
+static const struct ksmctl_nl_req_ops *const ksmctl_req_ops[] = {
+#define KSMCTL_REQ_OPS_ENTRY(CMD, name, maxattr)		\
+	[KSMCTL_CMD_##CMD] = &ksmctl_##name##_req_ops,
+	KSMCTL_REQ_CMDS(KSMCTL_REQ_OPS_ENTRY)
+#undef KSMCTL_REQ_OPS_ENTRY
+};
+
+/* put the reply of @ops into @msg, which has room for @size */
+static int ksmctl_nl_default_reply(struct sk_buff *msg, struct genl_info *info,
+				   const struct ksmctl_nl_req_ops *ops,
+				   const void *data, size_t size)
+{
+	unsigned int start;
+	void *hdr;
+	int err;
+
+	hdr = genlmsg_put_reply(msg, info, &ksmctl_genl_family, 0, ops->cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	start = msg->len;
+	err = ops->fill(msg, data);
+	/* reply_size() counted too little: a bug, which panic_on_warn catches */
+	if (WARN_ONCE(err == -EMSGSIZE || (!err && msg->len - start > size),
+		      "ksmctl: command %u: the reply takes more than the %zu bytes counted\n",
+		      ops->cmd, size))
+		return -EMSGSIZE;
+	if (!err)
+		genlmsg_end(msg, hdr);
+	return err;
+}
+
+/**
+ * ksmctl_nl_default_doit() - the doit of the commands of KSMCTL_REQ_CMDS()
+ * @skb: the request
+ * @info: its attributes, validated by the command's policy
+ *
+ * Parses and prepares the request with the command's &struct
+ * ksmctl_nl_req_ops, allocates a reply of the size it counts, fills it and
+ * sends it.
+ *
+ * Return: 0, or a negative errno (with an extack message where the ops set
+ * one).
+ */
+static int ksmctl_nl_default_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	u8 cmd = info->genlhdr->cmd;
+	const struct ksmctl_nl_req_ops *ops;
+	struct sk_buff *msg;
+	size_t size;
+	void *data;
+	int err;
+
+	ops = cmd < ARRAY_SIZE(ksmctl_req_ops) ? ksmctl_req_ops[cmd] : NULL;
+	if (WARN_ONCE(!ops || ops->cmd != cmd,
+		      "ksmctl: command %u has no request ops\n", cmd))
+		return -EOPNOTSUPP;
+	data = kvzalloc(ops->data_size, GFP_KERNEL);
+	if (!data)
+		return -ENOMEM;
+	err = ops->parse ? ops->parse(data, info->attrs, info->extack) : 0;
+	if (!err)
+		err = ops->prepare(data, skb, info);
+	if (err)
+		goto out;
+
+	size = ops->reply_size(data);
+	msg = genlmsg_new(size, GFP_KERNEL);
+	if (!msg) {
+		err = -ENOMEM;
+		goto out;
+	}
+	err = ksmctl_nl_default_reply(msg, info, ops, data, size);
+	if (err)
+		nlmsg_free(msg);
+	else
+		err = genlmsg_reply(msg, info);
+out:
+	if (ops->cleanup)
+		ops->cleanup(data);
+	kvfree(data);
+	return err;
+}
+
+/* the fields of a genl_ops entry for a command of KSMCTL_REQ_CMDS() */
+#define KSMCTL_REQ_DOIT(CMD, name)					\
+	.cmd	= KSMCTL_CMD_##CMD,					\
+	.doit	= ksmctl_nl_default_doit,				\
+	.policy	= ksmctl_##name##_policy,				\
+	.maxattr = ARRAY_SIZE(ksmctl_##name##_policy) - 1
+
 static const struct genl_ops ksmctl_genl_ops[] = {
+	{ KSMCTL_REQ_DOIT(GET_STATUS, status) },
 	{
-		.cmd	= KSMCTL_CMD_GET_STATUS,
-		.doit	= ksmctl_nl_get_status,
-		.policy	= ksmctl_status_policy,
-		.maxattr = ARRAY_SIZE(ksmctl_status_policy) - 1,
-	},
-	{
-		.cmd	= KSMCTL_CMD_GET_PROC,
-		.doit	= ksmctl_nl_get_proc_doit,
+		KSMCTL_REQ_DOIT(GET_PROC, proc),
 		.start	= ksmctl_nl_get_proc_start,
 		.dumpit	= ksmctl_nl_get_proc_dumpit,
 		.done	= ksmctl_nl_get_proc_done,
-		.policy	= ksmctl_proc_policy,
-		.maxattr = ARRAY_SIZE(ksmctl_proc_policy) - 1,
 	},
 	{
 		.cmd	= KSMCTL_CMD_GET_VMAS,

@@ -43,19 +43,58 @@ int ksmctl_nla_put_num(struct sk_buff *skb, int attrtype, u8 type, u64 value,
 #define KSMCTL_NLA_u64	NLA_U64
 #define KSMCTL_NLA_s64	NLA_S64
 
+/**
+ * struct ksmctl_nl_req_ops - a command whose doit reads and replies once
+ * @cmd: the command, which the reply carries too
+ * @data_size: the size of the request's data, zeroed before parse()
+ * @parse: optional: checks that need the request's attributes only
+ * @prepare: take what the reply tells into the data; may sleep
+ * @reply_size: the room the reply's attributes take, at most: counted
+ *	from the same table (or code) that fill() puts them with
+ * @fill: put the reply's attributes
+ * @cleanup: optional: release what parse() and prepare() took, even when
+ *	they failed
+ *
+ * ksmctl_nl_default_doit() (netlink.c) runs them in this order, as the
+ * ethtool netlink family's ethnl_default_doit() does.
+ */
+struct ksmctl_nl_req_ops {
+	u8 cmd;
+	size_t data_size;
+	int (*parse)(void *data, struct nlattr **attrs,
+		     struct netlink_ext_ack *extack);
+	int (*prepare)(void *data, const struct sk_buff *skb,
+		       struct genl_info *info);
+	size_t (*reply_size)(const void *data);
+	int (*fill)(struct sk_buff *skb, const void *data);
+	void (*cleanup)(void *data);
+};
+
 /*
- * Each command's policy is declared here with its bound, the highest
- * attribute it takes: netlink.c's ops table reads it with ARRAY_SIZE().
+ * The commands ksmctl_nl_default_doit() answers: X(CMD, name, maxattr) for
+ * KSMCTL_CMD_<CMD>, which nl_<name>.c implements with
+ * ksmctl_<name>_req_ops and validates with ksmctl_<name>_policy, of the
+ * attributes up to @maxattr (both declared here, so that the compiler
+ * checks their definitions). netlink.c's ops table gives each a line.
+ */
+#define KSMCTL_REQ_CMDS(X)					\
+	X(GET_STATUS,	status,	KSMCTL_A_FLAGS)			\
+	X(GET_PROC,	proc,	KSMCTL_A_PID)
+
+#define KSMCTL_REQ_DECLARE(CMD, name, maxattr)				\
+	extern const struct ksmctl_nl_req_ops ksmctl_##name##_req_ops;	\
+	extern const struct nla_policy ksmctl_##name##_policy[(maxattr) + 1];
+KSMCTL_REQ_CMDS(KSMCTL_REQ_DECLARE)
+#undef KSMCTL_REQ_DECLARE
+
+/*
+ * The other commands' policies are declared here with their bound, the
+ * highest attribute each takes: netlink.c's ops table reads it with
+ * ARRAY_SIZE().
  */
 
-/* nl_status.c */
-extern const struct nla_policy ksmctl_status_policy[KSMCTL_A_FLAGS + 1];
-int ksmctl_nl_get_status(struct sk_buff *skb, struct genl_info *info);
-
 /* nl_proc.c */
-extern const struct nla_policy ksmctl_proc_policy[KSMCTL_A_PID + 1];
 extern const struct nla_policy ksmctl_vmas_policy[KSMCTL_A_PID + 1];
-int ksmctl_nl_get_proc_doit(struct sk_buff *skb, struct genl_info *info);
 int ksmctl_nl_get_proc_start(struct netlink_callback *cb);
 int ksmctl_nl_get_proc_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int ksmctl_nl_get_proc_done(struct netlink_callback *cb);

@@ -143,66 +143,76 @@ static const char *proc_cgroup_path(struct task_struct *task, char *buf,
 	return buf;
 }
 
-int ksmctl_nl_get_proc_doit(struct sk_buff *skb, struct genl_info *info)
-{
-	struct ksmctl_proc_stats *st;
-	struct ksmctl_viewer v;
-	struct task_struct *task;
-	struct mm_struct *mm;
-	struct sk_buff *msg;
-	char *cgpath;
-	void *hdr;
+/* a GET_PROC doit: its flags, then what the reply tells */
+struct proc_req {
 	u32 flags;
-	int err;
+	struct ksmctl_proc_stats st;
+	char cgpath[PATH_MAX];
+};
 
-	flags = proc_flags(info->attrs);
-	if (flags & KSMCTL_PROC_F_MERGING_ONLY) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[KSMCTL_A_FLAGS],
+static int proc_req_parse(void *data, struct nlattr **attrs,
+			  struct netlink_ext_ack *extack)
+{
+	struct proc_req *rq = data;
+
+	rq->flags = proc_flags(attrs);
+	if (rq->flags & KSMCTL_PROC_F_MERGING_ONLY) {
+		NL_SET_ERR_MSG_ATTR(extack, attrs[KSMCTL_A_FLAGS],
 				    "MERGING_ONLY applies to dumps only");
 		return -EINVAL;
 	}
+	return 0;
+}
+
+static int proc_req_prepare(void *data, const struct sk_buff *skb,
+			    struct genl_info *info)
+{
+	struct proc_req *rq = data;
+	struct ksmctl_viewer v;
+	struct task_struct *task;
+	struct mm_struct *mm;
+	int err;
 
 	viewer_from_request(&v, skb);
-	task = ksmctl_find_process(&v, info->attrs[KSMCTL_A_PID], info->extack, &mm);
+	task = ksmctl_find_process(&v, info->attrs[KSMCTL_A_PID], info->extack,
+				   &mm);
 	if (IS_ERR(task)) {
 		err = PTR_ERR(task);
 		goto out_viewer;
 	}
-
-	st = kmalloc(sizeof(*st), GFP_KERNEL);
-	cgpath = kmalloc(PATH_MAX, GFP_KERNEL);
-	err = -ENOMEM;
-	if (!st || !cgpath)
-		goto out_free;
 	err = ksmctl_proc_collect(&v, task, mm,
-				  flags & KSMCTL_PROC_F_PROPORTIONAL, st);
-	if (err)
-		goto out_free;
-	proc_cgroup_path(task, cgpath, PATH_MAX);
-
-	err = -ENOMEM;
-	msg = genlmsg_new(proc_attrs_size(strlen(cgpath)), GFP_KERNEL);
-	if (!msg)
-		goto out_free;
-	hdr = genlmsg_put_reply(msg, info, &ksmctl_genl_family, 0,
-				KSMCTL_CMD_GET_PROC);
-	if (!hdr || proc_fill(msg, st, cgpath)) {
-		nlmsg_free(msg);
-		err = -EMSGSIZE;
-		goto out_free;
-	}
-	genlmsg_end(msg, hdr);
-	err = genlmsg_reply(msg, info);
-
-out_free:
-	kfree(cgpath);
-	kfree(st);
+				  rq->flags & KSMCTL_PROC_F_PROPORTIONAL, &rq->st);
+	if (!err)
+		proc_cgroup_path(task, rq->cgpath, sizeof(rq->cgpath));
 	mmput(mm);
 	put_task_struct(task);
 out_viewer:
 	ksmctl_viewer_release(&v);
 	return err;
 }
+
+static size_t proc_req_reply_size(const void *data)
+{
+	const struct proc_req *rq = data;
+
+	return proc_attrs_size(strlen(rq->cgpath));
+}
+
+static int proc_req_fill(struct sk_buff *skb, const void *data)
+{
+	const struct proc_req *rq = data;
+
+	return proc_fill(skb, &rq->st, rq->cgpath);
+}
+
+const struct ksmctl_nl_req_ops ksmctl_proc_req_ops = {
+	.cmd		= KSMCTL_CMD_GET_PROC,
+	.data_size	= sizeof(struct proc_req),
+	.parse		= proc_req_parse,
+	.prepare	= proc_req_prepare,
+	.reply_size	= proc_req_reply_size,
+	.fill		= proc_req_fill,
+};
 
 /*
  * Dumps check their request in the first dumpit() call, not in start():

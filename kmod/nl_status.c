@@ -35,8 +35,19 @@ static const struct {
 	[KSMCTL_KSM_F_ZERO_PAGES]         = { KSMCTL_A_STATUS_ZERO_PAGES, NLA_U64 },
 };
 
+static int status_prepare(void *data, const struct sk_buff *skb,
+			  struct genl_info *info)
+{
+	int err = ksmctl_ksm_read(data);
+
+	if (err)
+		NL_SET_ERR_MSG(info->extack,
+			       "cannot read the kernel's KSM state");
+	return err;
+}
+
 /* the attributes status_fill() writes, at most */
-static size_t status_reply_size(void)
+static size_t status_reply_size(const void *data)
 {
 	size_t size = nla_total_size(sizeof(KSMCTL_VERSION)) +	/* VERSION */
 		      nla_total_size(0) +			/* STATUS nest */
@@ -48,8 +59,9 @@ static size_t status_reply_size(void)
 	return size;
 }
 
-static int status_fill(struct sk_buff *skb, const struct ksmctl_ksm_state *st)
+static int status_fill(struct sk_buff *skb, const void *data)
 {
+	const struct ksmctl_ksm_state *st = data;
 	enum ksmctl_ksm_field f;
 	struct nlattr *nest;
 
@@ -75,36 +87,10 @@ cancel:
 	return -EMSGSIZE;
 }
 
-int ksmctl_nl_get_status(struct sk_buff *skb, struct genl_info *info)
-{
-	struct ksmctl_ksm_state st;
-	struct sk_buff *msg;
-	void *hdr;
-	int err;
-
-	err = ksmctl_ksm_read(&st);
-	if (err) {
-		NL_SET_ERR_MSG(info->extack,
-			       "cannot read the kernel's KSM state");
-		return err;
-	}
-
-	msg = genlmsg_new(status_reply_size(), GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &ksmctl_genl_family, 0,
-				KSMCTL_CMD_GET_STATUS);
-	if (!hdr) {
-		err = -EMSGSIZE;
-		goto err_free;
-	}
-	err = status_fill(msg, &st);
-	if (err)
-		goto err_free;
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-
-err_free:
-	nlmsg_free(msg);
-	return err;
-}
+const struct ksmctl_nl_req_ops ksmctl_status_req_ops = {
+	.cmd		= KSMCTL_CMD_GET_STATUS,
+	.data_size	= sizeof(struct ksmctl_ksm_state),
+	.prepare	= status_prepare,
+	.reply_size	= status_reply_size,
+	.fill		= status_fill,
+};
