@@ -172,6 +172,84 @@ struct genl_family ksmctl_genl_family __ro_after_init = {
 };
 
 /**
+ * ksmctl_dump_room() - have every round of a dump room for one message
+ * @cb: the dump, from its start()
+ * @attrs_size: the attributes of the largest single message it sends
+ *
+ * A round's buffer is NLMSG_GOODSIZE (less than a page) unless the reader
+ * asked for more before: a message larger than that (a path near
+ * PATH_MAX) would otherwise end the whole dump with -EMSGSIZE.
+ */
+void ksmctl_dump_room(struct netlink_callback *cb, size_t attrs_size)
+{
+	size_t size = nlmsg_total_size(GENL_HDRLEN + attrs_size);
+
+	if (cb->min_dump_alloc < size)
+		cb->min_dump_alloc = size;
+}
+
+/**
+ * ksmctl_dump_ctx_alloc() - the context of a dump, from its start()
+ * @cb: the dump
+ * @size: the context's size; it is zeroed and kept in cb->args[0]
+ * @attrs_size: the attributes of the largest single message the dump
+ *	sends (ksmctl_dump_room())
+ *
+ * Return: the context, or NULL: start() fails with -ENOMEM.
+ */
+void *ksmctl_dump_ctx_alloc(struct netlink_callback *cb, size_t size,
+			    size_t attrs_size)
+{
+	void *ctx = kvzalloc(size, GFP_KERNEL);
+
+	if (ctx) {
+		cb->args[0] = (long)ctx;
+		ksmctl_dump_room(cb, attrs_size);
+	}
+	return ctx;
+}
+
+/* free the context, in the dump's done() */
+void ksmctl_dump_ctx_free(struct netlink_callback *cb)
+{
+	kvfree(ksmctl_dump_ctx(cb));
+	cb->args[0] = 0;
+}
+
+/**
+ * ksmctl_dump_put() - one message of a dump
+ * @skb: the round's buffer
+ * @cb: the dump
+ * @fill: puts the message's attributes
+ * @arg: for @fill
+ *
+ * The message carries the request's command, NLM_F_MULTI, and
+ * NLM_F_DUMP_INTR if cb->seq moved since the previous one (for dumps that
+ * set it).
+ *
+ * Return: 0, or -EMSGSIZE: it did not fit, and nothing of it is left.
+ */
+int ksmctl_dump_put(struct sk_buff *skb, struct netlink_callback *cb,
+		    int (*fill)(struct sk_buff *skb, const void *arg),
+		    const void *arg)
+{
+	const struct genlmsghdr *req = nlmsg_data(cb->nlh);
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &ksmctl_genl_family, NLM_F_MULTI, req->cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	genl_dump_check_consistent(cb, hdr);
+	if (fill(skb, arg)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/**
  * ksmctl_nla_num_size() - the room a numeric attribute takes in a message
  * @type: NLA_U8, NLA_U32, NLA_U64 or NLA_S64
  *

@@ -8,22 +8,40 @@
 
 extern struct genl_family ksmctl_genl_family;
 
-/**
- * ksmctl_dump_room() - have every round of a dump room for one message
- * @cb: the dump, from its start()
- * @attrs_size: the attributes of the largest single message it sends
- *
- * A round's buffer is NLMSG_GOODSIZE (less than a page) unless the reader
- * asked for more before: a message larger than that (a path near
- * PATH_MAX) would otherwise end the whole dump with -EMSGSIZE.
+/*
+ * Dumps. A dump that needs a context allocates it in its start() with
+ * ksmctl_dump_ctx_alloc(), finds it with ksmctl_dump_ctx() and frees it in
+ * its done() with ksmctl_dump_ctx_free(). Each message is put with
+ * ksmctl_dump_put(); a dumpit() whose loop stopped on @err returns
+ * ksmctl_dump_round_end(skb, err).
  */
-static inline void ksmctl_dump_room(struct netlink_callback *cb,
-				    size_t attrs_size)
-{
-	size_t size = nlmsg_total_size(GENL_HDRLEN + attrs_size);
+void ksmctl_dump_room(struct netlink_callback *cb, size_t attrs_size);
+void *ksmctl_dump_ctx_alloc(struct netlink_callback *cb, size_t size,
+			    size_t attrs_size);
+void ksmctl_dump_ctx_free(struct netlink_callback *cb);
+int ksmctl_dump_put(struct sk_buff *skb, struct netlink_callback *cb,
+		    int (*fill)(struct sk_buff *skb, const void *arg),
+		    const void *arg);
 
-	if (cb->min_dump_alloc < size)
-		cb->min_dump_alloc = size;
+/* the context of the dump, from ksmctl_dump_ctx_alloc() */
+static inline void *ksmctl_dump_ctx(struct netlink_callback *cb)
+{
+	return (void *)cb->args[0];
+}
+
+/**
+ * ksmctl_dump_round_end() - what dumpit() returns when its loop stopped
+ * @skb: the round's buffer
+ * @err: why the loop stopped: 0 (nothing more to send) or an errno
+ *
+ * A full buffer (-EMSGSIZE with messages in it) asks for another round;
+ * -EMSGSIZE with none is a message larger than a round: an error.
+ */
+static inline int ksmctl_dump_round_end(const struct sk_buff *skb, int err)
+{
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;
+	return err ?: skb->len;
 }
 
 /*

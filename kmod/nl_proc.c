@@ -8,7 +8,6 @@
 #include <linux/net.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/task.h>
-#include <linux/slab.h>
 #include <net/sock.h>
 
 #include <linux/ksmctl.h>
@@ -114,9 +113,16 @@ static int proc_put_figures(struct sk_buff *skb,
 	return 0;
 }
 
-static int proc_fill(struct sk_buff *skb, const struct ksmctl_proc_stats *st,
-		     const char *cgpath)
+/* what one GET_PROC message tells: the figures, and the cgroup's path */
+struct proc_msg {
+	struct ksmctl_proc_stats st;
+	const char *cgpath;
+};
+
+static int proc_fill(struct sk_buff *skb, const void *arg)
 {
+	const struct proc_msg *m = arg;
+	const struct ksmctl_proc_stats *st = &m->st;
 	struct nlattr *nest = nla_nest_start(skb, KSMCTL_A_PROC);
 
 	if (!nest)
@@ -125,7 +131,7 @@ static int proc_fill(struct sk_buff *skb, const struct ksmctl_proc_stats *st,
 	if (proc_put_figures(skb, st, 0, PROC_FIG_UID) ||
 	    nla_put_string(skb, KSMCTL_A_PROC_COMM, st->comm) ||
 	    proc_put_figures(skb, st, PROC_FIG_UID, PROC_FIG_MERGING_PAGES) ||
-	    nla_put_string(skb, KSMCTL_A_PROC_CGROUP_PATH, cgpath) ||
+	    nla_put_string(skb, KSMCTL_A_PROC_CGROUP_PATH, m->cgpath) ||
 	    proc_put_figures(skb, st, PROC_FIG_MERGING_PAGES, PROC_FIG_COUNT)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
@@ -146,7 +152,7 @@ static const char *proc_cgroup_path(struct task_struct *task, char *buf,
 /* a GET_PROC doit: its flags, then what the reply tells */
 struct proc_req {
 	u32 flags;
-	struct ksmctl_proc_stats st;
+	struct proc_msg msg;
 	char cgpath[PATH_MAX];
 };
 
@@ -181,9 +187,11 @@ static int proc_req_prepare(void *data, const struct sk_buff *skb,
 		goto out_viewer;
 	}
 	err = ksmctl_proc_collect(&v, task, mm,
-				  rq->flags & KSMCTL_PROC_F_PROPORTIONAL, &rq->st);
+				  rq->flags & KSMCTL_PROC_F_PROPORTIONAL,
+				  &rq->msg.st);
 	if (!err)
-		proc_cgroup_path(task, rq->cgpath, sizeof(rq->cgpath));
+		rq->msg.cgpath = proc_cgroup_path(task, rq->cgpath,
+						  sizeof(rq->cgpath));
 	mmput(mm);
 	put_task_struct(task);
 out_viewer:
@@ -195,14 +203,14 @@ static size_t proc_req_reply_size(const void *data)
 {
 	const struct proc_req *rq = data;
 
-	return proc_attrs_size(strlen(rq->cgpath));
+	return proc_attrs_size(strlen(rq->msg.cgpath));
 }
 
 static int proc_req_fill(struct sk_buff *skb, const void *data)
 {
 	const struct proc_req *rq = data;
 
-	return proc_fill(skb, &rq->st, rq->cgpath);
+	return proc_fill(skb, &rq->msg);
 }
 
 const struct ksmctl_nl_req_ops ksmctl_proc_req_ops = {
@@ -215,20 +223,13 @@ const struct ksmctl_nl_req_ops ksmctl_proc_req_ops = {
 };
 
 /*
- * Dumps check their request in the first dumpit() call, not in start():
- * only dumpit() has an extack on every supported kernel, and its error
- * reaches the caller in NLMSG_DONE with the message.
- */
-
-/*
  * GET_PROC dump: the cursor is the next tgid to look at. Pids and cgroup
  * paths are those of the namespaces of the task that asked (start()).
  */
 struct proc_dump {
 	struct ksmctl_viewer viewer;
 	struct ksmctl_cgpath_cache cgpaths;
-	struct ksmctl_proc_stats st;
-	bool checked;
+	struct proc_msg msg;
 	pid_t next;
 	u32 flags;
 	char cgpath[PATH_MAX];
@@ -238,90 +239,71 @@ int ksmctl_nl_get_proc_start(struct netlink_callback *cb)
 {
 	struct proc_dump *d;
 
-	d = kvzalloc(sizeof(*d), GFP_KERNEL);
+	/* every round has room for one process, even with the longest path */
+	d = ksmctl_dump_ctx_alloc(cb, sizeof(*d), proc_attrs_size(PATH_MAX - 1));
 	if (!d)
 		return -ENOMEM;
 	viewer_from_request(&d->viewer, cb->skb);
 	ksmctl_cgpath_cache_init(&d->cgpaths);
+	/* the policy checked them: nothing to refuse */
+	d->flags = proc_flags(ksmctl_dump_attrs(cb));
 	d->next = 1;
-	cb->args[0] = (long)d;
-	/* every round has room for one process, even with the longest path */
-	ksmctl_dump_room(cb, proc_attrs_size(PATH_MAX - 1));
 	return 0;
 }
 
 int ksmctl_nl_get_proc_done(struct netlink_callback *cb)
 {
-	struct proc_dump *d = (struct proc_dump *)cb->args[0];
+	struct proc_dump *d = ksmctl_dump_ctx(cb);
 
 	if (d) {
 		ksmctl_cgpath_cache_release(&d->cgpaths);
 		ksmctl_viewer_release(&d->viewer);
-		kvfree(d);
 	}
+	ksmctl_dump_ctx_free(cb);
 	return 0;
 }
 
-int ksmctl_nl_get_proc_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+/*
+ * The next process to show, from d->next on: 1 with its tgid in d->next and
+ * its figures in d->msg, 0 at the end, or a negative errno.
+ */
+static int proc_dump_next(struct proc_dump *d)
 {
-	struct proc_dump *d = (struct proc_dump *)cb->args[0];
-	int err = 0;
-
-	if (!d->checked) {
-		d->flags = proc_flags(ksmctl_dump_attrs(cb));
-		d->checked = true;
-	}
-
-	for (;;) {
+	for (;; d->next++) {
 		struct task_struct *task;
-		const char *cgpath;
-		void *hdr;
 		int shown;
 
 		task = ksmctl_next_process(&d->viewer, &d->next);
 		if (!task)
-			break;
+			return 0;
 		shown = ksmctl_proc_collect_shown(&d->viewer, task,
 					d->flags & KSMCTL_PROC_F_PROPORTIONAL,
 					d->flags & KSMCTL_PROC_F_MERGING_ONLY,
-					&d->st);
-		if (shown <= 0) {
-			put_task_struct(task);
-			if (shown < 0) {
-				err = shown;
-				break;
-			}
-			d->next++;
-			continue;
+					&d->msg.st);
+		if (shown > 0) {
+			/* the id of the cgroup named, should the process have moved */
+			d->msg.cgpath = ksmctl_cgroup_path_cached(&d->cgpaths,
+					task, d->cgpath, sizeof(d->cgpath),
+					&d->msg.st.cgroup_id);
 		}
-		/* the id of the cgroup named, should the process have moved */
-		cgpath = ksmctl_cgroup_path_cached(&d->cgpaths, task, d->cgpath,
-						   sizeof(d->cgpath),
-						   &d->st.cgroup_id);
 		put_task_struct(task);
+		if (shown)
+			return shown;
+	}
+}
 
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, &ksmctl_genl_family,
-				  NLM_F_MULTI, KSMCTL_CMD_GET_PROC);
-		if (!hdr) {
-			err = -EMSGSIZE;
-			break;
-		}
-		err = proc_fill(skb, &d->st, cgpath);
-		if (err) {
-			genlmsg_cancel(skb, hdr);
+int ksmctl_nl_get_proc_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct proc_dump *d = ksmctl_dump_ctx(cb);
+	int err;
+
+	while ((err = proc_dump_next(d)) > 0) {
+		err = ksmctl_dump_put(skb, cb, proc_fill, &d->msg);
+		if (err)
 			break;	/* this process again next time */
-		}
-		genlmsg_end(skb, hdr);
 		d->next++;
 	}
-
-	if (err == -EMSGSIZE) {
-		if (!skb->len)
-			return err;	/* one process does not fit at all */
-		return skb->len;
-	}
-	return err ? err : skb->len;
+	return ksmctl_dump_round_end(skb, err);
 }
 
 /*
@@ -355,15 +337,18 @@ int ksmctl_nl_get_vmas_start(struct netlink_callback *cb)
 {
 	struct vmas_dump *d;
 
-	d = kvzalloc(sizeof(*d), GFP_KERNEL);
+	d = ksmctl_dump_ctx_alloc(cb, sizeof(*d), vma_attrs_size(PATH_MAX - 1));
 	if (!d)
 		return -ENOMEM;
 	viewer_from_request(&d->viewer, cb->skb);
-	cb->args[0] = (long)d;
-	ksmctl_dump_room(cb, vma_attrs_size(PATH_MAX - 1));
 	return 0;
 }
 
+/*
+ * The request is checked in the first dumpit() call, not in start(): only
+ * dumpit() has an extack on every supported kernel, and its error reaches
+ * the caller in NLMSG_DONE with the message.
+ */
 static int vmas_dump_check(struct netlink_callback *cb, struct vmas_dump *d)
 {
 	struct task_struct *task;
@@ -393,25 +378,33 @@ static int vmas_dump_check(struct netlink_callback *cb, struct vmas_dump *d)
 
 int ksmctl_nl_get_vmas_done(struct netlink_callback *cb)
 {
-	struct vmas_dump *d = (struct vmas_dump *)cb->args[0];
+	struct vmas_dump *d = ksmctl_dump_ctx(cb);
 
 	if (d) {
 		if (d->mm)
 			mmdrop(d->mm);
 		put_pid(d->process);
 		ksmctl_viewer_release(&d->viewer);
-		kvfree(d);
 	}
+	ksmctl_dump_ctx_free(cb);
 	return 0;
 }
 
-static int vma_fill(struct sk_buff *skb, struct vm_area_struct *vma,
-		    struct vmas_dump *d, u64 ksm_pages)
+/* what one GET_VMAS message tells */
+struct vma_msg {
+	pid_t pid;
+	struct vm_area_struct *vma;
+	const char *name;	/* NULL: none */
+	u64 ksm_pages;
+};
+
+static int vma_fill(struct sk_buff *skb, const void *arg)
 {
-	const char *name = ksmctl_vma_name(vma, d->name, sizeof(d->name));
+	const struct vma_msg *m = arg;
+	struct vm_area_struct *vma = m->vma;
 	struct nlattr *nest;
 
-	if (nla_put_u32(skb, KSMCTL_A_PID, d->pid))
+	if (nla_put_u32(skb, KSMCTL_A_PID, m->pid))
 		return -EMSGSIZE;
 	nest = nla_nest_start(skb, KSMCTL_A_VMA);
 	if (!nest)
@@ -421,8 +414,8 @@ static int vma_fill(struct sk_buff *skb, struct vm_area_struct *vma,
 	    nla_put_u64_64bit(skb, KSMCTL_A_VMA_END, vma->vm_end,
 			      KSMCTL_A_VMA_PAD) ||
 	    nla_put_u32(skb, KSMCTL_A_VMA_FLAGS, ksmctl_vma_flags(vma)) ||
-	    (name && nla_put_string(skb, KSMCTL_A_VMA_NAME, name)) ||
-	    nla_put_u64_64bit(skb, KSMCTL_A_VMA_KSM_PAGES, ksm_pages,
+	    (m->name && nla_put_string(skb, KSMCTL_A_VMA_NAME, m->name)) ||
+	    nla_put_u64_64bit(skb, KSMCTL_A_VMA_KSM_PAGES, m->ksm_pages,
 			      KSMCTL_A_VMA_PAD)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
@@ -433,7 +426,7 @@ static int vma_fill(struct sk_buff *skb, struct vm_area_struct *vma,
 
 int ksmctl_nl_get_vmas_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct vmas_dump *d = (struct vmas_dump *)cb->args[0];
+	struct vmas_dump *d = ksmctl_dump_ctx(cb);
 	struct vm_area_struct *vma;
 	int err = 0;
 
@@ -460,27 +453,17 @@ int ksmctl_nl_get_vmas_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		d->complete = true;	/* unless the loop stops early */
 		ksmctl_for_each_vma(it, vma) {
 			struct ksmctl_walk w = { 0 };
-			void *hdr;
+			struct vma_msg m = { .pid = d->pid, .vma = vma };
 
 			d->complete = false;
 			err = ksmctl_walk_vma(vma, &w);
 			if (err)
 				break;
-			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-					  cb->nlh->nlmsg_seq,
-					  &ksmctl_genl_family, NLM_F_MULTI,
-					  KSMCTL_CMD_GET_VMAS);
-			if (!hdr) {
-				err = -EMSGSIZE;
+			m.name = ksmctl_vma_name(vma, d->name, sizeof(d->name));
+			m.ksm_pages = w.ksm_ptes;
+			err = ksmctl_dump_put(skb, cb, vma_fill, &m);
+			if (err)
 				break;
-			}
-			genl_dump_check_consistent(cb, hdr);
-			err = vma_fill(skb, vma, d, w.ksm_ptes);
-			if (err) {
-				genlmsg_cancel(skb, hdr);
-				break;
-			}
-			genlmsg_end(skb, hdr);
 			d->next = vma->vm_end;
 			d->complete = true;
 		}
@@ -488,13 +471,9 @@ int ksmctl_nl_get_vmas_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	mmap_read_unlock(d->mm);
 	mmput(d->mm);
 
-	if (err == -EMSGSIZE && skb->len)
-		return skb->len;
-	if (err)
-		return err;
 	/*
 	 * Every VMA sent: end now, in this round, so that the process leaving
 	 * its mm after the last VMA cannot flag a whole list as cut.
 	 */
-	return d->complete ? 0 : skb->len;
+	return d->complete ? 0 : ksmctl_dump_round_end(skb, err);
 }

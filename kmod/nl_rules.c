@@ -251,8 +251,9 @@ static size_t rule_attrs_size(size_t cgroup_len, size_t exe_len)
 	       nla_total_size(TASK_COMM_LEN);
 }
 
-static int rule_fill(struct sk_buff *skb, const struct ksmctl_rule *r)
+static int rule_fill(struct sk_buff *skb, const void *arg)
 {
+	const struct ksmctl_rule *r = arg;
 	struct nlattr *nest = nla_nest_start(skb, KSMCTL_A_RULE);
 
 	if (!nest)
@@ -398,21 +399,9 @@ int ksmctl_nl_rule_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	if (ksmctl_rules_gen() != (unsigned int)cb->args[2])
 		cb->seq = 2;
 	while ((r = ksmctl_rule_find_ge(cb->args[0]))) {
-		void *hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-					cb->nlh->nlmsg_seq, &ksmctl_genl_family,
-					NLM_F_MULTI, KSMCTL_CMD_RULE_GET);
-
-		if (!hdr) {
-			err = -EMSGSIZE;
+		err = ksmctl_dump_put(skb, cb, rule_fill, r);
+		if (err)
 			break;
-		}
-		genl_dump_check_consistent(cb, hdr);
-		if (rule_fill(skb, r)) {
-			genlmsg_cancel(skb, hdr);
-			err = -EMSGSIZE;
-			break;
-		}
-		genlmsg_end(skb, hdr);
 		if (r->id == U32_MAX) {
 			r = NULL;	/* the last id there can be */
 			cb->args[1] = 1;
@@ -421,10 +410,7 @@ int ksmctl_nl_rule_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		cb->args[0] = r->id + 1;
 	}
 	ksmctl_rules_unlock();
-	/* a full skb: more to come; with nothing in it, the rule is too big */
-	if (err == -EMSGSIZE && skb->len)
-		return skb->len;
-	return err ?: skb->len;
+	return ksmctl_dump_round_end(skb, err);
 }
 
 /**
