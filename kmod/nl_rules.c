@@ -19,7 +19,7 @@
 #include "netlink.h"
 #include "rules.h"
 
-static const struct nla_policy rule_policy[KSMCTL_A_RULE_MAX + 1] = {
+static const struct nla_policy rule_policy[] = {
 	[KSMCTL_A_RULE_ID]	= { .type = NLA_U32 },
 	[KSMCTL_A_RULE_ACTION]	= { .type = NLA_U32 },
 	[KSMCTL_A_RULE_FLAGS]	= NLA_POLICY_MASK(NLA_U32, KSMCTL_RULE_F_ALL),
@@ -48,8 +48,8 @@ static int parse_rule(struct genl_info *info, struct nlattr **tb)
 		ksmctl_err_attr_miss(info->extack, NULL, KSMCTL_A_RULE);
 		return -EINVAL;
 	}
-	return nla_parse_nested(tb, KSMCTL_A_RULE_MAX, nest, rule_policy,
-				info->extack);
+	return nla_parse_nested(tb, ARRAY_SIZE(rule_policy) - 1, nest,
+				rule_policy, info->extack);
 }
 
 /* a path string attribute: non-empty, shorter than PATH_MAX, absolute */
@@ -302,7 +302,7 @@ static void rule_add_reply(const struct ksmctl_rule *r, void *arg)
 
 int ksmctl_nl_rule_add_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *tb[KSMCTL_A_RULE_MAX + 1];
+	struct nlattr *tb[ARRAY_SIZE(rule_policy)];
 	struct rule_reply reply = { 0 };
 	struct ksmctl_rule *r;
 	struct sk_buff *msg;
@@ -349,7 +349,7 @@ err_free:
 
 int ksmctl_nl_rule_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *tb[KSMCTL_A_RULE_MAX + 1];
+	struct nlattr *tb[ARRAY_SIZE(rule_policy)];
 	int err;
 
 	if (!may_change_rules(skb, info))
