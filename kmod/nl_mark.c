@@ -19,7 +19,7 @@
 #include "ptree.h"
 
 const struct nla_policy ksmctl_mark_policy[] = {
-	[KSMCTL_A_FLAGS]	= { .type = NLA_U32 },
+	[KSMCTL_A_FLAGS]	= NLA_POLICY_MASK(NLA_U32, KSMCTL_MARK_F_ALL),
 	[KSMCTL_A_PID]		= { .type = NLA_U32 },
 	[KSMCTL_A_RANGE_START]	= { .type = NLA_U64 },
 	[KSMCTL_A_RANGE_END]	= { .type = NLA_U64 },
@@ -33,11 +33,6 @@ static int parse_mark_req(struct genl_info *info, struct ksmctl_mark_req *rq,
 	struct netlink_ext_ack *extack = info->extack;
 
 	*flags = tb[KSMCTL_A_FLAGS] ? nla_get_u32(tb[KSMCTL_A_FLAGS]) : 0;
-	if (*flags & ~KSMCTL_MARK_F_ALL) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[KSMCTL_A_FLAGS],
-				    "unknown flags for MARK/UNMARK");
-		return -EINVAL;
-	}
 
 	rq->classes = KSMCTL_CLASS_ALL;
 	if (tb[KSMCTL_A_CLASSES]) {
@@ -60,6 +55,8 @@ static int parse_mark_req(struct genl_info *info, struct ksmctl_mark_req *rq,
 		NL_SET_ERR_MSG_ATTR(extack, tb[KSMCTL_A_RANGE_START] ?:
 				    tb[KSMCTL_A_RANGE_END],
 				    "range needs both RANGE_START and RANGE_END");
+		ksmctl_err_attr_miss(extack, NULL, tb[KSMCTL_A_RANGE_START] ?
+				     KSMCTL_A_RANGE_END : KSMCTL_A_RANGE_START);
 		return -EINVAL;
 	}
 	if (tb[KSMCTL_A_RANGE_START]) {

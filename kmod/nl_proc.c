@@ -8,7 +8,6 @@
 #include <linux/net.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/task.h>
-#include <linux/slab.h>
 #include <net/sock.h>
 
 #include <linux/ksmctl.h>
@@ -19,7 +18,7 @@
 #include "walk.h"
 
 const struct nla_policy ksmctl_proc_policy[] = {
-	[KSMCTL_A_FLAGS] = { .type = NLA_U32 },
+	[KSMCTL_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, KSMCTL_PROC_F_ALL),
 	[KSMCTL_A_PID]	 = { .type = NLA_U32 },
 };
 
@@ -44,14 +43,39 @@ static void viewer_from_request(struct ksmctl_viewer *v,
 			   netlink_capable(skb, CAP_SYS_PTRACE));
 }
 
-static int check_proc_flags(struct nlattr **attrs,
-			    struct netlink_ext_ack *extack, u32 *flags)
+/* KSMCTL_PROC_F_*, which the policy checked */
+static u32 proc_flags(struct nlattr **attrs)
 {
-	*flags = attrs[KSMCTL_A_FLAGS] ? nla_get_u32(attrs[KSMCTL_A_FLAGS]) : 0;
-	if (*flags & ~KSMCTL_PROC_F_ALL) {
-		NL_SET_ERR_MSG_ATTR(extack, attrs[KSMCTL_A_FLAGS],
-				    "unknown flags for GET_PROC");
-		return -EINVAL;
+	return attrs[KSMCTL_A_FLAGS] ? nla_get_u32(attrs[KSMCTL_A_FLAGS]) : 0;
+}
+
+/* The figures of KSMCTL_PROC_FIGURES(): indexes, then a row each. */
+enum {
+#define PROC_FIGURE_INDEX(attr, member, type, has)	PROC_FIG_##attr,
+	KSMCTL_PROC_FIGURES(PROC_FIGURE_INDEX)
+#undef PROC_FIGURE_INDEX
+	PROC_FIG_COUNT
+};
+
+static const struct {
+	u16 attr;
+	u8 type;		/* NLA_* */
+	unsigned int has;	/* KSMCTL_HAS_*, 0: always */
+} proc_figures[PROC_FIG_COUNT] = {
+#define PROC_FIGURE_ROW(attr, member, type, has)		\
+	[PROC_FIG_##attr] = { KSMCTL_A_PROC_##attr, KSMCTL_NLA_##type, has },
+	KSMCTL_PROC_FIGURES(PROC_FIGURE_ROW)
+#undef PROC_FIGURE_ROW
+};
+
+static u64 proc_figure_value(const struct ksmctl_proc_stats *st, int i)
+{
+	switch (i) {
+#define PROC_FIGURE_CASE(attr, member, type, has)		\
+	case PROC_FIG_##attr:					\
+		return (u64)st->member;
+	KSMCTL_PROC_FIGURES(PROC_FIGURE_CASE)
+#undef PROC_FIGURE_CASE
 	}
 	return 0;
 }
@@ -59,68 +83,61 @@ static int check_proc_flags(struct nlattr **attrs,
 /* the attributes proc_fill() writes, at most */
 static size_t proc_attrs_size(size_t cgpath_len)
 {
-	return nla_total_size(0) +			/* PROC nest */
-	       4 * nla_total_size(sizeof(u32)) +	/* PID PPID UID MERGEABLE_VMAS */
-	       nla_total_size(TASK_COMM_LEN) +
-	       nla_total_size(cgpath_len + 1) +
-	       nla_total_size(sizeof(u8)) +		/* MERGE_ANY */
-	       /*
-		* CGROUP_ID MERGING_PAGES RMAP_ITEMS ZERO_PAGES PROFIT
-		* MERGEABLE_BYTES ELIGIBLE_BYTES ANON_RSS_BYTES PROP_SAVED_BYTES
-		* KSM_MAPPED_PAGES
-		*/
-	       10 * nla_total_size_64bit(sizeof(u64));
+	size_t size = nla_total_size(0) +		/* PROC nest */
+		      nla_total_size(TASK_COMM_LEN) +
+		      nla_total_size(cgpath_len + 1);
+	int i;
+
+	for (i = 0; i < PROC_FIG_COUNT; i++)
+		size += ksmctl_nla_num_size(proc_figures[i].type);
+	return size;
 }
 
-static int proc_fill(struct sk_buff *skb, const struct ksmctl_proc_stats *st,
-		     const char *cgpath)
+/* the figures from @first up to @end (not included) that @st has */
+static int proc_put_figures(struct sk_buff *skb,
+			    const struct ksmctl_proc_stats *st, int first,
+			    int end)
 {
+	int i;
+
+	for (i = first; i < end; i++) {
+		unsigned int has = proc_figures[i].has;
+
+		if ((!has || (st->has & has)) &&
+		    ksmctl_nla_put_num(skb, proc_figures[i].attr,
+				       proc_figures[i].type,
+				       proc_figure_value(st, i),
+				       KSMCTL_A_PROC_PAD))
+			return -EMSGSIZE;
+	}
+	return 0;
+}
+
+/* what one GET_PROC message tells: the figures, and the cgroup's path */
+struct proc_msg {
+	struct ksmctl_proc_stats st;
+	const char *cgpath;
+};
+
+static int proc_fill(struct sk_buff *skb, const void *arg)
+{
+	const struct proc_msg *m = arg;
+	const struct ksmctl_proc_stats *st = &m->st;
 	struct nlattr *nest = nla_nest_start(skb, KSMCTL_A_PROC);
 
 	if (!nest)
 		return -EMSGSIZE;
-	if (nla_put_u32(skb, KSMCTL_A_PROC_PID, st->pid) ||
-	    nla_put_u32(skb, KSMCTL_A_PROC_PPID, st->ppid) ||
+	/* the two names where they always were: after PPID, after CGROUP_ID */
+	if (proc_put_figures(skb, st, 0, PROC_FIG_UID) ||
 	    nla_put_string(skb, KSMCTL_A_PROC_COMM, st->comm) ||
-	    nla_put_u32(skb, KSMCTL_A_PROC_UID, st->uid) ||
-	    nla_put_u64_64bit(skb, KSMCTL_A_PROC_CGROUP_ID, st->cgroup_id,
-			      KSMCTL_A_PROC_PAD) ||
-	    nla_put_string(skb, KSMCTL_A_PROC_CGROUP_PATH, cgpath) ||
-	    nla_put_u64_64bit(skb, KSMCTL_A_PROC_MERGING_PAGES,
-			      st->merging_pages, KSMCTL_A_PROC_PAD) ||
-	    nla_put_u32(skb, KSMCTL_A_PROC_MERGEABLE_VMAS, st->mergeable_vmas) ||
-	    nla_put_u64_64bit(skb, KSMCTL_A_PROC_MERGEABLE_BYTES,
-			      st->mergeable_bytes, KSMCTL_A_PROC_PAD) ||
-	    nla_put_u64_64bit(skb, KSMCTL_A_PROC_ELIGIBLE_BYTES,
-			      st->eligible_bytes, KSMCTL_A_PROC_PAD) ||
-	    nla_put_u64_64bit(skb, KSMCTL_A_PROC_ANON_RSS_BYTES,
-			      st->anon_rss_bytes, KSMCTL_A_PROC_PAD))
-		goto cancel;
-	if ((st->has & KSMCTL_HAS_RMAP_ITEMS) &&
-	    (nla_put_u64_64bit(skb, KSMCTL_A_PROC_RMAP_ITEMS, st->rmap_items,
-			       KSMCTL_A_PROC_PAD) ||
-	     nla_put_s64(skb, KSMCTL_A_PROC_PROFIT, st->profit,
-			 KSMCTL_A_PROC_PAD)))
-		goto cancel;
-	if ((st->has & KSMCTL_HAS_ZERO_PAGES) &&
-	    nla_put_u64_64bit(skb, KSMCTL_A_PROC_ZERO_PAGES, st->zero_pages,
-			      KSMCTL_A_PROC_PAD))
-		goto cancel;
-	if ((st->has & KSMCTL_HAS_MERGE_ANY) &&
-	    nla_put_u8(skb, KSMCTL_A_PROC_MERGE_ANY, st->merge_any))
-		goto cancel;
-	if ((st->has & KSMCTL_HAS_PROPORTIONAL) &&
-	    (nla_put_u64_64bit(skb, KSMCTL_A_PROC_PROP_SAVED_BYTES,
-			       st->prop_saved_bytes, KSMCTL_A_PROC_PAD) ||
-	     nla_put_u64_64bit(skb, KSMCTL_A_PROC_KSM_MAPPED_PAGES,
-			       st->ksm_mapped_pages, KSMCTL_A_PROC_PAD)))
-		goto cancel;
+	    proc_put_figures(skb, st, PROC_FIG_UID, PROC_FIG_MERGING_PAGES) ||
+	    nla_put_string(skb, KSMCTL_A_PROC_CGROUP_PATH, m->cgpath) ||
+	    proc_put_figures(skb, st, PROC_FIG_MERGING_PAGES, PROC_FIG_COUNT)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
 	nla_nest_end(skb, nest);
 	return 0;
-
-cancel:
-	nla_nest_cancel(skb, nest);
-	return -EMSGSIZE;
 }
 
 /* cgroup path into buf; "" when the process has none we can name */
@@ -132,62 +149,49 @@ static const char *proc_cgroup_path(struct task_struct *task, char *buf,
 	return buf;
 }
 
-int ksmctl_nl_get_proc_doit(struct sk_buff *skb, struct genl_info *info)
-{
-	struct ksmctl_proc_stats *st;
-	struct ksmctl_viewer v;
-	struct task_struct *task;
-	struct mm_struct *mm;
-	struct sk_buff *msg;
-	char *cgpath;
-	void *hdr;
+/* a GET_PROC doit: its flags, then what the reply tells */
+struct proc_req {
 	u32 flags;
-	int err;
+	struct proc_msg msg;
+	char cgpath[PATH_MAX];
+};
 
-	err = check_proc_flags(info->attrs, info->extack, &flags);
-	if (err)
-		return err;
-	if (flags & KSMCTL_PROC_F_MERGING_ONLY) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[KSMCTL_A_FLAGS],
+static int proc_req_parse(void *data, struct nlattr **attrs,
+			  struct netlink_ext_ack *extack)
+{
+	struct proc_req *rq = data;
+
+	rq->flags = proc_flags(attrs);
+	if (rq->flags & KSMCTL_PROC_F_MERGING_ONLY) {
+		NL_SET_ERR_MSG_ATTR(extack, attrs[KSMCTL_A_FLAGS],
 				    "MERGING_ONLY applies to dumps only");
 		return -EINVAL;
 	}
+	return 0;
+}
+
+static int proc_req_prepare(void *data, const struct sk_buff *skb,
+			    struct genl_info *info)
+{
+	struct proc_req *rq = data;
+	struct ksmctl_viewer v;
+	struct task_struct *task;
+	struct mm_struct *mm;
+	int err;
 
 	viewer_from_request(&v, skb);
-	task = ksmctl_find_process(&v, info->attrs[KSMCTL_A_PID], info->extack, &mm);
+	task = ksmctl_find_process(&v, info->attrs[KSMCTL_A_PID], info->extack,
+				   &mm);
 	if (IS_ERR(task)) {
 		err = PTR_ERR(task);
 		goto out_viewer;
 	}
-
-	st = kmalloc(sizeof(*st), GFP_KERNEL);
-	cgpath = kmalloc(PATH_MAX, GFP_KERNEL);
-	err = -ENOMEM;
-	if (!st || !cgpath)
-		goto out_free;
 	err = ksmctl_proc_collect(&v, task, mm,
-				  flags & KSMCTL_PROC_F_PROPORTIONAL, st);
-	if (err)
-		goto out_free;
-	proc_cgroup_path(task, cgpath, PATH_MAX);
-
-	err = -ENOMEM;
-	msg = genlmsg_new(proc_attrs_size(strlen(cgpath)), GFP_KERNEL);
-	if (!msg)
-		goto out_free;
-	hdr = genlmsg_put_reply(msg, info, &ksmctl_genl_family, 0,
-				KSMCTL_CMD_GET_PROC);
-	if (!hdr || proc_fill(msg, st, cgpath)) {
-		nlmsg_free(msg);
-		err = -EMSGSIZE;
-		goto out_free;
-	}
-	genlmsg_end(msg, hdr);
-	err = genlmsg_reply(msg, info);
-
-out_free:
-	kfree(cgpath);
-	kfree(st);
+				  rq->flags & KSMCTL_PROC_F_PROPORTIONAL,
+				  &rq->msg.st);
+	if (!err)
+		rq->msg.cgpath = proc_cgroup_path(task, rq->cgpath,
+						  sizeof(rq->cgpath));
 	mmput(mm);
 	put_task_struct(task);
 out_viewer:
@@ -195,11 +199,28 @@ out_viewer:
 	return err;
 }
 
-/*
- * Dumps check their request in the first dumpit() call, not in start():
- * only dumpit() has an extack on every supported kernel, and its error
- * reaches the caller in NLMSG_DONE with the message.
- */
+static size_t proc_req_reply_size(const void *data)
+{
+	const struct proc_req *rq = data;
+
+	return proc_attrs_size(strlen(rq->msg.cgpath));
+}
+
+static int proc_req_fill(struct sk_buff *skb, const void *data)
+{
+	const struct proc_req *rq = data;
+
+	return proc_fill(skb, &rq->msg);
+}
+
+const struct ksmctl_nl_req_ops ksmctl_proc_req_ops = {
+	.cmd		= KSMCTL_CMD_GET_PROC,
+	.data_size	= sizeof(struct proc_req),
+	.parse		= proc_req_parse,
+	.prepare	= proc_req_prepare,
+	.reply_size	= proc_req_reply_size,
+	.fill		= proc_req_fill,
+};
 
 /*
  * GET_PROC dump: the cursor is the next tgid to look at. Pids and cgroup
@@ -208,8 +229,7 @@ out_viewer:
 struct proc_dump {
 	struct ksmctl_viewer viewer;
 	struct ksmctl_cgpath_cache cgpaths;
-	struct ksmctl_proc_stats st;
-	bool checked;
+	struct proc_msg msg;
 	pid_t next;
 	u32 flags;
 	char cgpath[PATH_MAX];
@@ -219,93 +239,71 @@ int ksmctl_nl_get_proc_start(struct netlink_callback *cb)
 {
 	struct proc_dump *d;
 
-	d = kvzalloc(sizeof(*d), GFP_KERNEL);
+	/* every round has room for one process, even with the longest path */
+	d = ksmctl_dump_ctx_alloc(cb, sizeof(*d), proc_attrs_size(PATH_MAX - 1));
 	if (!d)
 		return -ENOMEM;
 	viewer_from_request(&d->viewer, cb->skb);
 	ksmctl_cgpath_cache_init(&d->cgpaths);
+	/* the policy checked them: nothing to refuse */
+	d->flags = proc_flags(ksmctl_dump_attrs(cb));
 	d->next = 1;
-	cb->args[0] = (long)d;
-	/* every round has room for one process, even with the longest path */
-	ksmctl_dump_room(cb, proc_attrs_size(PATH_MAX - 1));
 	return 0;
 }
 
 int ksmctl_nl_get_proc_done(struct netlink_callback *cb)
 {
-	struct proc_dump *d = (struct proc_dump *)cb->args[0];
+	struct proc_dump *d = ksmctl_dump_ctx(cb);
 
 	if (d) {
 		ksmctl_cgpath_cache_release(&d->cgpaths);
 		ksmctl_viewer_release(&d->viewer);
-		kvfree(d);
 	}
+	ksmctl_dump_ctx_free(cb);
 	return 0;
 }
 
-int ksmctl_nl_get_proc_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+/*
+ * The next process to show, from d->next on: 1 with its tgid in d->next and
+ * its figures in d->msg, 0 at the end, or a negative errno.
+ */
+static int proc_dump_next(struct proc_dump *d)
 {
-	struct proc_dump *d = (struct proc_dump *)cb->args[0];
-	int err = 0;
-
-	if (!d->checked) {
-		err = check_proc_flags(ksmctl_dump_attrs(cb), cb->extack,
-				       &d->flags);
-		if (err)
-			return err;
-		d->checked = true;
-	}
-
-	for (;;) {
+	for (;; d->next++) {
 		struct task_struct *task;
-		const char *cgpath;
-		void *hdr;
 		int shown;
 
 		task = ksmctl_next_process(&d->viewer, &d->next);
 		if (!task)
-			break;
+			return 0;
 		shown = ksmctl_proc_collect_shown(&d->viewer, task,
 					d->flags & KSMCTL_PROC_F_PROPORTIONAL,
 					d->flags & KSMCTL_PROC_F_MERGING_ONLY,
-					&d->st);
-		if (shown <= 0) {
-			put_task_struct(task);
-			if (shown < 0) {
-				err = shown;
-				break;
-			}
-			d->next++;
-			continue;
+					&d->msg.st);
+		if (shown > 0) {
+			/* the id of the cgroup named, should the process have moved */
+			d->msg.cgpath = ksmctl_cgroup_path_cached(&d->cgpaths,
+					task, d->cgpath, sizeof(d->cgpath),
+					&d->msg.st.cgroup_id);
 		}
-		/* the id of the cgroup named, should the process have moved */
-		cgpath = ksmctl_cgroup_path_cached(&d->cgpaths, task, d->cgpath,
-						   sizeof(d->cgpath),
-						   &d->st.cgroup_id);
 		put_task_struct(task);
+		if (shown)
+			return shown;
+	}
+}
 
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, &ksmctl_genl_family,
-				  NLM_F_MULTI, KSMCTL_CMD_GET_PROC);
-		if (!hdr) {
-			err = -EMSGSIZE;
-			break;
-		}
-		err = proc_fill(skb, &d->st, cgpath);
-		if (err) {
-			genlmsg_cancel(skb, hdr);
+int ksmctl_nl_get_proc_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct proc_dump *d = ksmctl_dump_ctx(cb);
+	int err;
+
+	while ((err = proc_dump_next(d)) > 0) {
+		err = ksmctl_dump_put(skb, cb, proc_fill, &d->msg);
+		if (err)
 			break;	/* this process again next time */
-		}
-		genlmsg_end(skb, hdr);
 		d->next++;
 	}
-
-	if (err == -EMSGSIZE) {
-		if (!skb->len)
-			return err;	/* one process does not fit at all */
-		return skb->len;
-	}
-	return err ? err : skb->len;
+	return ksmctl_dump_round_end(skb, err);
 }
 
 /*
@@ -339,15 +337,18 @@ int ksmctl_nl_get_vmas_start(struct netlink_callback *cb)
 {
 	struct vmas_dump *d;
 
-	d = kvzalloc(sizeof(*d), GFP_KERNEL);
+	d = ksmctl_dump_ctx_alloc(cb, sizeof(*d), vma_attrs_size(PATH_MAX - 1));
 	if (!d)
 		return -ENOMEM;
 	viewer_from_request(&d->viewer, cb->skb);
-	cb->args[0] = (long)d;
-	ksmctl_dump_room(cb, vma_attrs_size(PATH_MAX - 1));
 	return 0;
 }
 
+/*
+ * The request is checked in the first dumpit() call, not in start(): only
+ * dumpit() has an extack on every supported kernel, and its error reaches
+ * the caller in NLMSG_DONE with the message.
+ */
 static int vmas_dump_check(struct netlink_callback *cb, struct vmas_dump *d)
 {
 	struct task_struct *task;
@@ -377,25 +378,33 @@ static int vmas_dump_check(struct netlink_callback *cb, struct vmas_dump *d)
 
 int ksmctl_nl_get_vmas_done(struct netlink_callback *cb)
 {
-	struct vmas_dump *d = (struct vmas_dump *)cb->args[0];
+	struct vmas_dump *d = ksmctl_dump_ctx(cb);
 
 	if (d) {
 		if (d->mm)
 			mmdrop(d->mm);
 		put_pid(d->process);
 		ksmctl_viewer_release(&d->viewer);
-		kvfree(d);
 	}
+	ksmctl_dump_ctx_free(cb);
 	return 0;
 }
 
-static int vma_fill(struct sk_buff *skb, struct vm_area_struct *vma,
-		    struct vmas_dump *d, u64 ksm_pages)
+/* what one GET_VMAS message tells */
+struct vma_msg {
+	pid_t pid;
+	struct vm_area_struct *vma;
+	const char *name;	/* NULL: none */
+	u64 ksm_pages;
+};
+
+static int vma_fill(struct sk_buff *skb, const void *arg)
 {
-	const char *name = ksmctl_vma_name(vma, d->name, sizeof(d->name));
+	const struct vma_msg *m = arg;
+	struct vm_area_struct *vma = m->vma;
 	struct nlattr *nest;
 
-	if (nla_put_u32(skb, KSMCTL_A_PID, d->pid))
+	if (nla_put_u32(skb, KSMCTL_A_PID, m->pid))
 		return -EMSGSIZE;
 	nest = nla_nest_start(skb, KSMCTL_A_VMA);
 	if (!nest)
@@ -405,8 +414,8 @@ static int vma_fill(struct sk_buff *skb, struct vm_area_struct *vma,
 	    nla_put_u64_64bit(skb, KSMCTL_A_VMA_END, vma->vm_end,
 			      KSMCTL_A_VMA_PAD) ||
 	    nla_put_u32(skb, KSMCTL_A_VMA_FLAGS, ksmctl_vma_flags(vma)) ||
-	    (name && nla_put_string(skb, KSMCTL_A_VMA_NAME, name)) ||
-	    nla_put_u64_64bit(skb, KSMCTL_A_VMA_KSM_PAGES, ksm_pages,
+	    (m->name && nla_put_string(skb, KSMCTL_A_VMA_NAME, m->name)) ||
+	    nla_put_u64_64bit(skb, KSMCTL_A_VMA_KSM_PAGES, m->ksm_pages,
 			      KSMCTL_A_VMA_PAD)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
@@ -417,7 +426,7 @@ static int vma_fill(struct sk_buff *skb, struct vm_area_struct *vma,
 
 int ksmctl_nl_get_vmas_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct vmas_dump *d = (struct vmas_dump *)cb->args[0];
+	struct vmas_dump *d = ksmctl_dump_ctx(cb);
 	struct vm_area_struct *vma;
 	int err = 0;
 
@@ -444,27 +453,17 @@ int ksmctl_nl_get_vmas_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		d->complete = true;	/* unless the loop stops early */
 		ksmctl_for_each_vma(it, vma) {
 			struct ksmctl_walk w = { 0 };
-			void *hdr;
+			struct vma_msg m = { .pid = d->pid, .vma = vma };
 
 			d->complete = false;
 			err = ksmctl_walk_vma(vma, &w);
 			if (err)
 				break;
-			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-					  cb->nlh->nlmsg_seq,
-					  &ksmctl_genl_family, NLM_F_MULTI,
-					  KSMCTL_CMD_GET_VMAS);
-			if (!hdr) {
-				err = -EMSGSIZE;
+			m.name = ksmctl_vma_name(vma, d->name, sizeof(d->name));
+			m.ksm_pages = w.ksm_ptes;
+			err = ksmctl_dump_put(skb, cb, vma_fill, &m);
+			if (err)
 				break;
-			}
-			genl_dump_check_consistent(cb, hdr);
-			err = vma_fill(skb, vma, d, w.ksm_ptes);
-			if (err) {
-				genlmsg_cancel(skb, hdr);
-				break;
-			}
-			genlmsg_end(skb, hdr);
 			d->next = vma->vm_end;
 			d->complete = true;
 		}
@@ -472,13 +471,9 @@ int ksmctl_nl_get_vmas_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	mmap_read_unlock(d->mm);
 	mmput(d->mm);
 
-	if (err == -EMSGSIZE && skb->len)
-		return skb->len;
-	if (err)
-		return err;
 	/*
 	 * Every VMA sent: end now, in this round, so that the process leaving
 	 * its mm after the last VMA cannot flag a whole list as cut.
 	 */
-	return d->complete ? 0 : skb->len;
+	return d->complete ? 0 : ksmctl_dump_round_end(skb, err);
 }

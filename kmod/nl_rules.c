@@ -19,10 +19,10 @@
 #include "netlink.h"
 #include "rules.h"
 
-static const struct nla_policy rule_policy[KSMCTL_A_RULE_MAX + 1] = {
+static const struct nla_policy rule_policy[] = {
 	[KSMCTL_A_RULE_ID]	= { .type = NLA_U32 },
 	[KSMCTL_A_RULE_ACTION]	= { .type = NLA_U32 },
-	[KSMCTL_A_RULE_FLAGS]	= { .type = NLA_U32 },
+	[KSMCTL_A_RULE_FLAGS]	= NLA_POLICY_MASK(NLA_U32, KSMCTL_RULE_F_ALL),
 	[KSMCTL_A_RULE_PID]	= { .type = NLA_U32 },
 	[KSMCTL_A_RULE_CGROUP]	= { .type = NLA_NUL_STRING },
 	[KSMCTL_A_RULE_EXE]	= { .type = NLA_NUL_STRING },
@@ -45,10 +45,11 @@ static int parse_rule(struct genl_info *info, struct nlattr **tb)
 
 	if (!nest) {
 		NL_SET_ERR_MSG(info->extack, "missing attribute RULE");
+		ksmctl_err_attr_miss(info->extack, NULL, KSMCTL_A_RULE);
 		return -EINVAL;
 	}
-	return nla_parse_nested(tb, KSMCTL_A_RULE_MAX, nest, rule_policy,
-				info->extack);
+	return nla_parse_nested(tb, ARRAY_SIZE(rule_policy) - 1, nest,
+				rule_policy, info->extack);
 }
 
 /* a path string attribute: non-empty, shorter than PATH_MAX, absolute */
@@ -83,6 +84,7 @@ static int rule_check_attrs(struct nlattr **tb, struct ksmctl_rule *r,
 	}
 	if (!tb[KSMCTL_A_RULE_ACTION]) {
 		NL_SET_ERR_MSG_ATTR(extack, nest, "missing attribute RULE_ACTION");
+		ksmctl_err_attr_miss(extack, nest, KSMCTL_A_RULE_ACTION);
 		return -EINVAL;
 	}
 	r->action = nla_get_u32(tb[KSMCTL_A_RULE_ACTION]);
@@ -93,19 +95,16 @@ static int rule_check_attrs(struct nlattr **tb, struct ksmctl_rule *r,
 	}
 	r->flags = tb[KSMCTL_A_RULE_FLAGS] ?
 		   nla_get_u32(tb[KSMCTL_A_RULE_FLAGS]) : 0;
-	if (r->flags & ~KSMCTL_RULE_F_ALL) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[KSMCTL_A_RULE_FLAGS],
-				    "unknown rule flags");
-		return -EINVAL;
-	}
 	if ((r->flags & KSMCTL_RULE_F_TREE) && !tb[KSMCTL_A_RULE_PID]) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[KSMCTL_A_RULE_FLAGS],
 				    "flag TREE needs RULE_PID");
+		ksmctl_err_attr_miss(extack, nest, KSMCTL_A_RULE_PID);
 		return -EINVAL;
 	}
 	if ((r->flags & KSMCTL_RULE_F_RECURSIVE) && !tb[KSMCTL_A_RULE_CGROUP]) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[KSMCTL_A_RULE_FLAGS],
 				    "flag RECURSIVE needs RULE_CGROUP");
+		ksmctl_err_attr_miss(extack, nest, KSMCTL_A_RULE_CGROUP);
 		return -EINVAL;
 	}
 	if (!tb[KSMCTL_A_RULE_PID] && !tb[KSMCTL_A_RULE_CGROUP] &&
@@ -252,8 +251,9 @@ static size_t rule_attrs_size(size_t cgroup_len, size_t exe_len)
 	       nla_total_size(TASK_COMM_LEN);
 }
 
-static int rule_fill(struct sk_buff *skb, const struct ksmctl_rule *r)
+static int rule_fill(struct sk_buff *skb, const void *arg)
 {
+	const struct ksmctl_rule *r = arg;
 	struct nlattr *nest = nla_nest_start(skb, KSMCTL_A_RULE);
 
 	if (!nest)
@@ -302,7 +302,7 @@ static void rule_add_reply(const struct ksmctl_rule *r, void *arg)
 
 int ksmctl_nl_rule_add_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *tb[KSMCTL_A_RULE_MAX + 1];
+	struct nlattr *tb[ARRAY_SIZE(rule_policy)];
 	struct rule_reply reply = { 0 };
 	struct ksmctl_rule *r;
 	struct sk_buff *msg;
@@ -349,7 +349,7 @@ err_free:
 
 int ksmctl_nl_rule_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *tb[KSMCTL_A_RULE_MAX + 1];
+	struct nlattr *tb[ARRAY_SIZE(rule_policy)];
 	int err;
 
 	if (!may_change_rules(skb, info))
@@ -360,6 +360,8 @@ int ksmctl_nl_rule_del_doit(struct sk_buff *skb, struct genl_info *info)
 	if (!tb[KSMCTL_A_RULE_ID]) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[KSMCTL_A_RULE],
 				    "missing attribute RULE_ID");
+		ksmctl_err_attr_miss(info->extack, info->attrs[KSMCTL_A_RULE],
+				     KSMCTL_A_RULE_ID);
 		return -EINVAL;
 	}
 	err = ksmctl_rule_del(nla_get_u32(tb[KSMCTL_A_RULE_ID]));
@@ -397,21 +399,9 @@ int ksmctl_nl_rule_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	if (ksmctl_rules_gen() != (unsigned int)cb->args[2])
 		cb->seq = 2;
 	while ((r = ksmctl_rule_find_ge(cb->args[0]))) {
-		void *hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-					cb->nlh->nlmsg_seq, &ksmctl_genl_family,
-					NLM_F_MULTI, KSMCTL_CMD_RULE_GET);
-
-		if (!hdr) {
-			err = -EMSGSIZE;
+		err = ksmctl_dump_put(skb, cb, rule_fill, r);
+		if (err)
 			break;
-		}
-		genl_dump_check_consistent(cb, hdr);
-		if (rule_fill(skb, r)) {
-			genlmsg_cancel(skb, hdr);
-			err = -EMSGSIZE;
-			break;
-		}
-		genlmsg_end(skb, hdr);
 		if (r->id == U32_MAX) {
 			r = NULL;	/* the last id there can be */
 			cb->args[1] = 1;
@@ -420,10 +410,7 @@ int ksmctl_nl_rule_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		cb->args[0] = r->id + 1;
 	}
 	ksmctl_rules_unlock();
-	/* a full skb: more to come; with nothing in it, the rule is too big */
-	if (err == -EMSGSIZE && skb->len)
-		return skb->len;
-	return err ?: skb->len;
+	return ksmctl_dump_round_end(skb, err);
 }
 
 /**

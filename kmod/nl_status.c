@@ -12,34 +12,56 @@
 #include "netlink.h"
 
 const struct nla_policy ksmctl_status_policy[] = {
-	[KSMCTL_A_FLAGS] = { .type = NLA_U32 },
+	/* no flags yet: every bit is reserved */
+	[KSMCTL_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, 0),
 };
 
-static const int status_nl_attr[KSMCTL_KSM_F_COUNT] = {
-	[KSMCTL_KSM_F_RUN]                = KSMCTL_A_STATUS_RUN,
-	[KSMCTL_KSM_F_PAGES_SHARED]       = KSMCTL_A_STATUS_PAGES_SHARED,
-	[KSMCTL_KSM_F_PAGES_SHARING]      = KSMCTL_A_STATUS_PAGES_SHARING,
-	[KSMCTL_KSM_F_PAGES_UNSHARED]     = KSMCTL_A_STATUS_PAGES_UNSHARED,
-	[KSMCTL_KSM_F_PAGES_VOLATILE]     = KSMCTL_A_STATUS_PAGES_VOLATILE,
-	[KSMCTL_KSM_F_FULL_SCANS]         = KSMCTL_A_STATUS_FULL_SCANS,
-	[KSMCTL_KSM_F_PAGES_TO_SCAN]      = KSMCTL_A_STATUS_PAGES_TO_SCAN,
-	[KSMCTL_KSM_F_SLEEP_MSECS]        = KSMCTL_A_STATUS_SLEEP_MSECS,
-	[KSMCTL_KSM_F_MAX_PAGE_SHARING]   = KSMCTL_A_STATUS_MAX_PAGE_SHARING,
-	[KSMCTL_KSM_F_STABLE_NODE_CHAINS] = KSMCTL_A_STATUS_STABLE_NODE_CHAINS,
-	[KSMCTL_KSM_F_GENERAL_PROFIT]     = KSMCTL_A_STATUS_GENERAL_PROFIT,
-	[KSMCTL_KSM_F_ZERO_PAGES]         = KSMCTL_A_STATUS_ZERO_PAGES,
+/* the attribute of each KSM value, and its wire type */
+static const struct {
+	u16 attr;
+	u8 type;
+} status_attrs[KSMCTL_KSM_F_COUNT] = {
+	[KSMCTL_KSM_F_RUN]                = { KSMCTL_A_STATUS_RUN, NLA_U32 },
+	[KSMCTL_KSM_F_PAGES_SHARED]       = { KSMCTL_A_STATUS_PAGES_SHARED, NLA_U64 },
+	[KSMCTL_KSM_F_PAGES_SHARING]      = { KSMCTL_A_STATUS_PAGES_SHARING, NLA_U64 },
+	[KSMCTL_KSM_F_PAGES_UNSHARED]     = { KSMCTL_A_STATUS_PAGES_UNSHARED, NLA_U64 },
+	[KSMCTL_KSM_F_PAGES_VOLATILE]     = { KSMCTL_A_STATUS_PAGES_VOLATILE, NLA_U64 },
+	[KSMCTL_KSM_F_FULL_SCANS]         = { KSMCTL_A_STATUS_FULL_SCANS, NLA_U64 },
+	[KSMCTL_KSM_F_PAGES_TO_SCAN]      = { KSMCTL_A_STATUS_PAGES_TO_SCAN, NLA_U64 },
+	[KSMCTL_KSM_F_SLEEP_MSECS]        = { KSMCTL_A_STATUS_SLEEP_MSECS, NLA_U64 },
+	[KSMCTL_KSM_F_MAX_PAGE_SHARING]   = { KSMCTL_A_STATUS_MAX_PAGE_SHARING, NLA_U64 },
+	[KSMCTL_KSM_F_STABLE_NODE_CHAINS] = { KSMCTL_A_STATUS_STABLE_NODE_CHAINS, NLA_U64 },
+	[KSMCTL_KSM_F_GENERAL_PROFIT]     = { KSMCTL_A_STATUS_GENERAL_PROFIT, NLA_S64 },
+	[KSMCTL_KSM_F_ZERO_PAGES]         = { KSMCTL_A_STATUS_ZERO_PAGES, NLA_U64 },
 };
 
-static size_t status_reply_size(void)
+static int status_prepare(void *data, const struct sk_buff *skb,
+			  struct genl_info *info)
 {
-	return nla_total_size(sizeof(KSMCTL_VERSION)) +	/* VERSION */
-	       nla_total_size(0) +			/* STATUS nest */
-	       nla_total_size(sizeof(u32)) +		/* PAGE_SIZE */
-	       KSMCTL_KSM_F_COUNT * nla_total_size_64bit(sizeof(u64));
+	int err = ksmctl_ksm_read(data);
+
+	if (err)
+		NL_SET_ERR_MSG(info->extack,
+			       "cannot read the kernel's KSM state");
+	return err;
 }
 
-static int status_fill(struct sk_buff *skb, const struct ksmctl_ksm_state *st)
+/* the attributes status_fill() writes, at most */
+static size_t status_reply_size(const void *data)
 {
+	size_t size = nla_total_size(sizeof(KSMCTL_VERSION)) +	/* VERSION */
+		      nla_total_size(0) +			/* STATUS nest */
+		      nla_total_size(sizeof(u32));		/* PAGE_SIZE */
+	enum ksmctl_ksm_field f;
+
+	for (f = 0; f < KSMCTL_KSM_F_COUNT; f++)
+		size += ksmctl_nla_num_size(status_attrs[f].type);
+	return size;
+}
+
+static int status_fill(struct sk_buff *skb, const void *data)
+{
+	const struct ksmctl_ksm_state *st = data;
 	enum ksmctl_ksm_field f;
 	struct nlattr *nest;
 
@@ -51,20 +73,10 @@ static int status_fill(struct sk_buff *skb, const struct ksmctl_ksm_state *st)
 	if (nla_put_u32(skb, KSMCTL_A_STATUS_PAGE_SIZE, PAGE_SIZE))
 		goto cancel;
 	for (f = 0; f < KSMCTL_KSM_F_COUNT; f++) {
-		int type = status_nl_attr[f];
-		int err;
-
-		if (!ksmctl_ksm_has(st, f))
-			continue;
-		if (type == KSMCTL_A_STATUS_RUN)
-			err = nla_put_u32(skb, type, st->val[f]);
-		else if (type == KSMCTL_A_STATUS_GENERAL_PROFIT)
-			err = nla_put_s64(skb, type, st->val[f],
-					  KSMCTL_A_STATUS_PAD);
-		else
-			err = nla_put_u64_64bit(skb, type, st->val[f],
-						KSMCTL_A_STATUS_PAD);
-		if (err)
+		if (ksmctl_ksm_has(st, f) &&
+		    ksmctl_nla_put_num(skb, status_attrs[f].attr,
+				       status_attrs[f].type, st->val[f],
+				       KSMCTL_A_STATUS_PAD))
 			goto cancel;
 	}
 	nla_nest_end(skb, nest);
@@ -75,43 +87,10 @@ cancel:
 	return -EMSGSIZE;
 }
 
-int ksmctl_nl_get_status(struct sk_buff *skb, struct genl_info *info)
-{
-	struct ksmctl_ksm_state st;
-	struct sk_buff *msg;
-	void *hdr;
-	int err;
-
-	if (info->attrs[KSMCTL_A_FLAGS] &&
-	    nla_get_u32(info->attrs[KSMCTL_A_FLAGS])) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[KSMCTL_A_FLAGS],
-				    "unknown flags for GET_STATUS");
-		return -EINVAL;
-	}
-
-	err = ksmctl_ksm_read(&st);
-	if (err) {
-		NL_SET_ERR_MSG(info->extack,
-			       "cannot read the kernel's KSM state");
-		return err;
-	}
-
-	msg = genlmsg_new(status_reply_size(), GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &ksmctl_genl_family, 0,
-				KSMCTL_CMD_GET_STATUS);
-	if (!hdr) {
-		err = -EMSGSIZE;
-		goto err_free;
-	}
-	err = status_fill(msg, &st);
-	if (err)
-		goto err_free;
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-
-err_free:
-	nlmsg_free(msg);
-	return err;
-}
+const struct ksmctl_nl_req_ops ksmctl_status_req_ops = {
+	.cmd		= KSMCTL_CMD_GET_STATUS,
+	.data_size	= sizeof(struct ksmctl_ksm_state),
+	.prepare	= status_prepare,
+	.reply_size	= status_reply_size,
+	.fill		= status_fill,
+};

@@ -15,6 +15,8 @@
 #include <linux/uidgid.h>
 #include <net/netlink.h>
 
+#include <linux/ksmctl.h>
+
 #include "proc.h"
 #include "vma.h"
 #include "walk.h"
@@ -184,6 +186,7 @@ struct task_struct *ksmctl_find_process(const struct ksmctl_viewer *v,
 
 	if (!pid_attr) {
 		NL_SET_ERR_MSG(extack, "missing pid (KSMCTL_A_PID)");
+		ksmctl_err_attr_miss(extack, NULL, KSMCTL_A_PID);
 		return ERR_PTR(-EINVAL);
 	}
 	nr = nla_get_u32(pid_attr);

@@ -22,36 +22,56 @@ struct ksmctl_viewer {
 	bool privileged;
 };
 
-/**
- * struct ksmctl_proc_stats - KSM figures of one process
- *
- * Fields the kernel cannot provide are left 0; @has says which are valid.
- */
-struct ksmctl_proc_stats {
-	pid_t pid;
-	pid_t ppid;
-	uid_t uid;
-	char comm[TASK_COMM_LEN];
-	u64 cgroup_id;
-	u64 merging_pages;
-	u64 rmap_items;
-	u64 zero_pages;
-	s64 profit;
-	u32 mergeable_vmas;
-	u64 mergeable_bytes;
-	u64 eligible_bytes;
-	u64 anon_rss_bytes;
-	bool merge_any;
-	u64 prop_saved_bytes;
-	u64 ksm_mapped_pages;
-	unsigned int has;
-};
-
+/* which of the figures below the kernel can provide: &ksmctl_proc_stats.has */
 enum {
 	KSMCTL_HAS_RMAP_ITEMS	= 1 << 0,	/* and PROFIT */
 	KSMCTL_HAS_ZERO_PAGES	= 1 << 1,
 	KSMCTL_HAS_MERGE_ANY	= 1 << 2,
 	KSMCTL_HAS_PROPORTIONAL	= 1 << 3,	/* and KSM_MAPPED_PAGES */
+};
+
+/*
+ * KSMCTL_PROC_FIGURES(X) - the numbers GET_PROC gives of a process, in the
+ * order it sends them. X(attr, member, type, has) for each:
+ * @attr:   the attribute, KSMCTL_A_PROC_<attr>
+ * @member: the member of &struct ksmctl_proc_stats that holds it
+ * @type:   its type, in the struct and on the wire: u8, u32, u64 or s64
+ * @has:    the KSMCTL_HAS_* bit without which it is not sent; 0: always
+ *
+ * The struct's members, the reply and the reply's size (nl_proc.c) are
+ * made from this list: a new figure is a line here, an attribute in the
+ * uapi header and the code in proc.c that computes it.
+ */
+#define KSMCTL_PROC_FIGURES(X)							\
+	X(PID, pid, u32, 0)							\
+	X(PPID, ppid, u32, 0)							\
+	X(UID, uid, u32, 0)							\
+	X(CGROUP_ID, cgroup_id, u64, 0)						\
+	X(MERGING_PAGES, merging_pages, u64, 0)					\
+	X(MERGEABLE_VMAS, mergeable_vmas, u32, 0)				\
+	X(MERGEABLE_BYTES, mergeable_bytes, u64, 0)				\
+	X(ELIGIBLE_BYTES, eligible_bytes, u64, 0)				\
+	X(ANON_RSS_BYTES, anon_rss_bytes, u64, 0)				\
+	X(RMAP_ITEMS, rmap_items, u64, KSMCTL_HAS_RMAP_ITEMS)			\
+	X(PROFIT, profit, s64, KSMCTL_HAS_RMAP_ITEMS)				\
+	X(ZERO_PAGES, zero_pages, u64, KSMCTL_HAS_ZERO_PAGES)			\
+	X(MERGE_ANY, merge_any, u8, KSMCTL_HAS_MERGE_ANY)			\
+	X(PROP_SAVED_BYTES, prop_saved_bytes, u64, KSMCTL_HAS_PROPORTIONAL)	\
+	X(KSM_MAPPED_PAGES, ksm_mapped_pages, u64, KSMCTL_HAS_PROPORTIONAL)
+
+/**
+ * struct ksmctl_proc_stats - KSM figures of one process
+ * @comm: its name
+ * @has: KSMCTL_HAS_*: which figures are valid; the others are 0
+ *
+ * The figures are the members KSMCTL_PROC_FIGURES() lists.
+ */
+struct ksmctl_proc_stats {
+	char comm[TASK_COMM_LEN];
+#define KSMCTL_PROC_MEMBER(attr, member, type, has)	type member;
+	KSMCTL_PROC_FIGURES(KSMCTL_PROC_MEMBER)
+#undef KSMCTL_PROC_MEMBER
+	unsigned int has;
 };
 
 void ksmctl_viewer_init(struct ksmctl_viewer *v, const struct cred *cred,

@@ -33,6 +33,24 @@
 #define KSMCTL_GENL_RESV_START_OP(first)
 #endif
 
+/*
+ * Flag bits are checked by the policy, NLA_POLICY_MASK(), which every
+ * supported kernel has (5.10 included): no fallback here.
+ */
+
+/*
+ * A required attribute that is absent: the ack names it
+ * (NLMSGERR_ATTR_MISS_TYPE, with NLMSGERR_ATTR_MISS_NEST for one inside
+ * @nest) on kernels that can (6.0 and later); the caller's extack message
+ * says it on every kernel.
+ */
+#ifdef COMPAT_HAS_NL_SET_ERR_ATTR_MISS
+#define ksmctl_err_attr_miss(extack, nest, type) \
+	NL_SET_ERR_ATTR_MISS((extack), (nest), (type))
+#else
+#define ksmctl_err_attr_miss(extack, nest, type)	do { } while (0)
+#endif
+
 /* The parsed request attributes of a dump, in its callbacks. */
 #ifdef COMPAT_HAS_GENL_INFO_DUMP
 #define ksmctl_dump_attrs(cb)	(genl_info_dump(cb)->attrs)

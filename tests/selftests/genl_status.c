@@ -247,7 +247,7 @@ TEST_F(status, bad_flags_rejected)
 	nl_put_u32(&r, KSMCTL_A_FLAGS, 0x80);
 	ASSERT_EQ(0, nl_talk(self->fd, &r, &self->ans));
 	EXPECT_EQ(-EINVAL, self->ans.error);
-	EXPECT_STREQ("unknown flags for GET_STATUS", self->ans.extack_msg);
+	EXPECT_STREQ("reserved bit set", self->ans.extack_msg);
 	EXPECT_EQ((int)attr_off, self->ans.extack_off);
 }
 

@@ -8,6 +8,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/capability.h>
@@ -114,6 +115,21 @@ pid_t unused_pid(void)
 int ksmctl_family(int fd)
 {
 	return nl_family_id(fd, KSMCTL_GENL_NAME, NULL);
+}
+
+int kernel_at_least(int major, int minor)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return 0;
+	return ma > major || (ma == major && mi >= minor);
+}
+
+int ack_miss_type(int type)
+{
+	return kernel_at_least(6, 0) ? type : -1;
 }
 
 #include <stdio.h>

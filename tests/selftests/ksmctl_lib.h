@@ -68,6 +68,15 @@ int ksm_settle(int timeout_s);
 /* Unmerge everything and restore the default tunables. */
 void ksm_reset(void);
 
+/* is the running kernel at least @major.@minor? */
+int kernel_at_least(int major, int minor);
+/*
+ * The NLMSGERR_ATTR_MISS_TYPE of an ack that says attribute @type is
+ * missing: @type where the kernel names missing attributes (6.0 and
+ * later), -1 (none) before.
+ */
+int ack_miss_type(int type);
+
 /* /proc/PID/<file> "name value" lookup; -ENOENT if the kernel lacks it */
 int proc_pid_field(pid_t pid, const char *file, const char *name, int64_t *v);
 

@@ -628,8 +628,7 @@ TEST_F(bad, classes_and_flags)
 	EXPECT_MARK_ERR(getpid(), &self->o, -EINVAL, "unknown memory class");
 	self->o.classes = 0;
 	self->o.flags = 1U << 20;
-	EXPECT_MARK_ERR(getpid(), &self->o, -EINVAL,
-			"unknown flags for MARK/UNMARK");
+	EXPECT_MARK_ERR(getpid(), &self->o, -EINVAL, "reserved bit set");
 }
 
 TEST_F(bad, missing_pid)

@@ -122,6 +122,21 @@ static void parse_tlvs(const void *p, size_t len, struct nl_ans *ans)
 	a = nl_attr_find(p, len, NLMSGERR_ATTR_OFFS);
 	if (a)
 		ans->extack_off = *(uint32_t *)nl_attr_data(a);
+	a = nl_attr_find(p, len, NLMSGERR_ATTR_MISS_TYPE);
+	if (a)
+		ans->miss_type = *(uint32_t *)nl_attr_data(a);
+	a = nl_attr_find(p, len, NLMSGERR_ATTR_MISS_NEST);
+	if (a)
+		ans->miss_nest_off = *(uint32_t *)nl_attr_data(a);
+}
+
+/* nothing answered yet */
+static void ans_reset(struct nl_ans *ans)
+{
+	memset(ans, 0, sizeof(*ans));
+	ans->extack_off = -1;
+	ans->miss_type = -1;
+	ans->miss_nest_off = -1;
 }
 
 static void parse_ack(const struct nlmsghdr *nlh, struct nl_ans *ans)
@@ -146,8 +161,7 @@ int nl_talk(int fd, struct nl_req *r, struct nl_ans *ans)
 	static char buf[NL_BUFSZ];
 	int done = 0;
 
-	memset(ans, 0, sizeof(*ans));
-	ans->extack_off = -1;
+	ans_reset(ans);
 	if (send(fd, r->buf, r->nlh->nlmsg_len, 0) < 0)
 		return -errno;
 
@@ -290,8 +304,7 @@ int nl_dump(int fd, struct nl_req *r, struct nl_ans *ans,
 {
 	static char buf[NL_BUFSZ];
 
-	memset(ans, 0, sizeof(*ans));
-	ans->extack_off = -1;
+	ans_reset(ans);
 	r->nlh->nlmsg_flags |= NLM_F_DUMP;
 	r->nlh->nlmsg_flags &= ~NLM_F_ACK;	/* no trailing ack to confuse the next request */
 	if (send(fd, r->buf, r->nlh->nlmsg_len, 0) < 0)

@@ -23,6 +23,8 @@ struct nl_ans {
 	int error;			/* 0 or negative errno from the ack */
 	char extack_msg[256];		/* NLMSGERR_ATTR_MSG, "" if none */
 	int extack_off;			/* NLMSGERR_ATTR_OFFS, -1 if none */
+	int miss_type;			/* NLMSGERR_ATTR_MISS_TYPE, -1 if none */
+	int miss_nest_off;		/* NLMSGERR_ATTR_MISS_NEST, -1 if none */
 	char reply[NL_BUFSZ];		/* the first reply message, if any */
 	size_t reply_len;
 };

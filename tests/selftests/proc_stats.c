@@ -257,6 +257,8 @@ TEST_F(proc, missing_pid)
 	ASSERT_EQ(0, nl_talk(self->fd, &r, &self->ans));
 	EXPECT_EQ(-EINVAL, self->ans.error);
 	EXPECT_STREQ("missing pid (KSMCTL_A_PID)", self->ans.extack_msg);
+	EXPECT_EQ(ack_miss_type(KSMCTL_A_PID), self->ans.miss_type);
+	EXPECT_EQ(-1, self->ans.miss_nest_off);
 }
 
 TEST_F(proc, pid_zero)
@@ -303,9 +305,18 @@ TEST_F(proc, zombie)
 
 TEST_F(proc, unknown_flags)
 {
+	struct proc_rec *recs = NULL;
+	int n;
+
 	EXPECT_EQ(-EINVAL, proc_get(self->fd, self->family, getpid(), 1U << 30,
 				    &self->r, &self->ans));
-	EXPECT_STREQ("unknown flags for GET_PROC", self->ans.extack_msg);
+	EXPECT_STREQ("reserved bit set", self->ans.extack_msg);
+	EXPECT_LE(0, self->ans.extack_off);
+	/* a dump too, before its first message */
+	EXPECT_EQ(-EINVAL, proc_dump(self->fd, self->family, 1U << 30, &recs,
+				     &n, &self->ans));
+	EXPECT_STREQ("reserved bit set", self->ans.extack_msg);
+	free(recs);
 	EXPECT_EQ(-EINVAL, proc_get(self->fd, self->family, getpid(),
 				    KSMCTL_PROC_F_MERGING_ONLY, &self->r,
 				    &self->ans));

@@ -23,7 +23,6 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -208,17 +207,6 @@ static long long status_value(const char *name)
 			ret = v;
 	fclose(f);
 	return ret;
-}
-
-/* is the running kernel at least @major.@minor? */
-static int kernel_at_least(int major, int minor)
-{
-	struct utsname u;
-	int ma = 0, mi = 0;
-
-	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
-		return 0;
-	return ma > major || (ma == major && mi >= minor);
 }
 
 /* the merge-any flag of pid as GET_PROC reports it: 0, 1, or -1 */
@@ -1491,7 +1479,7 @@ TEST_F(rules, bad_input)
 		{ "bad action", { .action = 7, .comm = "x" }, -EINVAL, "action" },
 		{ "no match", { .action = 1 }, -EINVAL, "no match" },
 		{ "bad flags", { .action = 1, .comm = "x", .flags = 1 << 7 },
-		  -EINVAL, "flags" },
+		  -EINVAL, "reserved bit set" },
 		{ "tree without pid", { .action = 1, .comm = "x",
 		  .flags = KSMCTL_RULE_F_TREE }, -EINVAL, "RULE_PID" },
 		{ "recursive without cgroup", { .action = 1, .comm = "x",
@@ -1561,6 +1549,19 @@ TEST_F(rules, bad_input)
 	ASSERT_EQ(0, nl_talk(self->fd, &r, &self->ans));
 	EXPECT_EQ(-EINVAL, self->ans.error);
 	EXPECT_NE(NULL, strstr(self->ans.extack_msg, "RULE"));
+	EXPECT_EQ(ack_miss_type(KSMCTL_A_RULE), self->ans.miss_type);
+	EXPECT_EQ(-1, self->ans.miss_nest_off);
+
+	/* no action: named with the nest it is missing from */
+	nl_req_init(&r, self->fam, KSMCTL_CMD_RULE_ADD, KSMCTL_GENL_VERSION, 0);
+	n = nl_nest_start(&r, KSMCTL_A_RULE);
+	nl_put_str(&r, KSMCTL_A_RULE_COMM, "x");
+	nl_nest_end(&r, n);
+	ASSERT_EQ(0, nl_talk(self->fd, &r, &self->ans));
+	EXPECT_EQ(-EINVAL, self->ans.error);
+	EXPECT_EQ(ack_miss_type(KSMCTL_A_RULE_ACTION), self->ans.miss_type);
+	if (self->ans.miss_type >= 0)
+		EXPECT_EQ((int)((char *)n - r.buf), self->ans.miss_nest_off);
 
 	/* DEL: no id, unknown id */
 	nl_req_init(&r, self->fam, KSMCTL_CMD_RULE_DEL, KSMCTL_GENL_VERSION, 0);
@@ -1569,6 +1570,9 @@ TEST_F(rules, bad_input)
 	ASSERT_EQ(0, nl_talk(self->fd, &r, &self->ans));
 	EXPECT_EQ(-EINVAL, self->ans.error);
 	EXPECT_NE(NULL, strstr(self->ans.extack_msg, "RULE_ID"));
+	EXPECT_EQ(ack_miss_type(KSMCTL_A_RULE_ID), self->ans.miss_type);
+	if (self->ans.miss_type >= 0)
+		EXPECT_EQ((int)((char *)n - r.buf), self->ans.miss_nest_off);
 	EXPECT_EQ(-ENOENT, rule_del(self->fd, self->fam, 999999, &self->ans));
 	EXPECT_NE(NULL, strstr(self->ans.extack_msg, "no rule"));
 }

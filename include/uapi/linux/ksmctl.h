@@ -9,7 +9,8 @@
  * Family name: KSMCTL_GENL_NAME ("ksmctl"), version KSMCTL_GENL_VERSION.
  * Every request is validated strictly: unknown attributes, attributes of the
  * wrong type or length, and unknown flag bits are rejected with -EINVAL and
- * an extended-ack message naming the offending attribute.
+ * an extended-ack message naming the offending attribute (for flag bits the
+ * kernel's "reserved bit set": each command's policy carries its mask).
  *
  * Commands
  * --------
