@@ -13,6 +13,10 @@
 #   sudo make install    install the tool, man page, completion, systemd unit
 #                        and a commented /etc/ksmctl.conf; make uninstall
 #   sudo make dkms-install   register the module with DKMS
+#   make deb             the Debian packages ksmctl and ksmctl-dkms, into
+#                        build/deb/ (DEB_BUILD_OPTIONS=nocheck: no unit tests)
+#   make check-deb       build them, run lintian, install and purge them in a
+#                        throw-away Debian root (tests/deb-check)
 
 VERSION := $(shell cat VERSION)
 KERNELRELEASE ?= $(shell uname -r)
@@ -24,13 +28,16 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Debian bookworm packages: build tools, kernel and headers of the host's
 # stock 6.1 kernel (the VM boots it), libnl, QEMU and busybox for the rig,
-# linux-source-6.1 for kselftest_harness.h and the debug kernel, dkms.
+# linux-source-6.1 for kselftest_harness.h and the debug kernel, dkms;
+# the Debian packaging tools for `make deb`, debootstrap and zstd for the
+# throw-away root that tests the packages (tests/deb-check).
 DEPS := build-essential pkg-config kmod cpio gzip xz-utils rsync \
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1 \
 	libnl-3-dev libnl-genl-3-dev \
 	qemu-system-x86 busybox-static dkms ccache \
 	flex bison bc libelf-dev libssl-dev \
-	man-db python3-prometheus-client
+	man-db python3-prometheus-client \
+	debhelper dh-dkms lintian fakeroot debootstrap zstd
 
 all: module user
 
@@ -88,6 +95,29 @@ dkms-uninstall:
 	-dkms remove -m ksmctl -v $(VERSION) --all
 	rm -rf $(DKMS_SRC)
 
+# The packages are built from a copy of the tree (the files git knows, or
+# would add) in $(DEB_DIR)/ksmctl-$(VERSION); the .debs land in $(DEB_DIR),
+# without a -dbgsym package: apt install ./ksmctl*.deb takes the two.
+DEB_DIR ?= build/deb
+deb:
+	@v=$$(dpkg-parsechangelog -l debian/changelog -S Version) && [ "$$v" = "$(VERSION)" ] || \
+		{ echo "debian/changelog is at $$v, VERSION at $(VERSION): add an entry (dch -v $(VERSION))" >&2; \
+		  exit 1; }
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_DIR)/ksmctl-$(VERSION)
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+		git ls-files -z --cached --others --exclude-standard | \
+			tar --null --ignore-failed-read -T - -cf -; \
+	else \
+		tar --exclude=./build --exclude=./.git -cf - .; \
+	fi | tar -xf - -C $(DEB_DIR)/ksmctl-$(VERSION)
+	cd $(DEB_DIR)/ksmctl-$(VERSION) && \
+		DEB_BUILD_OPTIONS="noautodbgsym $(DEB_BUILD_OPTIONS)" dpkg-buildpackage -b -us -uc
+	@ls -1 $(DEB_DIR)/*.deb
+
+check-deb:
+	@tests/deb-check
+
 clean:
 	-$(MAKE) -C kmod clean KERNELRELEASE=$(KERNELRELEASE) 2>/dev/null
 	$(MAKE) -C user clean
@@ -96,4 +126,4 @@ clean:
 	rm -rf build
 
 .PHONY: all module user deps check demo bench install uninstall module-install dkms-install \
-	dkms-uninstall clean
+	dkms-uninstall deb check-deb clean
