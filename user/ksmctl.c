@@ -14,6 +14,7 @@ static const struct {
 } subcommands[] = {
 	{ "status", status_main, "Show the KSM state and how much memory it saves (default)" },
 	{ "ps", ps_main, "List processes with merged pages and what KSM saves in each" },
+	{ "top", top_main, "Show the saving and the processes that save most, refreshed live" },
 	{ "show", show_main, "Show one process's KSM figures and its mergeable memory areas" },
 	{ "merge", merge_main, "Make the memory of running processes mergeable" },
 	{ "unmerge", unmerge_main, "Undo merge: make memory unmergeable, copy merged pages back" },

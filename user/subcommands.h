@@ -8,6 +8,7 @@
  */
 int status_main(int argc, char *argv[]);
 int ps_main(int argc, char *argv[]);
+int top_main(int argc, char *argv[]);
 int show_main(int argc, char *argv[]);
 int merge_main(int argc, char *argv[]);
 int unmerge_main(int argc, char *argv[]);

@@ -101,6 +101,7 @@ static const char status_json[] =
 	"Commands:\n" \
 	"  status     Show the KSM state and how much memory it saves (default)\n" \
 	"  ps         List processes with merged pages and what KSM saves in each\n" \
+	"  top        Show the saving and the processes that save most, refreshed live\n" \
 	"  show       Show one process's KSM figures and its mergeable memory areas\n" \
 	"  merge      Make the memory of running processes mergeable\n" \
 	"  unmerge    Undo merge: make memory unmergeable, copy merged pages back\n" \
