@@ -184,6 +184,19 @@ while IFS= read -r line; do
 	esac
 done <"$tmp/prom"
 
+# ksmctl top on a real terminal (tmux), with made-up processes (top_fake)
+TOP_ARGS="-d 0.3" TOP_GROWS="+1.00 MiB" TOP_FAIL_ENV="FAKE_TOP_FAIL_AT=4" \
+	TOP_FAIL_MSG="ksmctl: Unable to list processes: fake failure" \
+	"$(dirname "$0")/top-tmux" "$(dirname "$0")/top_fake" >"$tmp/top" 2>&1 ||
+	echo "not ok - top: top-tmux failed: $(tail -n 1 "$tmp/top")" >>"$tmp/top"
+while IFS= read -r line; do
+	case $line in
+	"ok - "*) result ok "${line#ok - }" ;;
+	"not ok - "*) result "not ok" "${line#not ok - }" ;;
+	"#"*) printf '%s\n' "$line" >>"$tmp/tap" ;;
+	esac
+done <"$tmp/top"
+
 printf 'TAP version 13\n1..%d\n' "$total"
 cat "$tmp/tap"
 [ "$failed" -eq 0 ]
