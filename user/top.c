@@ -39,7 +39,7 @@ struct top_args {
 
 static void usage(FILE *f)
 {
-	fputs("Usage: " PROG_NAME " top [-b] [-d SECONDS] [-n COUNT] [-s KEY] [--by cgroup]\n"
+	fputs("Usage: " PROG_NAME " top [-b] [-d SECONDS] [-n N] [-s KEY] [--by cgroup]\n"
 	      "          [--proportional] [--all] [--user USER] [--cgroup CGROUP]\n"
 	      "          [--command SUBSTRING]\n", f);
 }
@@ -53,7 +53,7 @@ static const char help_text[] =
 	"Options:\n"
 	"  -b, --batch            Plain lines even on a terminal\n"
 	"  -d, --delay SECONDS    Time between refreshes (default 1, at least 0.1)\n"
-	"  -n, --iterations COUNT Stop after COUNT refreshes\n"
+	"  -n, --iterations N     Stop after N refreshes\n"
 	"  -s, --sort KEY         saved (default), change, merging, coverage, pid or\n"
 	"                         profit\n"
 	"      --by cgroup        A row per cgroup (key c switches)\n"
@@ -158,9 +158,7 @@ static int parse_args(int argc, char *argv[], struct top_args *a)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, optstring, options, NULL)) != -1) {
 		if (c == 'h') {
-			usage(stdout);
-			fputs(help_text, stdout);
-			return 0;
+			return show_help(usage, help_text);
 		} else if (c == 'b') {
 			a->batch = true;
 		} else if (c == 'p') {
