@@ -15,7 +15,7 @@ _ksmctl_pids()
 _ksmctl()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local commands="status ps show merge unmerge rule apply monitor run ksmd version help"
+	local commands="status ps top show merge unmerge rule apply monitor run ksmd version help"
 	local global_opts="-j --json -h --help -V --version"
 	local cmd="" i
 
@@ -86,6 +86,32 @@ _ksmctl()
 		esac
 		COMPREPLY=($(compgen -W "-j --json -h --help -o --output -a --all -p --proportional
 			-s --sort -n --top -u --user --cgroup --command --by" -- "$cur"))
+		;;
+	top)
+		case $prev in
+		-s|--sort)
+			COMPREPLY=($(compgen -W "saved change merging coverage pid profit" -- "$cur"))
+			return 0
+			;;
+		--by)
+			COMPREPLY=($(compgen -W "cgroup" -- "$cur"))
+			return 0
+			;;
+		-u|--user)
+			COMPREPLY=($(compgen -u -- "$cur"))
+			return 0
+			;;
+		--cgroup)
+			COMPREPLY=($(compgen -d -- "${cur:-/sys/fs/cgroup/}"))
+			return 0
+			;;
+		-d|--delay|-n|--iterations|--command)
+			COMPREPLY=()
+			return 0
+			;;
+		esac
+		COMPREPLY=($(compgen -W "-h --help -b --batch -d --delay -n --iterations -s --sort
+			--by -p --proportional -a --all -u --user --cgroup --command" -- "$cur"))
 		;;
 	show)
 		if [[ $cur == -* ]]; then
@@ -168,7 +194,7 @@ _ksmctl()
 			if [[ $prev == -o || $prev == --output ]]; then
 				COMPREPLY=($(compgen -W "text json conf" -- "$cur"))
 			else
-				COMPREPLY=($(compgen -W "-j --json -o --output" -- "$cur"))
+				COMPREPLY=($(compgen -W "-j --json -o --output -h --help" -- "$cur"))
 			fi
 			;;
 		esac
@@ -185,7 +211,9 @@ _ksmctl()
 		;;
 	run)
 		# the command and its arguments
-		if [[ $COMP_CWORD -eq $((i + 1)) || ($COMP_CWORD -eq $((i + 2)) && ${COMP_WORDS[i + 1]} == --) ]]; then
+		if [[ $COMP_CWORD -eq $((i + 1)) && $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "-h --help --" -- "$cur"))
+		elif [[ $COMP_CWORD -eq $((i + 1)) || ($COMP_CWORD -eq $((i + 2)) && ${COMP_WORDS[i + 1]} == --) ]]; then
 			COMPREPLY=($(compgen -c -- "$cur"))
 		else
 			COMPREPLY=($(compgen -f -- "$cur"))
@@ -193,6 +221,9 @@ _ksmctl()
 		;;
 	version)
 		COMPREPLY=($(compgen -W "-j --json -h --help" -- "$cur"))
+		;;
+	help)
+		[[ $prev == help ]] && COMPREPLY=($(compgen -W "${commands% help}" -- "$cur"))
 		;;
 	*)
 		COMPREPLY=()
