@@ -417,8 +417,6 @@ static enum top_action read_keys(struct top_view *v)
 	ssize_t n, i;
 
 	n = read(STDIN_FILENO, buf, sizeof(buf));
-	if (n == 0)
-		return TOP_QUIT;		/* the terminal is gone */
 	for (i = 0; i < n; ++i) {
 		k = top_key(v, buf[i]);
 		if (k == TOP_QUIT)
@@ -454,8 +452,8 @@ static enum top_action wait_event(struct top_view *v, uint64_t deadline, const s
 		tty_size(v);
 		return TOP_REDRAW;
 	}
-	if (r > 0 && (pfd.revents & (POLLHUP | POLLERR)) && !(pfd.revents & POLLIN))
-		return TOP_QUIT;
+	if (r > 0 && (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)))
+		return TOP_QUIT;		/* the terminal is gone */
 	if (r > 0)
 		return read_keys(v);
 	return TOP_NONE;
