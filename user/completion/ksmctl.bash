@@ -12,6 +12,18 @@ _ksmctl_pids()
 	COMPREPLY=($(compgen -W "${pids[*]}" -- "$1"))
 }
 
+# The values of the filters ps and top share, after $1; 1 if $1 is none.
+_ksmctl_filter_value()
+{
+	case $1 in
+	--by) COMPREPLY=($(compgen -W "cgroup" -- "$2")) ;;
+	-u|--user) COMPREPLY=($(compgen -u -- "$2")) ;;
+	--cgroup) COMPREPLY=($(compgen -d -- "${2:-/sys/fs/cgroup/}")) ;;
+	--command) COMPREPLY=() ;;
+	*) return 1 ;;
+	esac
+}
+
 _ksmctl()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
@@ -71,19 +83,12 @@ _ksmctl()
 			COMPREPLY=($(compgen -W "saved merging coverage pid profit" -- "$cur"))
 			return 0
 			;;
-		--by)
-			COMPREPLY=($(compgen -W "cgroup" -- "$cur"))
-			return 0
-			;;
-		-u|--user)
-			COMPREPLY=($(compgen -u -- "$cur"))
-			return 0
-			;;
-		-n|--top|--cgroup|--command)
+		-n|--top)
 			COMPREPLY=()
 			return 0
 			;;
 		esac
+		_ksmctl_filter_value "$prev" "$cur" && return 0
 		COMPREPLY=($(compgen -W "-j --json -h --help -o --output -a --all -p --proportional
 			-s --sort -n --top -u --user --cgroup --command --by" -- "$cur"))
 		;;
@@ -93,23 +98,12 @@ _ksmctl()
 			COMPREPLY=($(compgen -W "saved change merging coverage pid profit" -- "$cur"))
 			return 0
 			;;
-		--by)
-			COMPREPLY=($(compgen -W "cgroup" -- "$cur"))
-			return 0
-			;;
-		-u|--user)
-			COMPREPLY=($(compgen -u -- "$cur"))
-			return 0
-			;;
-		--cgroup)
-			COMPREPLY=($(compgen -d -- "${cur:-/sys/fs/cgroup/}"))
-			return 0
-			;;
-		-d|--delay|-n|--iterations|--command)
+		-d|--delay|-n|--iterations)
 			COMPREPLY=()
 			return 0
 			;;
 		esac
+		_ksmctl_filter_value "$prev" "$cur" && return 0
 		COMPREPLY=($(compgen -W "-h --help -b --batch -d --delay -n --iterations -s --sort
 			--by -p --proportional -a --all -u --user --cgroup --command" -- "$cur"))
 		;;
