@@ -29,14 +29,15 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian bookworm packages: build tools, kernel and headers of the host's
 # stock 6.1 kernel (the VM boots it), libnl, QEMU and busybox for the rig,
 # linux-source-6.1 for kselftest_harness.h and the debug kernel, dkms;
-# the Debian packaging tools for `make deb`, debootstrap and zstd for the
-# throw-away root that tests the packages (tests/deb-check).
+# tmux drives "ksmctl top" on a terminal in the tests; the Debian
+# packaging tools for `make deb`, debootstrap and zstd for the throw-away
+# root that tests the packages (tests/deb-check).
 DEPS := build-essential pkg-config kmod cpio gzip xz-utils rsync \
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1 \
 	libnl-3-dev libnl-genl-3-dev \
 	qemu-system-x86 busybox-static dkms ccache \
 	flex bison bc libelf-dev libssl-dev \
-	man-db python3-prometheus-client \
+	man-db python3-prometheus-client tmux \
 	debhelper dh-dkms lintian fakeroot debootstrap zstd
 
 all: module user

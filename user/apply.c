@@ -5,6 +5,7 @@
  */
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,33 +19,64 @@ static void usage(FILE *f)
 	fputs("Usage: " PROG_NAME " apply [-n|--check] FILE\n", f);
 }
 
+static const char help_text[] =
+	"Replace the module's rules with those of FILE (- for standard input), as\n"
+	"ksmctl.service does at boot with /etc/ksmctl.conf. The format is in\n"
+	"ksmctl(8), CONFIGURATION FILE; an error names the file and the line.\n"
+	"\n"
+	"Options:\n"
+	"  -n, --check            Only read FILE and report its errors; change nothing\n"
+	"  -h, --help             Show this help\n";
+
+/* The options into @check_only, and the file's name: NULL to stop with *@ret. */
+static const char *apply_options(int argc, char *argv[], bool *check_only, int *ret)
+{
+	static const char optstring[] = "+:hn";
+	static const struct option options[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "check", no_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	*ret = 1;
+	while ((c = getopt_long(argc, argv, optstring, options, NULL)) != -1) {
+		if (c == 'h') {
+			*ret = show_help(usage, help_text);
+			return NULL;
+		} else if (c == 'n') {
+			*check_only = true;
+		} else {
+			option_error(c, argv, optstring);
+			usage(stderr);
+			return NULL;
+		}
+	}
+	if (optind >= argc) {
+		fputs(PROG_NAME ": Missing configuration file\n", stderr);
+		usage(stderr);
+		return NULL;
+	}
+	if (extra_arguments(argc, argv, optind + 1, usage))
+		return NULL;
+	return argv[optind];
+}
+
 int apply_main(int argc, char *argv[])
 {
 	struct rule_list want = { 0 }, have = { 0 };
-	const char *name = NULL;
+	const char *name;
 	bool check_only = false;
 	struct ipc *ipc;
 	size_t i;
 	int ret, failed = 0;
 	FILE *f;
 
-	for (i = 1; i < (size_t)argc; i++) {
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			usage(stdout);
-			return 0;
-		} else if (!strcmp(argv[i], "-n") || !strcmp(argv[i], "--check")) {
-			check_only = true;
-		} else if (!name) {
-			name = argv[i];
-		} else {
-			return unexpected_argument(argv[i], usage);
-		}
-	}
-	if (!name) {
-		fputs(PROG_NAME ": Missing configuration file\n", stderr);
-		usage(stderr);
-		return 1;
-	}
+	name = apply_options(argc, argv, &check_only, &ret);
+	if (!name)
+		return ret;
 	f = strcmp(name, "-") ? fopen(name, "re") : stdin;
 	if (!f) {
 		fprintf(stderr, PROG_NAME ": Unable to open `%s': %s\n", name, strerror(errno));

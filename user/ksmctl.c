@@ -7,13 +7,10 @@
 #include "options.h"
 #include "subcommands.h"
 
-static const struct {
-	const char *name;
-	int (*fn)(int argc, char *argv[]);
-	const char *description;
-} subcommands[] = {
+const struct subcommand subcommands[] = {
 	{ "status", status_main, "Show the KSM state and how much memory it saves (default)" },
 	{ "ps", ps_main, "List processes with merged pages and what KSM saves in each" },
+	{ "top", top_main, "Show the saving and the processes that save most, refreshed live" },
 	{ "show", show_main, "Show one process's KSM figures and its mergeable memory areas" },
 	{ "merge", merge_main, "Make the memory of running processes mergeable" },
 	{ "unmerge", unmerge_main, "Undo merge: make memory unmergeable, copy merged pages back" },
@@ -25,6 +22,8 @@ static const struct {
 	{ "version", version_main, "Show the versions of this tool and of the kernel module" },
 };
 
+const size_t subcommands_n = sizeof(subcommands) / sizeof(subcommands[0]);
+
 #define DEFAULT_SUBCOMMAND 0
 
 static void show_usage(FILE *f)
@@ -33,7 +32,7 @@ static void show_usage(FILE *f)
 
 	fputs("Usage: " PROG_NAME " [-j] [<command> [<args>]]\n\n", f);
 	fputs("Commands:\n", f);
-	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); ++i)
+	for (i = 0; i < subcommands_n; ++i)
 		fprintf(f, "  %-10s %s\n", subcommands[i].name, subcommands[i].description);
 	fputs("\nOptions:\n"
 	      "  -j, --json     Print JSON instead of text\n"
@@ -92,7 +91,7 @@ int main(int argc, char *argv[])
 			argc = 2;
 			argv = help_argv;
 		}
-		for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); ++i) {
+		for (i = 0; i < subcommands_n; ++i) {
 			if (!strcmp(argv[0], subcommands[i].name)) {
 				ret = subcommands[i].fn(argc, argv);
 				break;

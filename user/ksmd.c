@@ -188,6 +188,30 @@ static void usage(FILE *f)
 	      "       " PROG_NAME " ksmd start|stop\n", f);
 }
 
+/* The help: what ksmd does, the options, then every knob of ksmd_knobs[]. */
+static int help(void)
+{
+	size_t i;
+
+	show_help(usage, "The settings of the kernel's ksmd thread, from /sys/kernel/mm/ksm (no module\n"
+		  "needed). set checks every KNOB=VALUE, then writes them in order; start and\n"
+		  "stop are set run=1 and set run=0. Setting needs root.\n"
+		  "\n"
+		  "Options:\n"
+		  "  -j, --json             Print JSON\n"
+		  "  -h, --help             Show this help\n"
+		  "\n"
+		  "Knobs (those this kernel has):\n");
+	for (i = 0; i < ksmd_nknobs; i++) {
+		size_t len = strlen(ksmd_knobs[i].name);
+
+		/* a long name on a line of its own */
+		printf("  %s%s%-*s%s\n", ksmd_knobs[i].name, len > 22 ? "\n" : "",
+		       len > 22 ? 25 : 23 - (int)len, "", ksmd_knobs[i].help);
+	}
+	return 0;
+}
+
 /* every KNOB=VALUE checked, then written in order: the exit status */
 static int ksmd_set(int n, char *args[])
 {
@@ -233,24 +257,12 @@ int ksmd_main(int argc, char *argv[])
 {
 	struct knob_value v[sizeof(ksmd_knobs) / sizeof(ksmd_knobs[0])];
 	bool json = opt_json;
-	int i = 1;
+	int i;
 
-	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (!strcmp(argv[i], "--")) {
-			i++;
-			break;
-		}
-		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json")) {
-			json = true;
-		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			usage(stdout);
-			return 0;
-		} else {
-			fprintf(stderr, PROG_NAME ": Unknown option `%s'\n", argv[i]);
-			usage(stderr);
-			return 1;
-		}
-	}
+	i = flag_options(argc, argv, &json, usage, help);
+	if (i >= 0)
+		return i;
+	i = optind;
 	if (i < argc && !strcmp(argv[i], "set")) {
 		if (i + 1 >= argc) {
 			fputs(PROG_NAME ": Missing KNOB=VALUE\n", stderr);

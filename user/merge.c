@@ -142,6 +142,36 @@ static void usage(FILE *f, bool unmark)
 		"          [--only heap|stack|anon|file[,...]] PID...\n", unmark ? "unmerge" : "merge");
 }
 
+static void merge_usage(FILE *f)
+{
+	usage(f, false);
+}
+
+static void unmerge_usage(FILE *f)
+{
+	usage(f, true);
+}
+
+static const char merge_about[] =
+	"Mark the memory of running processes mergeable, as MADV_MERGEABLE would,\n"
+	"without their help; ksmd then merges it (if it runs: ksmctl ksmd start).\n"
+	"Each process's line says what was marked and what was skipped, and why.\n";
+
+static const char unmerge_about[] =
+	"Undo merge: unmark the memory, and copy its merged pages back (this takes\n"
+	"memory; Ctrl-C stops it early, and the figures say so).\n";
+
+static const char mark_options_help[] =
+	"\n"
+	"Options:\n"
+	"  -j, --json             Print JSON\n"
+	"      --tree             Also every descendant of each PID\n"
+	"      --range START-END  Only the whole VMAs inside START-END (decimal, or hex\n"
+	"                         with 0x; END excluded)\n"
+	"      --only CLASSES     Only these kinds of memory, comma-separated: heap,\n"
+	"                         stack, anon (any anonymous), file (private file)\n"
+	"  -h, --help             Show this help\n";
+
 /* Options of merge and unmerge into @rq and @json: -1 to go on, or the exit status. */
 static int mark_options(int argc, char *argv[], bool unmark, struct ksmctl_mark_req *rq,
 			bool *json)
@@ -168,7 +198,9 @@ static int mark_options(int argc, char *argv[], bool unmark, struct ksmctl_mark_
 			*json = true;
 			break;
 		case 'h':
-			usage(stdout, unmark);
+			show_help(unmark ? unmerge_usage : merge_usage,
+				  unmark ? unmerge_about : merge_about);
+			fputs(mark_options_help, stdout);
 			return 0;
 		case OPT_TREE:
 			rq->flags |= KSMCTL_MARK_F_TREE;

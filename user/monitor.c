@@ -4,6 +4,7 @@
  */
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,6 +19,19 @@
 static void usage(FILE *f)
 {
 	fputs("Usage: " PROG_NAME " monitor [-j]\n", f);
+}
+
+static const char help_text[] =
+	"A line each time a rule marks a process mergeable (or takes it back), until\n"
+	"interrupted: the time, the rule, the process and the memory it changed.\n"
+	"\n"
+	"Options:\n"
+	"  -j, --json             A JSON object a line\n"
+	"  -h, --help             Show this help\n";
+
+static int help(void)
+{
+	return show_help(usage, help_text);
 }
 
 void monitor_time(char buf[40], const struct timespec *ts)
@@ -77,18 +91,13 @@ int monitor_main(int argc, char *argv[])
 {
 	bool json = opt_json;
 	struct ipc *ipc;
-	int i, ret;
+	int ret;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			usage(stdout);
-			return 0;
-		} else if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json")) {
-			json = true;
-		} else {
-			return unexpected_argument(argv[i], usage);
-		}
-	}
+	ret = flag_options(argc, argv, &json, usage, help);
+	if (ret >= 0)
+		return ret;
+	if (extra_arguments(argc, argv, optind, usage))
+		return 1;
 	if (ipc_open(&ipc, 0))
 		return 1;
 	ret = ipc_monitor(ipc, on_event, &json);

@@ -8,6 +8,40 @@
 
 bool opt_json;
 
+int show_help(void (*usage)(FILE *f), const char *text)
+{
+	usage(stdout);
+	fputc('\n', stdout);
+	fputs(text, stdout);
+	return 0;
+}
+
+int flag_options(int argc, char *argv[], bool *json, void (*usage)(FILE *f), int (*help)(void))
+{
+	static const struct option options[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *optstring = json ? "+:jh" : "+:h";
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, optstring, json ? options : options + 1, NULL)) != -1) {
+		if (c == 'h')
+			return help();
+		if (c == 'j') {
+			*json = true;
+			continue;
+		}
+		option_error(c, argv, optstring);
+		usage(stderr);
+		return 1;
+	}
+	return -1;
+}
+
 /*
  * With opterr = 0, glibc and musl leave these cases:
  *  - ':' a required argument is missing: optopt is the option, optind has

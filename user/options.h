@@ -18,6 +18,21 @@
 extern bool opt_json;
 
 /*
+ * What -h/--help prints, on stdout: @usage, a blank line, then @text (what
+ * the command does, and its options under "Options:", one line each, every
+ * line within 80 columns). Returns 0, the exit status.
+ */
+int show_help(void (*usage)(FILE *f), const char *text);
+
+/*
+ * The options of a command that has no others than -h/--help (@help shows
+ * it and returns 0) and, if @json is not NULL, -j/--json, up to its first
+ * argument or "--": -1 to go on with the arguments from optind, or the exit
+ * status after the help or an error (with @usage on stderr).
+ */
+int flag_options(int argc, char *argv[], bool *json, void (*usage)(FILE *f), int (*help)(void));
+
+/*
  * Report a getopt_long() error: @c is what it returned ('?' or ':', with
  * @optstring starting with ':'), @argv the vector it parsed.
  */

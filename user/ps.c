@@ -414,14 +414,25 @@ static void usage(FILE *f)
 	      "          [--cgroup CGROUP] [--command SUBSTRING] [--by cgroup]\n", f);
 }
 
-/* what -h says after the usage */
-static void help(void)
-{
-	usage(stdout);
-	fputs("SAVED counts a page that N processes share in each of them: their sum is\n"
-	      "more than the host saves. With --proportional each is credited (N-1)/N of it,\n"
-	      "and the total is what the host saves.\n", stdout);
-}
+static const char help_text[] =
+	"Processes with merged pages and what KSM saves in each, largest first.\n"
+	"SAVED counts a page that N processes share in each of them: their sum is\n"
+	"more than the host saves. With --proportional each is credited (N-1)/N of it,\n"
+	"and the total is what the host saves.\n"
+	"\n"
+	"Options:\n"
+	"  -j, --json             Print JSON (as -o json)\n"
+	"  -o, --output FORMAT    text, json, or prometheus (node_exporter's textfile\n"
+	"                         format)\n"
+	"  -a, --all              Every process, also those with nothing merged\n"
+	"  -p, --proportional     The proportional saving (PSAVED) instead of SAVED\n"
+	"  -s, --sort KEY         saved (default), merging, coverage, pid or profit\n"
+	"  -n, --top N            Only the first N rows\n"
+	"  -u, --user USER        Only the processes of USER (a name or a uid)\n"
+	"      --cgroup CGROUP    Only the processes in CGROUP or below it\n"
+	"      --command SUBSTRING  Only the processes whose name contains SUBSTRING\n"
+	"      --by cgroup        A row per cgroup, with the sums of its processes\n"
+	"  -h, --help             Show this help\n";
 
 struct ps_args {
 	enum output_format format;
@@ -520,8 +531,7 @@ static int parse_args(int argc, char *argv[], struct ps_args *a)
 			a->format = OUTPUT_JSON;
 			break;
 		case 'h':
-			help();
-			return 0;
+			return show_help(usage, help_text);
 		case 'o':
 		case 's':
 		case 'n':

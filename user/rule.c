@@ -28,6 +28,31 @@ static void usage(FILE *f)
 	      "       " PROG_NAME " rule list [-j] [-o text|json|conf]\n", f);
 }
 
+static const char help_text[] =
+	"Sticky rules, kept by the module: a process a rule matches has its memory\n"
+	"marked mergeable (merge), now and from each exec, or never marked, whatever\n"
+	"another rule says (never). add prints the new rule's id; rule alone lists.\n"
+	"\n"
+	"Options of rule add (a process must match every one given):\n"
+	"      --pid PID          The process PID\n"
+	"      --tree             With --pid: its descendants too, also later ones\n"
+	"      --cgroup PATH      The processes in the cgroup PATH\n"
+	"      --recursive        With --cgroup: in the cgroups below it too\n"
+	"      --exe PATH         The processes running the executable PATH\n"
+	"      --comm NAME        The processes named NAME (1 to 15 bytes)\n"
+	"      --uid USER         The processes of USER (a name or a uid)\n"
+	"      --action ACTION    merge (default) or never\n"
+	"Options of rule list, and of rule alone:\n"
+	"  -j, --json             Print JSON (as -o json)\n"
+	"  -o, --output FORMAT    text, json, or conf (what apply reads back)\n"
+	"Options of every form:\n"
+	"  -h, --help             Show this help\n";
+
+static int help(void)
+{
+	return show_help(usage, help_text);
+}
+
 enum {
 	OPT_PID = 256, OPT_TREE, OPT_CGROUP, OPT_RECURSIVE, OPT_EXE, OPT_COMM, OPT_UID, OPT_ACTION,
 };
@@ -111,7 +136,7 @@ int rule_parse_args(int argc, char *argv[], struct ksmctl_rule *r)
 	while ((c = getopt_long(argc, argv, optstring, options, NULL)) != -1) {
 		switch (c) {
 		case 'h':
-			usage(stdout);
+			help();
 			return 2;
 		case OPT_TREE:
 			r->flags |= KSMCTL_RULE_F_TREE;
@@ -170,14 +195,18 @@ static int rule_del_main(int argc, char *argv[])
 {
 	struct ipc *ipc;
 	uint32_t id;
-	int i, failed = 0;
+	int i, first, failed = 0;
 
-	if (argc < 2) {
+	i = flag_options(argc, argv, NULL, usage, help);
+	if (i >= 0)
+		return i;
+	first = optind;
+	if (first >= argc) {
 		fputs(PROG_NAME ": Missing rule id\n", stderr);
 		usage(stderr);
 		return 1;
 	}
-	for (i = 1; i < argc; i++) {
+	for (i = first; i < argc; i++) {
 		if (parse_pid(argv[i], &id)) {	/* same range: 1 to 2^31 - 1 */
 			fprintf(stderr, PROG_NAME ": Invalid rule id `%s'\n", argv[i]);
 			return 1;
@@ -185,7 +214,7 @@ static int rule_del_main(int argc, char *argv[])
 	}
 	if (ipc_open(&ipc, 0))
 		return 1;
-	for (i = 1; i < argc; i++) {
+	for (i = first; i < argc; i++) {
 		parse_pid(argv[i], &id);
 		if (ipc_rule_del(ipc, id))
 			failed = 1;
@@ -213,26 +242,49 @@ static int list_format(const char *arg, enum list_format *format)
 	return 1;
 }
 
+/* The options of rule list into @format: -1 to go on, or the exit status. */
+static int list_options(int argc, char *argv[], enum list_format *format)
+{
+	static const char optstring[] = "+:jho:";
+	static const struct option options[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "output", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, optstring, options, NULL)) != -1) {
+		if (c == 'j') {
+			*format = LIST_JSON;
+		} else if (c == 'h') {
+			return help();
+		} else if (c == 'o') {
+			if (list_format(optarg, format))
+				return 1;
+		} else {
+			option_error(c, argv, optstring);
+			usage(stderr);
+			return 1;
+		}
+	}
+	if (extra_arguments(argc, argv, optind, usage))
+		return 1;
+	return -1;
+}
+
 static int rule_list_main(int argc, char *argv[], bool json)
 {
 	enum list_format format = json ? LIST_JSON : LIST_TEXT;
 	struct rule_list l = { 0 };
 	struct ipc *ipc;
-	int i, ret;
+	int ret;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json")) {
-			format = LIST_JSON;
-		} else if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) {
-			if (list_format(argv[++i], &format))
-				return 1;
-		} else if (!strncmp(argv[i], "--output=", 9)) {
-			if (list_format(argv[i] + 9, &format))
-				return 1;
-		} else {
-			return unexpected_argument(argv[i], usage);
-		}
-	}
+	ret = list_options(argc, argv, &format);
+	if (ret >= 0)
+		return ret;
 	if (ipc_open(&ipc, 0))
 		return 1;
 	ret = ipc_rule_list(ipc, &l);
@@ -252,18 +304,14 @@ static int rule_list_main(int argc, char *argv[], bool json)
 int rule_main(int argc, char *argv[])
 {
 	bool json = opt_json;
-	int i = 1;
+	int i;
 
-	while (i < argc && (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json"))) {
-		json = true;
-		i++;
-	}
+	i = flag_options(argc, argv, &json, usage, help);
+	if (i >= 0)
+		return i;
+	i = optind;
 	if (i >= argc)
 		return rule_list_main(1, argv, json);
-	if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-		usage(stdout);
-		return 0;
-	}
 	if (!strcmp(argv[i], "add"))
 		return rule_add_main(argc - i, argv + i);
 	if (!strcmp(argv[i], "del"))

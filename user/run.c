@@ -12,6 +12,7 @@
  */
 
 #include <errno.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,19 @@ static void usage(FILE *f)
 	fputs("Usage: " PROG_NAME " run [--] COMMAND [ARGS...]\n", f);
 }
 
+static const char help_text[] =
+	"Run COMMAND with its memory, and that of its descendants, mergeable all its\n"
+	"life: a rule for it (merge pid=PID tree), deleted when it exits. The exit\n"
+	"status is COMMAND's (128 + the signal if killed).\n"
+	"\n"
+	"Options:\n"
+	"  -h, --help             Show this help\n";
+
+static int help(void)
+{
+	return show_help(usage, help_text);
+}
+
 static pid_t child;
 
 static void forward(int sig)
@@ -44,16 +58,14 @@ int run_main(int argc, char *argv[])
 				 .has_pid = true };
 	struct sigaction sa = { .sa_handler = forward };
 	struct ipc *ipc;
-	int go[2], status, i = 1;
+	int go[2], status, i;
 	uint32_t id = 0;
 	char c = 0;
 
-	if (i < argc && (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))) {
-		usage(stdout);
-		return 0;
-	}
-	if (i < argc && !strcmp(argv[i], "--"))
-		i++;
+	i = flag_options(argc, argv, NULL, usage, help);
+	if (i >= 0)
+		return i;
+	i = optind;
 	if (i >= argc) {
 		fputs(PROG_NAME ": Missing command\n", stderr);
 		usage(stderr);

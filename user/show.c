@@ -217,6 +217,15 @@ static void usage(FILE *f)
 	fputs("Usage: " PROG_NAME " show [-j] [--all-vmas] PID\n", f);
 }
 
+static const char help_text[] =
+	"One process's KSM figures, then its memory areas (VMAs) that are marked\n"
+	"mergeable or hold KSM pages.\n"
+	"\n"
+	"Options:\n"
+	"  -j, --json             Print JSON\n"
+	"  -a, --all-vmas         Every memory area of the process\n"
+	"  -h, --help             Show this help\n";
+
 int show_main(int argc, char *argv[])
 {
 	static const char optstring[] = ":jha";
@@ -243,8 +252,7 @@ int show_main(int argc, char *argv[])
 			json = true;
 			break;
 		case 'h':
-			usage(stdout);
-			return 0;
+			return show_help(usage, help_text);
 		case 'a':
 			v.all_vmas = true;
 			break;

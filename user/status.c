@@ -222,6 +222,17 @@ static void usage(FILE *f)
 	fputs("Usage: " PROG_NAME " status [-j] [-o text|json|prometheus]\n", f);
 }
 
+static const char help_text[] =
+	"The global KSM state: ksmd and its settings, the pages shared and sharing,\n"
+	"the memory saved, full scans, ksmd's CPU time and the module's version.\n"
+	"Without the module, what /sys/kernel/mm/ksm shows.\n"
+	"\n"
+	"Options:\n"
+	"  -j, --json             Print JSON (as -o json)\n"
+	"  -o, --output FORMAT    text, json, or prometheus (node_exporter's textfile\n"
+	"                         format)\n"
+	"  -h, --help             Show this help\n";
+
 int status_main(int argc, char *argv[])
 {
 	static const char optstring[] = ":jho:";
@@ -244,8 +255,7 @@ int status_main(int argc, char *argv[])
 			format = OUTPUT_JSON;
 			break;
 		case 'h':
-			usage(stdout);
-			return 0;
+			return show_help(usage, help_text);
 		case 'o':
 			if (parse_output(optarg, &format)) {
 				fprintf(stderr, PROG_NAME ": Invalid output format `%s' (expected text, json or prometheus)\n",

@@ -37,6 +37,13 @@ static void usage(FILE *f)
 	fputs("Usage: " PROG_NAME " version [-j]\n", f);
 }
 
+static const char help_text[] =
+	"The versions of this tool and of the loaded kernel module.\n"
+	"\n"
+	"Options:\n"
+	"  -j, --json             Print JSON\n"
+	"  -h, --help             Show this help\n";
+
 int version_main(int argc, char *argv[])
 {
 	static const char optstring[] = ":jh";
@@ -57,8 +64,7 @@ int version_main(int argc, char *argv[])
 			opt_json = true;
 			break;
 		case 'h':
-			usage(stdout);
-			return 0;
+			return show_help(usage, help_text);
 		default:
 			option_error(c, argv, optstring);
 			usage(stderr);

@@ -31,6 +31,7 @@ unsigned int fake_nmark_results;
 struct ksmctl_mark_req fake_mark_calls[FAKE_MAX];
 unsigned int fake_nmark_calls;
 uint32_t fake_mark_sigint_pid;
+void (*fake_get_procs_hook)(void);
 
 void fake_ipc_reset(void)
 {
@@ -54,6 +55,7 @@ void fake_ipc_reset(void)
 	memset(fake_mark_calls, 0, sizeof(fake_mark_calls));
 	fake_nmark_calls = 0;
 	fake_mark_sigint_pid = 0;
+	fake_get_procs_hook = NULL;
 }
 
 int ipc_open(struct ipc **ipcp, unsigned int flags)
@@ -131,6 +133,8 @@ int ipc_get_procs(struct ipc *ipc, uint32_t flags, struct proc_list *list)
 	if (ipc != &fake_socket)
 		return -EBADF;
 	fake_proc_flags = flags;
+	if (fake_get_procs_hook)
+		fake_get_procs_hook();
 	if (fake_procs_ret) {
 		fprintf(stderr, "ksmctl: Unable to list processes: fake failure: %s\n",
 			strerror(-fake_procs_ret));

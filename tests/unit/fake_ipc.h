@@ -32,6 +32,7 @@ extern int fake_open_sockets;		/* opened and not closed */
 extern struct ksmctl_proc fake_procs[FAKE_MAX];
 extern unsigned int fake_nprocs;
 extern int fake_procs_ret;		/* ipc_get_procs() fails with it, printing */
+extern void (*fake_get_procs_hook)(void);	/* called first by ipc_get_procs() */
 extern uint32_t fake_proc_flags;	/* KSMCTL_A_FLAGS of the last GET_PROC */
 extern struct ksmctl_vma fake_vmas[FAKE_MAX];
 extern unsigned int fake_nvmas;

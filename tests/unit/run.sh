@@ -184,6 +184,50 @@ while IFS= read -r line; do
 	esac
 done <"$tmp/prom"
 
+# The documents follow the tool: every command of the dispatch table (as
+# "ksmctl --help" lists it) has its entry in the man page, the completion
+# and the README, and every long option its help describes is in the man
+# page and the completion.
+docs_check() {
+	top=$(cd "$(dirname "$0")/../.." && pwd)
+	man=$top/user/ksmctl.8 comp=$top/user/completion/ksmctl.bash readme=$top/README.md
+	"$KSMCTL" --help | sed -n '/^Commands:/,/^$/s/^  \([a-z]*\) .*/\1/p' >"$tmp/commands"
+	[ -s "$tmp/commands" ] || { result "not ok" "docs: ksmctl --help lists commands"; return; }
+	while IFS= read -r cmd; do
+		missing=
+		grep -q "^\.BR\? $cmd\( \|$\)" "$man" || missing="$missing man-page-entry"
+		grep -q "^	local commands=\".*\b$cmd\b" "$comp" || missing="$missing completion-command"
+		grep -q "^| \`ksmctl $cmd\b" "$readme" || missing="$missing README-row"
+		"$KSMCTL" "$cmd" --help | sed -n '/^Options/,$s/^ *\(-[a-zA-Z], \)\{0,1\}\(--[a-z-]*\).*/\2/p' \
+			>"$tmp/opts"
+		while IFS= read -r opt; do
+			esc=$(printf '%s' "$opt" | sed 's/-/\\\\-/g')
+			grep -q -- "$esc" "$man" || missing="$missing man:$opt"
+			grep -q -- "$opt\b" "$comp" || missing="$missing completion:$opt"
+		done <"$tmp/opts"
+		if [ -z "$missing" ]; then
+			result ok "docs: $cmd in the man page, the completion and the README, with its options"
+		else
+			result "not ok" "docs: $cmd in the man page, the completion and the README, with its options"
+			printf '#   missing:%s\n' "$missing" >>"$tmp/tap"
+		fi
+	done <"$tmp/commands"
+}
+[ -x "$KSMCTL" ] && docs_check
+
+# ksmctl top on a real terminal (tmux), with made-up processes (top_fake)
+TOP_ARGS="-d 0.3" TOP_GROWS="+1.00 MiB" TOP_FAIL_ENV="FAKE_TOP_FAIL_AT=4" \
+	TOP_FAIL_MSG="ksmctl: Unable to list processes: fake failure" \
+	"$(dirname "$0")/top-tmux" "$(dirname "$0")/top_fake" >"$tmp/top" 2>&1 ||
+	echo "not ok - top: top-tmux failed: $(tail -n 1 "$tmp/top")" >>"$tmp/top"
+while IFS= read -r line; do
+	case $line in
+	"ok - "*) result ok "${line#ok - }" ;;
+	"not ok - "*) result "not ok" "${line#not ok - }" ;;
+	"#"*) printf '%s\n' "$line" >>"$tmp/tap" ;;
+	esac
+done <"$tmp/top"
+
 printf 'TAP version 13\n1..%d\n' "$total"
 cat "$tmp/tap"
 [ "$failed" -eq 0 ]

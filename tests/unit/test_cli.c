@@ -13,6 +13,7 @@
 #include "capture.h"
 #include "fake_ipc.h"
 #include "ipc.h"
+#include "subcommands.h"
 #include "tap.h"
 #include "testdata.h"
 
@@ -101,6 +102,7 @@ static const char status_json[] =
 	"Commands:\n" \
 	"  status     Show the KSM state and how much memory it saves (default)\n" \
 	"  ps         List processes with merged pages and what KSM saves in each\n" \
+	"  top        Show the saving and the processes that save most, refreshed live\n" \
 	"  show       Show one process's KSM figures and its mergeable memory areas\n" \
 	"  merge      Make the memory of running processes mergeable\n" \
 	"  unmerge    Undo merge: make memory unmergeable, copy merged pages back\n" \
@@ -136,6 +138,22 @@ static const char *with_usage(const char *line)
 
 	snprintf(buf, sizeof(buf), "%s%s", line, main_usage);
 	return buf;
+}
+
+/*
+ * A help on stdout, exit 0: @usage, a blank line, then @text somewhere
+ * (every command's help is checked in full by test_every_command).
+ */
+static void expect_help(struct run *r, const char *usage, const char *text, const char *what)
+{
+	size_t len = strlen(usage);
+	bool pass = r->ret == 0 && !r->c.err[0] && !strncmp(r->c.out, usage, len) &&
+		    r->c.out[len] == '\n' && strstr(r->c.out + len, text);
+
+	ok(pass, "%s", what);
+	if (!pass)
+		tap_diag_string("stdout", r->c.out);
+	capture_free(&r->c);
 }
 
 static const char status_usage[] = "Usage: ksmctl status [-j] [-o text|json|prometheus]\n";
@@ -362,11 +380,10 @@ static void test_ps_errors(void)
 
 	module_loaded();
 	cli_processes();
-	expect(run(&r, "ps", "-h", NULL), 0,
-	       PS_USAGE
-	       "SAVED counts a page that N processes share in each of them: their sum is\n"
-	       "more than the host saves. With --proportional each is credited (N-1)/N of it,\n"
-	       "and the total is what the host saves.\n", "", "ps -h: usage, and what the sum is");
+	expect_help(run(&r, "ps", "-h", NULL), PS_USAGE,
+		    "SAVED counts a page that N processes share in each of them: their sum is\n"
+		    "more than the host saves. With --proportional each is credited (N-1)/N of it,\n"
+		    "and the total is what the host saves.\n", "ps -h: usage, and what the sum is");
 	expect(run(&r, "ps", "--sort", "rss", NULL), 1, "",
 	       "ksmctl: Invalid sort key `rss' (expected saved, merging, coverage, pid or profit)\n",
 	       "ps --sort rss");
@@ -488,7 +505,7 @@ static void test_show(void)
 	       "  ]\n"
 	       "}\n", "", "-j show PID");
 
-	expect(run(&r, "show", "-h", NULL), 0, usage, "", "show -h");
+	expect_help(run(&r, "show", "-h", NULL), usage, "  -a, --all-vmas ", "show -h");
 	expect(run(&r, "show", NULL), 1, "", with_prefix("ksmctl: Missing process id\n", usage),
 	       "show without a pid");
 	expect(run(&r, "show", "1", "2", NULL), 1, "",
@@ -633,10 +650,11 @@ static void test_merge_errors(void)
 
 	module_loaded();
 	mark_results();
-	expect(run(&r, "merge", "-h", NULL), 0, merge_usage, "", "merge -h");
-	expect(run(&r, "unmerge", "--help", NULL), 0,
-	       "Usage: ksmctl unmerge [-j] [--tree] [--range START-END]\n"
-	       "          [--only heap|stack|anon|file[,...]] PID...\n", "", "unmerge --help");
+	expect_help(run(&r, "merge", "-h", NULL), merge_usage, "\nMark the memory", "merge -h");
+	expect_help(run(&r, "unmerge", "--help", NULL),
+		    "Usage: ksmctl unmerge [-j] [--tree] [--range START-END]\n"
+		    "          [--only heap|stack|anon|file[,...]] PID...\n", "\nUndo merge: ",
+		    "unmerge --help");
 	expect(run(&r, "merge", NULL), 1, "", with_prefix("ksmctl: Missing process id\n", merge_usage),
 	       "merge without a pid");
 	expect(run(&r, "merge", "--range", "0x2000-0x1000", "100", NULL), 1, "",
@@ -772,8 +790,8 @@ static void test_dispatch(void)
 	expect(run(&r, "-h", NULL), 0, main_usage, "", "-h prints the usage on stdout");
 	expect(run(&r, "--help", "status", NULL), 0, main_usage, "", "--help wins over a command");
 	expect(run(&r, "help", NULL), 0, main_usage, "", "help prints the usage");
-	expect(run(&r, "help", "version", NULL), 0, "Usage: ksmctl version [-j]\n", "",
-	       "help COMMAND is COMMAND --help");
+	expect_help(run(&r, "help", "version", NULL), "Usage: ksmctl version [-j]\n",
+		    "\nOptions:\n", "help COMMAND is COMMAND --help");
 	expect(run(&r, "help", "nope", NULL), 1, "",
 	       "ksmctl: Invalid command `nope'\n" MAIN_USAGE, "help of an unknown command");
 	expect(run(&r, "-V", NULL), 0, "ksmctl " KSMCTL_VERSION "\n", "", "-V prints the version");
@@ -802,10 +820,10 @@ static void test_subcommand_options(void)
 	struct run r;
 
 	module_loaded();
-	expect(run(&r, "status", "-h", NULL), 0, status_usage, "", "status -h");
-	expect(run(&r, "status", "--help", NULL), 0, status_usage, "", "status --help");
-	expect(run(&r, "-j", "status", "-h", NULL), 0, status_usage, "", "-j status -h");
-	expect(run(&r, "version", "-h", NULL), 0, version_usage, "", "version -h");
+	expect_help(run(&r, "status", "-h", NULL), status_usage, "\nOptions:\n", "status -h");
+	expect_help(run(&r, "status", "--help", NULL), status_usage, "\nOptions:\n", "status --help");
+	expect_help(run(&r, "-j", "status", "-h", NULL), status_usage, "\nOptions:\n", "-j status -h");
+	expect_help(run(&r, "version", "-h", NULL), version_usage, "\nOptions:\n", "version -h");
 	expect(run(&r, "status", "--foo", NULL), 1, "",
 	       "ksmctl: Invalid option `--foo'\nUsage: ksmctl status [-j] [-o text|json|prometheus]\n", "status --foo");
 	expect(run(&r, "status", "-x", NULL), 1, "",
@@ -826,8 +844,135 @@ static void test_subcommand_options(void)
 	expect(run(&r, "version", "x", NULL), 1, "",
 	       "ksmctl: Unexpected argument `x'\nUsage: ksmctl version [-j]\n",
 	       "version with an argument");
-	expect(run(&r, "status", "-h", "--foo", NULL), 0, status_usage, "",
+	expect_help(run(&r, "status", "-h", "--foo", NULL), status_usage, "\nOptions:\n",
 	       "options are handled in order");
+}
+
+/*
+ * The options a usage synopsis names ("-j", "--all", ...) into @opts, each
+ * once: a '-' that starts a word, after a blank, '[' or '|'; "--" alone,
+ * the end of options, is not one.
+ */
+static size_t synopsis_options(const char *usage, char opts[][32], size_t max)
+{
+	const char *p;
+	size_t n = 0, len, i;
+
+	for (p = usage; *p; ++p) {
+		if (*p != '-' || (p > usage && !strchr(" [|", p[-1])))
+			continue;
+		len = strspn(p, "-abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+		if (len < 2 || len >= 32 || !strncmp(p, "--", len))
+			continue;
+		for (i = 0; i < n && (strlen(opts[i]) != len || strncmp(opts[i], p, len)); ++i)
+			;
+		if (i == n && n < max) {
+			memcpy(opts[n], p, len);
+			opts[n++][len] = '\0';
+		}
+		p += len - 1;
+	}
+	return n;
+}
+
+/*
+ * True if a line of the options part of @help (after its first line that
+ * starts with "Options") describes @opt: the line starts with blanks and
+ * '-', and @opt is one of the names before the description (two blanks).
+ */
+static bool described(const char *help, const char *opt)
+{
+	const char *line = strstr(help, "\nOptions");
+	size_t len = strlen(opt);
+
+	for (; line && *line; line = strchr(line + 1, '\n')) {
+		const char *names = line + 1 + strspn(line + 1, " ");
+		const char *end = strstr(names, "  "), *nl = strchr(names, '\n'), *p;
+
+		if (*names != '-')
+			continue;
+		if (!end || (nl && nl < end))
+			end = nl ? nl : names + strlen(names);
+		for (p = names; p + len <= end && (p = strstr(p, opt)) && p + len <= end; p += len)
+			if ((p == names || p[-1] == ' ') && strchr(", =\n", p[len] ? p[len] : '\n'))
+				return true;
+	}
+	return false;
+}
+
+/* Every line of @s at most 80 bytes (the help text is ASCII). */
+static bool lines_fit(const char *s)
+{
+	size_t len;
+
+	for (; *s; s += len + (s[len] == '\n')) {
+		len = strcspn(s, "\n");
+		if (len > 80)
+			return false;
+	}
+	return true;
+}
+
+/* What "CMD --help" printed is a help: usage, a blank line, the options. */
+static bool help_well_formed(const char *cmd, const char *out)
+{
+	char start[64], opts[40][32];
+	const char *blank = strstr(out, "\n\n");
+	char *usage = blank ? strndup(out, (size_t)(blank - out)) : NULL;
+	size_t n, i;
+	bool good;
+
+	snprintf(start, sizeof(start), "Usage: ksmctl %s", cmd);
+	good = usage && !strncmp(out, start, strlen(start)) && strchr(" \n", out[strlen(start)]) &&
+	       strstr(out, "\nOptions") && lines_fit(out) && described(out, "-h") &&
+	       described(out, "--help");
+	n = usage ? synopsis_options(usage, opts, 40) : 0;
+	for (i = 0; good && i < n; ++i) {
+		if (!described(out, opts[i])) {
+			fprintf(tap_out, "#   %s: %s is in the usage, not under Options\n", cmd, opts[i]);
+			good = false;
+		}
+	}
+	free(usage);
+	return good;
+}
+
+/*
+ * Every command of the dispatch table, so that a new one cannot miss it:
+ * -h, --help and "help CMD" print the same help; "--" ends the options;
+ * an unknown option is an error with the usage.
+ */
+static void test_every_command(void)
+{
+	size_t i;
+
+	module_loaded();
+	for (i = 0; i < subcommands_n; ++i) {
+		char *cmd = (char *)subcommands[i].name, *help;
+		char want_err[160];
+		struct run r;
+
+		run(&r, cmd, "--help", NULL);
+		help = strdup(r.c.out);
+		ok(r.ret == 0 && !r.c.err[0] && help_well_formed(cmd, r.c.out),
+		   "%s --help: usage, what it does, every option of the usage described", cmd);
+		if (r.ret || r.c.err[0] || !help_well_formed(cmd, r.c.out))
+			tap_diag_string("stdout", r.c.out);
+		capture_free(&r.c);
+		expect(run(&r, cmd, "-h", NULL), 0, help, "", "-h is --help");
+		expect(run(&r, "help", cmd, NULL), 0, help, "", "help CMD is CMD --help");
+		run(&r, cmd, "--", "--help", NULL);
+		ok(r.ret != 0 && !strstr(r.c.out, "Usage:") && !strstr(r.c.err, "Invalid option"),
+		   "%s -- --help: --help is an argument after --, not an option", cmd);
+		capture_free(&r.c);
+		snprintf(want_err, sizeof(want_err),
+			 "ksmctl: Invalid option `--no-such-option'\nUsage: ksmctl %s", cmd);
+		run(&r, cmd, "--no-such-option", NULL);
+		ok(r.ret == 1 && !r.c.out[0] && !strncmp(r.c.err, want_err, strlen(want_err)),
+		   "%s --no-such-option: the error, the usage on stderr, exit 1", cmd);
+		capture_free(&r.c);
+		free(help);
+	}
 }
 
 static void test_ipc_errors(void)
@@ -940,6 +1085,7 @@ int main(void)
 	test_dispatch();
 	test_global_option_errors();
 	test_subcommand_options();
+	test_every_command();
 	test_ipc_errors();
 	test_version();
 	test_status_output();

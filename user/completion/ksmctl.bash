@@ -12,10 +12,22 @@ _ksmctl_pids()
 	COMPREPLY=($(compgen -W "${pids[*]}" -- "$1"))
 }
 
+# The values of the filters ps and top share, after $1; 1 if $1 is none.
+_ksmctl_filter_value()
+{
+	case $1 in
+	--by) COMPREPLY=($(compgen -W "cgroup" -- "$2")) ;;
+	-u|--user) COMPREPLY=($(compgen -u -- "$2")) ;;
+	--cgroup) COMPREPLY=($(compgen -d -- "${2:-/sys/fs/cgroup/}")) ;;
+	--command) COMPREPLY=() ;;
+	*) return 1 ;;
+	esac
+}
+
 _ksmctl()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local commands="status ps show merge unmerge rule apply monitor run ksmd version help"
+	local commands="status ps top show merge unmerge rule apply monitor run ksmd version help"
 	local global_opts="-j --json -h --help -V --version"
 	local cmd="" i
 
@@ -71,21 +83,29 @@ _ksmctl()
 			COMPREPLY=($(compgen -W "saved merging coverage pid profit" -- "$cur"))
 			return 0
 			;;
-		--by)
-			COMPREPLY=($(compgen -W "cgroup" -- "$cur"))
-			return 0
-			;;
-		-u|--user)
-			COMPREPLY=($(compgen -u -- "$cur"))
-			return 0
-			;;
-		-n|--top|--cgroup|--command)
+		-n|--top)
 			COMPREPLY=()
 			return 0
 			;;
 		esac
+		_ksmctl_filter_value "$prev" "$cur" && return 0
 		COMPREPLY=($(compgen -W "-j --json -h --help -o --output -a --all -p --proportional
 			-s --sort -n --top -u --user --cgroup --command --by" -- "$cur"))
+		;;
+	top)
+		case $prev in
+		-s|--sort)
+			COMPREPLY=($(compgen -W "saved change merging coverage pid profit" -- "$cur"))
+			return 0
+			;;
+		-d|--delay|-n|--iterations)
+			COMPREPLY=()
+			return 0
+			;;
+		esac
+		_ksmctl_filter_value "$prev" "$cur" && return 0
+		COMPREPLY=($(compgen -W "-h --help -b --batch -d --delay -n --iterations -s --sort
+			--by -p --proportional -a --all -u --user --cgroup --command" -- "$cur"))
 		;;
 	show)
 		if [[ $cur == -* ]]; then
@@ -168,7 +188,7 @@ _ksmctl()
 			if [[ $prev == -o || $prev == --output ]]; then
 				COMPREPLY=($(compgen -W "text json conf" -- "$cur"))
 			else
-				COMPREPLY=($(compgen -W "-j --json -o --output" -- "$cur"))
+				COMPREPLY=($(compgen -W "-j --json -o --output -h --help" -- "$cur"))
 			fi
 			;;
 		esac
@@ -185,7 +205,9 @@ _ksmctl()
 		;;
 	run)
 		# the command and its arguments
-		if [[ $COMP_CWORD -eq $((i + 1)) || ($COMP_CWORD -eq $((i + 2)) && ${COMP_WORDS[i + 1]} == --) ]]; then
+		if [[ $COMP_CWORD -eq $((i + 1)) && $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "-h --help --" -- "$cur"))
+		elif [[ $COMP_CWORD -eq $((i + 1)) || ($COMP_CWORD -eq $((i + 2)) && ${COMP_WORDS[i + 1]} == --) ]]; then
 			COMPREPLY=($(compgen -c -- "$cur"))
 		else
 			COMPREPLY=($(compgen -f -- "$cur"))
@@ -193,6 +215,9 @@ _ksmctl()
 		;;
 	version)
 		COMPREPLY=($(compgen -W "-j --json -h --help" -- "$cur"))
+		;;
+	help)
+		[[ $prev == help ]] && COMPREPLY=($(compgen -W "${commands% help}" -- "$cur"))
 		;;
 	*)
 		COMPREPLY=()
