@@ -18,7 +18,7 @@
  *   - between scans, every KSMCTL_RULES_PERIOD_MS, a tick over the
  *     followed processes only (new VMAs: heap growth, mmaps, thread
  *     stacks);
- *   - pending_work: the processes the tracepoint probes (hooks.c) saw
+ *   - the pending work: the processes the tracepoint probes (hooks.c) saw
  *     fork, exec or move to another cgroup, looked at after a short delay
  *     (so that the fork and the exec of one new process are one look). The
  *     probes run in atomic context: a process that is not followed and
@@ -32,9 +32,9 @@
  *
  * A process is looked at as: the mm of a live thread of it (its main
  * thread may have exited, pthread_exit()); the verdict of the rules under
- * rules_mutex (RCU inside for the cgroup, tree rules and exe file), kept
- * until the rules change (rules_gen) or an event or scan asks again; then,
- * without rules_mutex, a cheap check under the mmap read lock (does any VMA
+ * the rules' lock (RCU inside for the cgroup, tree rules and exe file),
+ * kept until the rules change (their gen) or an event or scan asks again;
+ * then, without the lock, a cheap check under the mmap read lock (does any VMA
  * differ from the verdict?) and only then ksmctl_mark_mm(), which takes the
  * mmap write lock in bounded batches. An unchanged ksmctl_mm_change_seq()
  * since the VMAs were last found right skips even the check: where the
@@ -105,42 +105,6 @@
 #define PENDING_DELAY_MS 50	/* gather the fork and exec of one process */
 #define RELEASE_DELAY_MS 100	/* gather the entries let go of */
 
-static DEFINE_MUTEX(rules_mutex);	/* rules, next_id, stopping, scan_now */
-/* changed under rules_mutex; read under it, or under RCU by the probes */
-static LIST_HEAD(rules);
-static unsigned int nr_rules;
-static u32 next_id = 1;
-static bool stopping;
-static bool scan_now;			/* the next pass scans all processes */
-static bool hooked;			/* the probes report every event */
-static unsigned int rules_gen;		/* bumped by every rule change */
-
-/* read by the probes without a lock: is there anything to do? */
-static bool rules_active;
-
-static struct kthread_worker *rules_worker;
-static ksmctl_rule_event_fn rule_event;	/* set at init */
-static bool hooks_attach(void);
-static void hooks_detach(void);
-static void pass_fn(struct kthread_work *work);
-static void pending_fn(struct kthread_work *work);
-static DEFINE_KTHREAD_DELAYED_WORK(pass_work, pass_fn);
-static DEFINE_KTHREAD_DELAYED_WORK(pending_work, pending_fn);
-
-/*
- * The probes fill *pending; pending_fn() swaps the two buffers and reads
- * the other one outside the lock (it is the only reader, one at a time).
- * A process is queued by its struct pid, with a reference: its number may
- * name another process by the time it is looked at.
- */
-static DEFINE_SPINLOCK(pending_lock);	/* pending, nr_pending, overflow */
-static struct pid *pending_bufs[2][PENDING_MAX];
-static struct pid **pending = pending_bufs[0];
-static unsigned int nr_pending;
-static bool pending_overflow;
-/* a probe could not record a tree rule's new member: scan sooner */
-static bool trees_lost;
-
 /**
  * struct exe_id - which file a process runs, as stat(2) tells it: the
  *	identity an exe rule compares (ksmctl_rule_set_exe())
@@ -178,8 +142,8 @@ struct exe_id {
  * @exe: the file it runs, as an exe rule compares it, once needed
  * @exe_file: the mm's exe_file when @exe was found (a cookie: compared,
  *	never followed), or NULL if @exe is not known yet
- * @node: in followed_mms, by @mm
- * @free_node: in unfollowed_mms, once let go of
+ * @node: in ksmctl_rules.followed_mms, by @mm
+ * @free_node: in ksmctl_rules.unfollowed_mms, once let go of
  *
  * Used by the worker only (and by ksmctl_rules_uninit() once it is gone).
  */
@@ -203,16 +167,16 @@ struct followed_mm {
  * @pid: its struct pid (a reference): tells a reused tgid apart
  * @verdict: KSMCTL_RULE_MERGE or KSMCTL_RULE_NEVER
  * @rule_id: the rule that decided it
- * @gen: rules_gen when decided
+ * @gen: the rules' gen when decided
  * @fm: the mm it had when last looked at, and what was done to it (a
  *	reference), or NULL
- * @node: in followed_list, which ticks go through
+ * @node: in the followed_list, which ticks go through
  * @free_node: in unfollowed, once let go of
  * @rcu: freed after a grace period: the probes look entries up under RCU
  *
- * In the xarray "followed", by tgid in the initial pid namespace, and in
- * followed_list; used by the worker only (and by ksmctl_rules_uninit()
- * once it is gone).
+ * In the engine's xarray "followed", by tgid in the initial pid namespace,
+ * and in its followed_list; used by the worker only (and by
+ * ksmctl_rules_uninit() once it is gone).
  */
 struct followed {
 	struct list_head node;
@@ -225,43 +189,144 @@ struct followed {
 	struct rcu_head rcu;
 };
 
-static DEFINE_XARRAY(followed);
-static LIST_HEAD(followed_list);
-static unsigned long nr_followed;
-static DEFINE_HASHTABLE(followed_mms, 12);	/* struct followed_mm, by mm */
-/* rules that match on the exe: only then is a process's exe looked up */
-static unsigned int nr_exe_rules;
 
-/*
- * The entries and followed_mms let go of, for release_work to free. A
- * followed_mm's is often the last reference on the mm of a process that
- * exited: the mmdrop() frees its mm_struct and page tables, the exit's own
- * teardown, which without our reference the exiting process does; it runs
- * in a kworker, as mmput_async() has the rest of it, not in the rules'
- * thread; after a delay, so that the exits a tick finds cost one kworker
- * wake-up.
+/**
+ * struct ksmctl_rules_engine - the state of the rules and of their work
+ *
+ * The rules, protected by @lock:
+ * @lock: the rule list and what goes with it (below), @stopping,
+ *	@scan_now, @hooked, @worker; taken by the worker around its reads,
+ *	never across a look at a process
+ * @list: the rules, by increasing id; changed under @lock, read under it,
+ *	or under RCU by the probes (list_add_tail_rcu(), list_del_rcu())
+ * @nr: rules in @list
+ * @nr_exe: of which match on the exe (only then is a process's exe looked
+ *	up); changed under @lock, READ_ONCE() by the worker
+ * @next_id: the id of the next rule added; 0 once ids ran out
+ * @gen: bumped by every rule added or deleted; READ_ONCE() by the worker
+ * @stopping: the module is going away; READ_ONCE() by rules_stopping()
+ * @scan_now: the next pass scans every process
+ * @hooked: the probes report every event; READ_ONCE() by the worker
+ * @active: there are rules and we are not stopping: changed under @lock,
+ *	read by the probes (and the pending work) without it
+ * @event: called when a rule changed a process; set at init
+ *
+ * The rules' thread:
+ * @worker: the kthread_worker every look at a process runs in; set and
+ *	cleared under @lock (ksmctl_rules_stats() reads its CPU time)
+ * @pass_work: a scan or a tick (pass_fn())
+ * @next_scan: when the next pass scans (jiffies); the worker's only
+ * @scan_ms: the scan's period now; written by the worker, READ_ONCE()
+ *	by ksmctl_rules_stats()
+ * @stats: what the work did; written by the worker, read by anyone
+ *
+ * The probes' queue, under @pending.lock (irq-safe: the probes run in
+ * any context). The probes fill @pending.buf; pending_fn() swaps the two
+ * buffers and reads the other one outside the lock (it is the only
+ * reader, one at a time). A process is queued by its struct pid, with a
+ * reference: its number may name another process by the time it is
+ * looked at.
+ * @pending.lock: protects @pending.buf, @pending.n, @pending.overflow
+ * @pending.bufs: the two buffers
+ * @pending.buf: the one the probes fill
+ * @pending.n: entries in @pending.buf
+ * @pending.overflow: a process was not queued: scan sooner
+ * @pending.work: pending_fn(), queued by the probes
+ * @trees_lost: a probe could not record a tree rule's new member: scan
+ *	sooner; WRITE_ONCE() by the probes, cleared by the scan
+ *
+ * The followed processes, the worker's only (ksmctl_rules_uninit()'s once
+ * it is gone); the probes xa_load() @followed under RCU:
+ * @followed: struct followed, by tgid in the initial pid namespace
+ * @followed_list: the same, which ticks go through
+ * @nr_followed: entries; READ_ONCE() by ksmctl_rules_stats()
+ * @followed_mms: struct followed_mm, by mm
+ * @unfollowed: entries let go of, for @release_work to free (any context
+ *	adds, lock-free)
+ * @unfollowed_mms: the same for struct followed_mm. A followed_mm's is
+ *	often the last reference on the mm of a process that exited: the
+ *	mmdrop() frees its mm_struct and page tables, the exit's own
+ *	teardown, which without our reference the exiting process does; it
+ *	runs in a kworker, as mmput_async() has the rest of it, not in the
+ *	rules' thread; after a delay, so that the exits a tick finds cost
+ *	one kworker wake-up.
+ * @release_work: release_fn()
  */
-static LLIST_HEAD(unfollowed);
-static LLIST_HEAD(unfollowed_mms);
-static void release_fn(struct work_struct *work);
-static DECLARE_DELAYED_WORK(release_work, release_fn);
+struct ksmctl_rules_engine {
+	struct mutex lock;
+	struct list_head list;
+	unsigned int nr;
+	unsigned int nr_exe;
+	u32 next_id;
+	unsigned int gen;
+	bool stopping;
+	bool scan_now;
+	bool hooked;
+	bool active;
+	ksmctl_rule_event_fn event;
 
-/* what the work did; written by the worker only */
-static struct {
-	atomic64_t scans;
-	atomic64_t ticks;
-	atomic64_t looks;
-	atomic64_t walks;
-} stats;
+	struct kthread_worker *worker;
+	struct kthread_delayed_work pass_work;
+	unsigned long next_scan;
+	unsigned int scan_ms;
+	struct {
+		atomic64_t scans;
+		atomic64_t ticks;
+		atomic64_t looks;
+		atomic64_t walks;
+	} stats;
+
+	struct ksmctl_rules_pending {
+		spinlock_t lock;
+		struct pid *bufs[2][PENDING_MAX];
+		struct pid **buf;
+		unsigned int n;
+		bool overflow;
+		struct kthread_delayed_work work;
+	} pending;
+	bool trees_lost;
+
+	struct xarray followed;
+	struct list_head followed_list;
+	unsigned long nr_followed;
+	DECLARE_HASHTABLE(followed_mms, 12);
+	struct llist_head unfollowed;
+	struct llist_head unfollowed_mms;
+	struct delayed_work release_work;
+};
+
+static bool hooks_attach(void);
+static void hooks_detach(void);
+static void pass_fn(struct kthread_work *work);
+static void pending_fn(struct kthread_work *work);
+static void release_fn(struct work_struct *work);
+
+static struct ksmctl_rules_engine ksmctl_rules = {
+	.lock = __MUTEX_INITIALIZER(ksmctl_rules.lock),
+	.list = LIST_HEAD_INIT(ksmctl_rules.list),
+	.next_id = 1,
+	.pass_work = KTHREAD_DELAYED_WORK_INIT(ksmctl_rules.pass_work, pass_fn),
+	.scan_ms = KSMCTL_RULES_SCAN_MS,
+	.pending = {
+		.lock = __SPIN_LOCK_UNLOCKED(ksmctl_rules.pending.lock),
+		.buf = ksmctl_rules.pending.bufs[0],
+		.work = KTHREAD_DELAYED_WORK_INIT(ksmctl_rules.pending.work,
+						  pending_fn),
+	},
+	.followed = XARRAY_INIT(ksmctl_rules.followed, 0),
+	.followed_list = LIST_HEAD_INIT(ksmctl_rules.followed_list),
+	.release_work = __DELAYED_WORK_INITIALIZER(ksmctl_rules.release_work,
+						   release_fn, 0),
+};
 
 void ksmctl_rules_lock(void)
 {
-	mutex_lock(&rules_mutex);
+	mutex_lock(&ksmctl_rules.lock);
 }
 
 void ksmctl_rules_unlock(void)
 {
-	mutex_unlock(&rules_mutex);
+	mutex_unlock(&ksmctl_rules.lock);
 }
 
 /**
@@ -272,8 +337,8 @@ void ksmctl_rules_unlock(void)
  */
 unsigned int ksmctl_rules_gen(void)
 {
-	lockdep_assert_held(&rules_mutex);
-	return rules_gen;
+	lockdep_assert_held(&ksmctl_rules.lock);
+	return ksmctl_rules.gen;
 }
 
 /**
@@ -287,8 +352,8 @@ struct ksmctl_rule *ksmctl_rule_find_ge(u32 id)
 {
 	struct ksmctl_rule *r;
 
-	lockdep_assert_held(&rules_mutex);
-	list_for_each_entry(r, &rules, node)
+	lockdep_assert_held(&ksmctl_rules.lock);
+	list_for_each_entry(r, &ksmctl_rules.list, node)
 		if (r->id >= id)
 			return r;
 	return NULL;
@@ -338,13 +403,14 @@ static bool rule_same(const struct ksmctl_rule *a, const struct ksmctl_rule *b)
 	       (!a->has_uid || uid_eq(a->uid, b->uid));
 }
 
-/* have the next pass scan all processes, now; under rules_mutex */
+/* have the next pass scan all processes, now; under ksmctl_rules.lock */
 static void kick_pass(void)
 {
-	lockdep_assert_held(&rules_mutex);
-	if (!stopping && nr_rules) {
-		scan_now = true;
-		kthread_mod_delayed_work(rules_worker, &pass_work, 0);
+	lockdep_assert_held(&ksmctl_rules.lock);
+	if (!ksmctl_rules.stopping && ksmctl_rules.nr) {
+		ksmctl_rules.scan_now = true;
+		kthread_mod_delayed_work(ksmctl_rules.worker,
+					 &ksmctl_rules.pass_work, 0);
 	}
 }
 
@@ -366,42 +432,42 @@ int ksmctl_rule_add(struct ksmctl_rule *r, struct netlink_ext_ack *extack,
 	struct ksmctl_rule *o;
 	int err = 0;
 
-	mutex_lock(&rules_mutex);
-	if (stopping) {
+	mutex_lock(&ksmctl_rules.lock);
+	if (ksmctl_rules.stopping) {
 		err = -ESHUTDOWN;
 		goto out;
 	}
-	list_for_each_entry(o, &rules, node) {
+	list_for_each_entry(o, &ksmctl_rules.list, node) {
 		if (rule_same(o, r)) {
 			NL_SET_ERR_MSG(extack, "the same rule exists");
 			err = -EEXIST;
 			goto out;
 		}
 	}
-	if (nr_rules >= KSMCTL_RULES_MAX) {
+	if (ksmctl_rules.nr >= KSMCTL_RULES_MAX) {
 		NL_SET_ERR_MSG(extack, "too many rules");
 		err = -ENOSPC;
 		goto out;
 	}
-	if (!next_id) {		/* wrapped: ids are never reused */
+	if (!ksmctl_rules.next_id) {	/* wrapped: ids are never reused */
 		NL_SET_ERR_MSG(extack, "no rule ids left until the module is reloaded");
 		err = -ENOSPC;
 		goto out;
 	}
-	r->id = next_id++;
-	list_add_tail_rcu(&r->node, &rules);
+	r->id = ksmctl_rules.next_id++;
+	list_add_tail_rcu(&r->node, &ksmctl_rules.list);
 	if (r->has_exe)
-		WRITE_ONCE(nr_exe_rules, nr_exe_rules + 1);
+		WRITE_ONCE(ksmctl_rules.nr_exe, ksmctl_rules.nr_exe + 1);
 	if (added)
 		added(r, arg);
-	if (!nr_rules)
-		hooked = hooks_attach();
-	nr_rules++;
-	rules_gen++;
-	WRITE_ONCE(rules_active, true);
+	if (!ksmctl_rules.nr)
+		ksmctl_rules.hooked = hooks_attach();
+	ksmctl_rules.nr++;
+	ksmctl_rules.gen++;
+	WRITE_ONCE(ksmctl_rules.active, true);
 	kick_pass();
 out:
-	mutex_unlock(&rules_mutex);
+	mutex_unlock(&ksmctl_rules.lock);
 	return err;
 }
 
@@ -415,15 +481,16 @@ int ksmctl_rule_del(u32 id)
 {
 	struct ksmctl_rule *r, *found = NULL;
 
-	mutex_lock(&rules_mutex);
-	list_for_each_entry(r, &rules, node) {
+	mutex_lock(&ksmctl_rules.lock);
+	list_for_each_entry(r, &ksmctl_rules.list, node) {
 		if (r->id == id) {
 			found = r;
 			list_del_rcu(&r->node);
 			if (r->has_exe)
-				WRITE_ONCE(nr_exe_rules, nr_exe_rules - 1);
-			nr_rules--;
-			rules_gen++;
+				WRITE_ONCE(ksmctl_rules.nr_exe,
+					   ksmctl_rules.nr_exe - 1);
+			ksmctl_rules.nr--;
+			ksmctl_rules.gen++;
 			break;
 		}
 	}
@@ -431,14 +498,15 @@ int ksmctl_rule_del(u32 id)
 	 * The followed processes get their verdicts again at the next tick;
 	 * without rules, the next pass lets them all go.
 	 */
-	if (found && !nr_rules) {
-		WRITE_ONCE(rules_active, false);
+	if (found && !ksmctl_rules.nr) {
+		WRITE_ONCE(ksmctl_rules.active, false);
 		hooks_detach();
-		hooked = false;
-		if (!stopping)
-			kthread_mod_delayed_work(rules_worker, &pass_work, 0);
+		ksmctl_rules.hooked = false;
+		if (!ksmctl_rules.stopping)
+			kthread_mod_delayed_work(ksmctl_rules.worker,
+						 &ksmctl_rules.pass_work, 0);
 	}
-	mutex_unlock(&rules_mutex);
+	mutex_unlock(&ksmctl_rules.lock);
 	if (!found)
 		return -ENOENT;
 	synchronize_rcu();	/* the probes may be matching it */
@@ -446,7 +514,7 @@ int ksmctl_rule_del(u32 id)
 	return 0;
 }
 
-/* Matching. Under rcu_read_lock(), and rules_mutex or from a probe. */
+/* Matching. Under rcu_read_lock(), and ksmctl_rules.lock or from a probe. */
 
 /*
  * The process's comm, as /proc reads it: without the task lock, which a
@@ -516,17 +584,17 @@ static void trees_fork(struct task_struct *child)
 
 	if (!ppid || !pid)
 		return;
-	list_for_each_entry_rcu(r, &rules, node) {
+	list_for_each_entry_rcu(r, &ksmctl_rules.list, node) {
 		if (!(r->flags & KSMCTL_RULE_F_TREE) ||
 		    (r->pid != ppid && !tree_has(r, pnr, ppid)))
 			continue;
 		if (tree_add(r, nr, pid, GFP_NOWAIT | __GFP_NOWARN))
-			WRITE_ONCE(trees_lost, true);
+			WRITE_ONCE(ksmctl_rules.trees_lost, true);
 	}
 }
 
 /*
- * The scan, under rules_mutex: before its snapshot, mark every member
+ * The scan, under ksmctl_rules.lock: before its snapshot, mark every member
  * stale; after, trees_update() keeps those it finds again.
  */
 static void trees_mark_stale(void)
@@ -536,8 +604,8 @@ static void trees_mark_stale(void)
 	unsigned long nr;
 	unsigned int n = 0;
 
-	lockdep_assert_held(&rules_mutex);
-	list_for_each_entry(r, &rules, node) {
+	lockdep_assert_held(&ksmctl_rules.lock);
+	list_for_each_entry(r, &ksmctl_rules.list, node) {
 		if (!(r->flags & KSMCTL_RULE_F_TREE))
 			continue;
 		xa_for_each(&r->members, nr, pid) {
@@ -555,11 +623,11 @@ static void trees_update(const struct ksmctl_ptree *pt)
 	unsigned long *in;
 	unsigned int i, n = 0;
 
-	lockdep_assert_held(&rules_mutex);
+	lockdep_assert_held(&ksmctl_rules.lock);
 	in = bitmap_alloc(max(pt->n, 1U), GFP_KERNEL);
 	if (!in)
 		return;		/* the members stay as they were */
-	list_for_each_entry(r, &rules, node) {
+	list_for_each_entry(r, &ksmctl_rules.list, node) {
 		struct pid *pid;
 		unsigned long nr;
 
@@ -682,7 +750,7 @@ static void mm_exe(struct mm_struct *mm, struct followed_mm *fm,
 {
 	const void *file = rcu_access_pointer(mm->exe_file);
 
-	if (!READ_ONCE(nr_exe_rules)) {
+	if (!READ_ONCE(ksmctl_rules.nr_exe)) {
 		id->known = false;
 		return;
 	}
@@ -728,8 +796,8 @@ static u32 verdict_locked(struct task_struct *task, const struct exe_id *exe,
 	struct ksmctl_rule *r;
 	u32 v = KSMCTL_RULE_UNSPEC;
 
-	lockdep_assert_held(&rules_mutex);
-	list_for_each_entry(r, &rules, node) {
+	lockdep_assert_held(&ksmctl_rules.lock);
+	list_for_each_entry(r, &ksmctl_rules.list, node) {
 		if (r->action <= v || !rule_matches(r, task, exe, comm))
 			continue;
 		v = r->action;	/* NEVER > MERGE: never wins */
@@ -740,7 +808,7 @@ static u32 verdict_locked(struct task_struct *task, const struct exe_id *exe,
 	return v;
 }
 
-/* ...and rules_gen then (@gen); @leader gives the name */
+/* ...and ksmctl_rules.gen then (@gen); @leader gives the name */
 static u32 verdict(struct task_struct *leader, struct task_struct *task,
 		   const struct exe_id *exe, u32 *id, unsigned int *gen)
 {
@@ -748,12 +816,12 @@ static u32 verdict(struct task_struct *leader, struct task_struct *task,
 	u32 v;
 
 	comm_now(comm, leader);
-	mutex_lock(&rules_mutex);
+	mutex_lock(&ksmctl_rules.lock);
 	rcu_read_lock();
 	v = verdict_locked(task, exe, comm, id);
 	rcu_read_unlock();
-	*gen = rules_gen;
-	mutex_unlock(&rules_mutex);
+	*gen = ksmctl_rules.gen;
+	mutex_unlock(&ksmctl_rules.lock);
 	return v;
 }
 
@@ -792,17 +860,17 @@ static void count_hit(u32 id)
 {
 	struct ksmctl_rule *r;
 
-	mutex_lock(&rules_mutex);
+	mutex_lock(&ksmctl_rules.lock);
 	r = ksmctl_rule_find_ge(id);
 	if (r && r->id == id)
 		r->hits++;
-	mutex_unlock(&rules_mutex);
+	mutex_unlock(&ksmctl_rules.lock);
 }
 
 /* the module is going away: the rules' long unmerges stop, as at a signal */
 static bool rules_stopping(void)
 {
-	return READ_ONCE(stopping);
+	return READ_ONCE(ksmctl_rules.stopping);
 }
 
 /*
@@ -831,7 +899,8 @@ static struct followed_mm *fm_get(struct mm_struct *mm)
 {
 	struct followed_mm *fm;
 
-	hash_for_each_possible(followed_mms, fm, node, (unsigned long)mm)
+	hash_for_each_possible(ksmctl_rules.followed_mms, fm, node,
+			       (unsigned long)mm)
 		if (fm->mm == mm)
 			goto found;
 	fm = kzalloc(sizeof(*fm), GFP_KERNEL);
@@ -839,7 +908,7 @@ static struct followed_mm *fm_get(struct mm_struct *mm)
 		return NULL;
 	mmgrab(mm);
 	fm->mm = mm;
-	hash_add(followed_mms, &fm->node, (unsigned long)mm);
+	hash_add(ksmctl_rules.followed_mms, &fm->node, (unsigned long)mm);
 found:
 	fm->users++;
 	return fm;
@@ -853,8 +922,8 @@ static void fm_put(struct followed_mm *fm)
 	hash_del(&fm->node);
 	if (fm->took_any)
 		give_back(fm->mm);
-	if (llist_add(&fm->free_node, &unfollowed_mms))
-		schedule_delayed_work(&release_work,
+	if (llist_add(&fm->free_node, &ksmctl_rules.unfollowed_mms))
+		schedule_delayed_work(&ksmctl_rules.release_work,
 				      msecs_to_jiffies(RELEASE_DELAY_MS));
 }
 
@@ -939,7 +1008,7 @@ static void apply(struct task_struct *task, struct mm_struct *mm,
 	}
 	if (!walk && fm && fm_quiet(fm, verdict))
 		return;		/* not a VMA changed since found right */
-	atomic64_inc(&stats.walks);
+	atomic64_inc(&ksmctl_rules.stats.walks);
 	rq.unmark = verdict == KSMCTL_RULE_NEVER;
 	/*
 	 * Never wins over the process's own PR_SET_MEMORY_MERGE while it
@@ -970,7 +1039,7 @@ static void apply(struct task_struct *task, struct mm_struct *mm,
 			 err);
 	if (res.vmas && id) {
 		count_hit(id);
-		rule_event(id, verdict, task, res.vmas, res.bytes);
+		ksmctl_rules.event(id, verdict, task, res.vmas, res.bytes);
 	}
 }
 
@@ -980,12 +1049,14 @@ static void release_fn(struct work_struct *work)
 
 	struct followed_mm *fm, *fm_next;
 
-	llist_for_each_entry_safe(f, next, llist_del_all(&unfollowed),
+	llist_for_each_entry_safe(f, next,
+				  llist_del_all(&ksmctl_rules.unfollowed),
 				  free_node) {
 		put_pid(f->pid);
 		kfree_rcu(f, rcu);
 	}
-	llist_for_each_entry_safe(fm, fm_next, llist_del_all(&unfollowed_mms),
+	llist_for_each_entry_safe(fm, fm_next,
+				  llist_del_all(&ksmctl_rules.unfollowed_mms),
 				  free_node) {
 		mmdrop(fm->mm);
 		kfree(fm);
@@ -994,17 +1065,17 @@ static void release_fn(struct work_struct *work)
 
 static void unfollow(unsigned long nr)
 {
-	struct followed *f = xa_erase(&followed, nr);
+	struct followed *f = xa_erase(&ksmctl_rules.followed, nr);
 
 	if (f) {
 		set_verdict(f, KSMCTL_RULE_UNSPEC, 0);
 		fm_put(f->fm);
 		f->fm = NULL;
 		list_del(&f->node);
-		nr_followed--;
+		ksmctl_rules.nr_followed--;
 		/* a probe may still see @f: kfree_rcu() in release_fn() */
-		if (llist_add(&f->free_node, &unfollowed))
-			schedule_delayed_work(&release_work,
+		if (llist_add(&f->free_node, &ksmctl_rules.unfollowed))
+			schedule_delayed_work(&ksmctl_rules.release_work,
 				msecs_to_jiffies(RELEASE_DELAY_MS));
 	}
 }
@@ -1016,15 +1087,15 @@ static struct followed *follow(struct task_struct *task)
 	if (!f)
 		return NULL;
 	f->pid = get_task_pid(task, PIDTYPE_TGID);
-	if (!f->pid || xa_err(xa_store(&followed, task_tgid_nr(task), f,
-				       GFP_KERNEL))) {
+	if (!f->pid || xa_err(xa_store(&ksmctl_rules.followed,
+				       task_tgid_nr(task), f, GFP_KERNEL))) {
 		put_pid(f->pid);
 		kfree(f);
 		return NULL;	/* looked at by the next scan instead */
 	}
 	f->verdict = KSMCTL_RULE_UNSPEC;
-	list_add_tail(&f->node, &followed_list);
-	nr_followed++;
+	list_add_tail(&f->node, &ksmctl_rules.followed_list);
+	ksmctl_rules.nr_followed++;
 	return f;
 }
 
@@ -1033,7 +1104,7 @@ static void unfollow_all(void)
 	struct followed *f;
 	unsigned long nr;
 
-	xa_for_each(&followed, nr, f)
+	xa_for_each(&ksmctl_rules.followed, nr, f)
 		unfollow(nr);
 }
 
@@ -1048,7 +1119,7 @@ enum look {
 static void look_at(struct task_struct *task, enum look why)
 {
 	pid_t nr = task_tgid_nr(task);
-	struct followed *f = xa_load(&followed, nr);
+	struct followed *f = xa_load(&ksmctl_rules.followed, nr);
 	struct task_struct *holder;
 	struct mm_struct *mm;
 	struct exe_id exe;
@@ -1066,9 +1137,9 @@ static void look_at(struct task_struct *task, enum look why)
 			unfollow(nr);	/* exited, or a kernel thread */
 		return;
 	}
-	atomic64_inc(&stats.looks);
+	atomic64_inc(&ksmctl_rules.stats.looks);
 	/* the verdict stands for the mm it was made for (not after an exec) */
-	if (why == LOOK_TICK && f && f->gen == READ_ONCE(rules_gen) &&
+	if (why == LOOK_TICK && f && f->gen == READ_ONCE(ksmctl_rules.gen) &&
 	    f->fm && f->fm->mm == mm) {
 		apply(task, mm, f, f->verdict, f->rule_id, false);
 		goto out;
@@ -1122,14 +1193,14 @@ static struct task_struct *live_thread(struct task_struct *p)
 
 /*
  * Could a rule match @p? All but the exe is matched here, under RCU (and
- * rules_mutex but from the probes), without a reference on anything: a
+ * ksmctl_rules.lock but from the probes), without a reference on anything: a
  * look (with the mm) decides.
  */
 static bool maybe_matched(struct task_struct *p, const char *comm)
 {
 	struct ksmctl_rule *r;
 
-	list_for_each_entry_rcu(r, &rules, node)
+	list_for_each_entry_rcu(r, &ksmctl_rules.list, node)
 		if (rule_matches(r, p, NULL, comm))
 			return true;
 	return false;
@@ -1138,7 +1209,7 @@ static bool maybe_matched(struct task_struct *p, const char *comm)
 /*
  * Is @p a followed process that nothing changed: not its VMAs (the mm it
  * had, held by @f), not its verdict? @t is its live thread. Under
- * rules_mutex and RCU.
+ * ksmctl_rules.lock and RCU.
  */
 static bool followed_as_before(struct task_struct *p, struct task_struct *t,
 			       struct followed *f, const char *comm)
@@ -1146,7 +1217,7 @@ static bool followed_as_before(struct task_struct *p, struct task_struct *t,
 	u32 id = 0;
 
 	return KSMCTL_MM_CHANGE_EXACT && f->pid == task_tgid(p) && f->fm &&
-	       f->fm->mm == READ_ONCE(t->mm) && quiet(f, rules_gen) &&
+	       f->fm->mm == READ_ONCE(t->mm) && quiet(f, ksmctl_rules.gen) &&
 	       verdict_locked(t, f->fm->exe_file ? &f->fm->exe : NULL, comm,
 			      &id) == f->verdict &&
 	       id == f->rule_id;
@@ -1156,8 +1227,8 @@ static bool followed_as_before(struct task_struct *p, struct task_struct *t,
  * Of the processes of @pt, those with an mm (user processes) a rule may
  * match or that are followed, with a reference, but for the followed ones
  * where nothing changed. The others cost a walk of the rule list under
- * RCU, no lock of theirs, no reference. Under rules_mutex; RCU is held for
- * one process at a time.
+ * RCU, no lock of theirs, no reference. Under the rules' lock; RCU is held
+ * for one process at a time.
  */
 static struct task_struct **collect_candidates(const struct ksmctl_ptree *pt,
 					       unsigned int *n)
@@ -1167,7 +1238,7 @@ static struct task_struct **collect_candidates(const struct ksmctl_ptree *pt,
 	unsigned int i, k = 0;
 	struct followed *f;
 
-	lockdep_assert_held(&rules_mutex);
+	lockdep_assert_held(&ksmctl_rules.lock);
 	tasks = kvmalloc_array(max(pt->n, 1U), sizeof(*tasks), GFP_KERNEL);
 	if (!tasks)
 		return NULL;
@@ -1177,7 +1248,7 @@ static struct task_struct **collect_candidates(const struct ksmctl_ptree *pt,
 		t = p && !(p->flags & PF_KTHREAD) ? live_thread(p) : NULL;
 		if (t) {
 			comm_now(comm, p);
-			f = xa_load(&followed, task_tgid_nr(p));
+			f = xa_load(&ksmctl_rules.followed, task_tgid_nr(p));
 			if (f ? !followed_as_before(p, t, f, comm) :
 				maybe_matched(t, comm)) {
 				get_task_struct(p);
@@ -1199,7 +1270,7 @@ static void sweep(void)
 	unsigned long nr;
 	bool gone;
 
-	xa_for_each(&followed, nr, f) {
+	xa_for_each(&ksmctl_rules.followed, nr, f) {
 		rcu_read_lock();
 		gone = !pid_task(f->pid, PIDTYPE_TGID);
 		rcu_read_unlock();
@@ -1214,17 +1285,17 @@ static void scan(void)
 	struct ksmctl_ptree pt;
 	unsigned int n = 0, i;
 
-	atomic64_inc(&stats.scans);
+	atomic64_inc(&ksmctl_rules.stats.scans);
 	sweep();
-	mutex_lock(&rules_mutex);
-	WRITE_ONCE(trees_lost, false);
+	mutex_lock(&ksmctl_rules.lock);
+	WRITE_ONCE(ksmctl_rules.trees_lost, false);
 	trees_mark_stale();
 	if (!ksmctl_ptree_take(&pt)) {
 		trees_update(&pt);
 		tasks = collect_candidates(&pt, &n);
 		ksmctl_ptree_release(&pt);
 	}
-	mutex_unlock(&rules_mutex);
+	mutex_unlock(&ksmctl_rules.lock);
 	if (!tasks)
 		return;		/* out of memory: the next scan, then */
 	for (i = 0; i < n; i++) {
@@ -1250,13 +1321,13 @@ static bool exited(const struct followed *f)
 
 static void tick(void)
 {
-	unsigned int gen = READ_ONCE(rules_gen), n = 0;
+	unsigned int gen = READ_ONCE(ksmctl_rules.gen), n = 0;
 	struct followed *f, *next;
 	struct task_struct *task;
 
-	atomic64_inc(&stats.ticks);
+	atomic64_inc(&ksmctl_rules.stats.ticks);
 	/* a look may unfollow the process it looks at, and no other */
-	list_for_each_entry_safe(f, next, &followed_list, node) {
+	list_for_each_entry_safe(f, next, &ksmctl_rules.followed_list, node) {
 		/*
 		 * The exit of a process whose mm others share changes nothing
 		 * the mm shows, but may change its verdict: looked for here.
@@ -1279,8 +1350,6 @@ static void tick(void)
 
 #define SCAN_MAX_MS	60000	/* the longest period a slow scan gets */
 
-static unsigned int scan_ms = KSMCTL_RULES_SCAN_MS;	/* the period now */
-
 /*
  * The period after a scan that took @took_ns: with the probes, at least
  * KSMCTL_RULES_SCAN_MS and KSMCTL_RULES_SCAN_SHARE times the scan's own
@@ -1292,21 +1361,21 @@ static unsigned int scan_period_ms(u64 took_ns)
 {
 	u64 ms = div_u64(took_ns, NSEC_PER_MSEC) * KSMCTL_RULES_SCAN_SHARE;
 
-	if (!READ_ONCE(hooked))
+	if (!READ_ONCE(ksmctl_rules.hooked))
 		return KSMCTL_RULES_PERIOD_MS;
 	return clamp_t(u64, ms, KSMCTL_RULES_SCAN_MS, SCAN_MAX_MS);
 }
 
 static void pass_fn(struct kthread_work *work)
 {
-	static unsigned long next_scan;
 	bool active, scan_all;
 
-	mutex_lock(&rules_mutex);
-	active = nr_rules && !stopping;
-	scan_all = scan_now || time_after_eq(jiffies, next_scan);
-	scan_now = false;
-	mutex_unlock(&rules_mutex);
+	mutex_lock(&ksmctl_rules.lock);
+	active = ksmctl_rules.nr && !ksmctl_rules.stopping;
+	scan_all = ksmctl_rules.scan_now ||
+		   time_after_eq(jiffies, ksmctl_rules.next_scan);
+	ksmctl_rules.scan_now = false;
+	mutex_unlock(&ksmctl_rules.lock);
 
 	if (!active) {
 		unfollow_all();
@@ -1314,19 +1383,22 @@ static void pass_fn(struct kthread_work *work)
 	}
 	if (scan_all) {
 		u64 t0 = ktime_get_ns();
+		unsigned int ms;
 
 		scan();
-		WRITE_ONCE(scan_ms, scan_period_ms(ktime_get_ns() - t0));
-		next_scan = jiffies + msecs_to_jiffies(scan_ms);
+		ms = scan_period_ms(ktime_get_ns() - t0);
+		WRITE_ONCE(ksmctl_rules.scan_ms, ms);
+		ksmctl_rules.next_scan = jiffies + msecs_to_jiffies(ms);
 	} else {
 		tick();
 	}
 
-	mutex_lock(&rules_mutex);
-	if (!stopping && nr_rules)
-		kthread_queue_delayed_work(rules_worker, &pass_work,
-					   msecs_to_jiffies(KSMCTL_RULES_PERIOD_MS));
-	mutex_unlock(&rules_mutex);
+	mutex_lock(&ksmctl_rules.lock);
+	if (!ksmctl_rules.stopping && ksmctl_rules.nr)
+		kthread_queue_delayed_work(ksmctl_rules.worker,
+				&ksmctl_rules.pass_work,
+				msecs_to_jiffies(KSMCTL_RULES_PERIOD_MS));
+	mutex_unlock(&ksmctl_rules.lock);
 }
 
 static int cmp_pending(const void *a, const void *b)
@@ -1351,45 +1423,47 @@ static void look_at_pending(struct pid *pid)
 /* queue a process for pending_fn(); atomic context */
 static void note_pid(struct pid *pid)
 {
+	struct ksmctl_rules_pending *q = &ksmctl_rules.pending;
 	unsigned long irqflags;
 	unsigned int i;
 
 	if (!pid)
 		return;
-	spin_lock_irqsave(&pending_lock, irqflags);
+	spin_lock_irqsave(&q->lock, irqflags);
 	/*
 	 * The events of one process come close together (its fork and exec,
 	 * the cgroup move of each of its threads): don't fill the buffer with
 	 * them. pending_fn() drops the duplicates this misses.
 	 */
-	for (i = nr_pending; i > 0 && nr_pending - i < PENDING_RECENT; i--)
-		if (pending[i - 1] == pid)
+	for (i = q->n; i > 0 && q->n - i < PENDING_RECENT; i--)
+		if (q->buf[i - 1] == pid)
 			goto queued;
-	if (nr_pending < PENDING_MAX)
-		pending[nr_pending++] = get_pid(pid);
+	if (q->n < PENDING_MAX)
+		q->buf[q->n++] = get_pid(pid);
 	else
-		pending_overflow = true;
+		q->overflow = true;
 queued:
-	spin_unlock_irqrestore(&pending_lock, irqflags);
+	spin_unlock_irqrestore(&q->lock, irqflags);
 	/* the worker exists from init to uninit, and the probes go first */
-	kthread_queue_delayed_work(rules_worker, &pending_work,
-			   msecs_to_jiffies(PENDING_DELAY_MS));
+	kthread_queue_delayed_work(ksmctl_rules.worker, &q->work,
+				   msecs_to_jiffies(PENDING_DELAY_MS));
 }
 
 static void pending_fn(struct kthread_work *work)
 {
+	struct ksmctl_rules_pending *q = &ksmctl_rules.pending;
 	struct pid **ents;
 	unsigned int n, i;
 	bool overflow;
 
-	spin_lock_irq(&pending_lock);
-	ents = pending;
-	n = nr_pending;
-	pending = pending_bufs[ents == pending_bufs[0]];
-	nr_pending = 0;
-	overflow = pending_overflow || READ_ONCE(trees_lost);
-	pending_overflow = false;
-	spin_unlock_irq(&pending_lock);
+	spin_lock_irq(&q->lock);
+	ents = q->buf;
+	n = q->n;
+	q->buf = q->bufs[ents == q->bufs[0]];
+	q->n = 0;
+	overflow = q->overflow || READ_ONCE(ksmctl_rules.trees_lost);
+	q->overflow = false;
+	spin_unlock_irq(&q->lock);
 
 	/* one look for all the events of a process */
 	sort(ents, n, sizeof(*ents), cmp_pending, NULL);
@@ -1400,15 +1474,15 @@ static void pending_fn(struct kthread_work *work)
 			i++;
 			put_pid(pid);
 		}
-		if (READ_ONCE(rules_active))
+		if (READ_ONCE(ksmctl_rules.active))
 			look_at_pending(pid);
 		put_pid(pid);
 		cond_resched();
 	}
 	if (overflow) {
-		mutex_lock(&rules_mutex);
+		mutex_lock(&ksmctl_rules.lock);
 		kick_pass();
-		mutex_unlock(&rules_mutex);
+		mutex_unlock(&ksmctl_rules.lock);
 	}
 }
 
@@ -1425,7 +1499,7 @@ static bool wanted(struct task_struct *p)
 	bool ret;
 
 	rcu_read_lock();
-	ret = xa_load(&followed, task_tgid_nr(p)) != NULL;
+	ret = xa_load(&ksmctl_rules.followed, task_tgid_nr(p)) != NULL;
 	if (!ret) {
 		comm_now(comm, p);
 		ret = maybe_matched(p, comm);
@@ -1462,7 +1536,7 @@ static void note_fork(struct task_struct *child)
 static void probe_fork(void *data, struct task_struct *parent,
 		       struct task_struct *child)
 {
-	if (!READ_ONCE(rules_active) || (child->flags & PF_KTHREAD))
+	if (!READ_ONCE(ksmctl_rules.active) || (child->flags & PF_KTHREAD))
 		return;
 	/* a new thread has no new mm: the periodic pass sees its stack */
 	if (child->tgid == parent->tgid)
@@ -1473,7 +1547,7 @@ static void probe_fork(void *data, struct task_struct *parent,
 static void probe_exec(void *data, struct task_struct *p, pid_t old_pid,
 		       struct linux_binprm *bprm)
 {
-	if (!READ_ONCE(rules_active))
+	if (!READ_ONCE(ksmctl_rules.active))
 		return;
 	note_task(p);
 }
@@ -1482,7 +1556,7 @@ static void probe_attach(void *data, struct cgroup *dst_cgrp,
 			 const char *path, struct task_struct *task,
 			 bool threadgroup)
 {
-	if (!READ_ONCE(rules_active) || (task->flags & PF_KTHREAD))
+	if (!READ_ONCE(ksmctl_rules.active) || (task->flags & PF_KTHREAD))
 		return;
 	note_task(task);
 }
@@ -1509,13 +1583,13 @@ static struct ksmctl_hook rule_hooks[] = {
 	{ "cgroup_attach_task", probe_attach },	/* into another cgroup */
 };
 
-/* true if every event has its probe; under rules_mutex */
+/* true if every event has its probe; under ksmctl_rules.lock */
 static bool hooks_attach(void)
 {
 	return ksmctl_hooks_attach(rule_hooks, ARRAY_SIZE(rule_hooks));
 }
 
-/* no probe runs after this; under rules_mutex */
+/* no probe runs after this; under ksmctl_rules.lock */
 static void hooks_detach(void)
 {
 	ksmctl_hooks_detach(rule_hooks, ARRAY_SIZE(rule_hooks));
@@ -1527,19 +1601,19 @@ static void hooks_detach(void)
  */
 void ksmctl_rules_stats(struct ksmctl_rules_stats *st)
 {
-	mutex_lock(&rules_mutex);
-	st->rules = nr_rules;
+	mutex_lock(&ksmctl_rules.lock);
+	st->rules = ksmctl_rules.nr;
 	/* as of the thread's last context switch or tick */
-	st->cpu_ns = rules_worker ?
-		READ_ONCE(rules_worker->task->se.sum_exec_runtime) : 0;
-	mutex_unlock(&rules_mutex);
-	st->followed = READ_ONCE(nr_followed);
-	st->scan_ms = READ_ONCE(hooked) ? READ_ONCE(scan_ms) :
-					  KSMCTL_RULES_PERIOD_MS;
-	st->scans = atomic64_read(&stats.scans);
-	st->ticks = atomic64_read(&stats.ticks);
-	st->looks = atomic64_read(&stats.looks);
-	st->walks = atomic64_read(&stats.walks);
+	st->cpu_ns = ksmctl_rules.worker ?
+		READ_ONCE(ksmctl_rules.worker->task->se.sum_exec_runtime) : 0;
+	mutex_unlock(&ksmctl_rules.lock);
+	st->followed = READ_ONCE(ksmctl_rules.nr_followed);
+	st->scan_ms = READ_ONCE(ksmctl_rules.hooked) ?
+		      READ_ONCE(ksmctl_rules.scan_ms) : KSMCTL_RULES_PERIOD_MS;
+	st->scans = atomic64_read(&ksmctl_rules.stats.scans);
+	st->ticks = atomic64_read(&ksmctl_rules.stats.ticks);
+	st->looks = atomic64_read(&ksmctl_rules.stats.looks);
+	st->walks = atomic64_read(&ksmctl_rules.stats.walks);
 }
 
 /**
@@ -1552,15 +1626,15 @@ int __init ksmctl_rules_init(ksmctl_rule_event_fn event)
 {
 	struct kthread_worker *worker;
 
-	rule_event = event;
+	ksmctl_rules.event = event;
 
 	ksmctl_hooks_find(rule_hooks, ARRAY_SIZE(rule_hooks));
 	worker = kthread_create_worker(0, "ksmctl_rules");
 	if (IS_ERR(worker))
 		return PTR_ERR(worker);
-	mutex_lock(&rules_mutex);	/* /proc/ksmctl/status may be read */
-	rules_worker = worker;
-	mutex_unlock(&rules_mutex);
+	mutex_lock(&ksmctl_rules.lock);	/* /proc/ksmctl/status may be read */
+	ksmctl_rules.worker = worker;
+	mutex_unlock(&ksmctl_rules.lock);
 	return 0;
 }
 
@@ -1570,24 +1644,26 @@ int __init ksmctl_rules_init(ksmctl_rule_event_fn event)
  */
 void ksmctl_rules_stop(void)
 {
-	mutex_lock(&rules_mutex);
-	WRITE_ONCE(stopping, true);	/* read by rules_stopping() too */
-	WRITE_ONCE(rules_active, false);
+	mutex_lock(&ksmctl_rules.lock);
+	/* read by rules_stopping() too */
+	WRITE_ONCE(ksmctl_rules.stopping, true);
+	WRITE_ONCE(ksmctl_rules.active, false);
 	hooks_detach();
-	hooked = false;
-	mutex_unlock(&rules_mutex);
-	kthread_cancel_delayed_work_sync(&pending_work);
-	kthread_cancel_delayed_work_sync(&pass_work);
+	ksmctl_rules.hooked = false;
+	mutex_unlock(&ksmctl_rules.lock);
+	kthread_cancel_delayed_work_sync(&ksmctl_rules.pending.work);
+	kthread_cancel_delayed_work_sync(&ksmctl_rules.pass_work);
 }
 
 /* the processes queued but not looked at: once the probes and worker are gone */
 static void drain_pending(void)
 {
+	struct ksmctl_rules_pending *q = &ksmctl_rules.pending;
 	unsigned int i;
 
-	for (i = 0; i < nr_pending; i++)
-		put_pid(pending[i]);
-	nr_pending = 0;
+	for (i = 0; i < q->n; i++)
+		put_pid(q->buf[i]);
+	q->n = 0;
 }
 
 /*
@@ -1599,19 +1675,19 @@ void ksmctl_rules_uninit(void)
 	struct kthread_worker *worker;
 	struct ksmctl_rule *r, *tmp;
 
-	mutex_lock(&rules_mutex);	/* against ksmctl_rules_stats() */
-	worker = rules_worker;
-	rules_worker = NULL;
-	mutex_unlock(&rules_mutex);
+	mutex_lock(&ksmctl_rules.lock);	/* against ksmctl_rules_stats() */
+	worker = ksmctl_rules.worker;
+	ksmctl_rules.worker = NULL;
+	mutex_unlock(&ksmctl_rules.lock);
 	kthread_destroy_worker(worker);
 	drain_pending();
 	unfollow_all();
-	flush_delayed_work(&release_work);
-	xa_destroy(&followed);
-	list_for_each_entry_safe(r, tmp, &rules, node) {
+	flush_delayed_work(&ksmctl_rules.release_work);
+	xa_destroy(&ksmctl_rules.followed);
+	list_for_each_entry_safe(r, tmp, &ksmctl_rules.list, node) {
 		list_del(&r->node);
 		ksmctl_rule_free(r);
 	}
-	nr_rules = 0;
-	nr_exe_rules = 0;
+	ksmctl_rules.nr = 0;
+	ksmctl_rules.nr_exe = 0;
 }

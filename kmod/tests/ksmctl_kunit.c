@@ -846,14 +846,14 @@ static void rule_ids_do_not_wrap(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	r->action = KSMCTL_RULE_MERGE;
 	strscpy(r->comm, "ksmctl-kunit", sizeof(r->comm));
-	mutex_lock(&rules_mutex);
-	saved = next_id;
-	next_id = 0;		/* as after U32_MAX */
-	mutex_unlock(&rules_mutex);
+	mutex_lock(&ksmctl_rules.lock);
+	saved = ksmctl_rules.next_id;
+	ksmctl_rules.next_id = 0;		/* as after U32_MAX */
+	mutex_unlock(&ksmctl_rules.lock);
 	KUNIT_EXPECT_EQ(test, ksmctl_rule_add(r, NULL, NULL, NULL), -ENOSPC);
-	mutex_lock(&rules_mutex);
-	next_id = saved;
-	mutex_unlock(&rules_mutex);
+	mutex_lock(&ksmctl_rules.lock);
+	ksmctl_rules.next_id = saved;
+	mutex_unlock(&ksmctl_rules.lock);
 }
 
 static struct kunit_case rules_cases[] = {
