@@ -6,6 +6,8 @@
  */
 
 #include <linux/cgroup.h>
+#include <linux/kernel.h>
+#include <linux/moduleparam.h>
 #include <linux/netlink.h>
 #include <linux/pid.h>
 #include <linux/rcupdate.h>
@@ -22,7 +24,8 @@ struct ksmctl_rules_engine ksmctl_rules = {
 	.next_id = 1,
 	.pass_work = KTHREAD_DELAYED_WORK_INIT(ksmctl_rules.pass_work,
 					       ksmctl_rules_pass_fn),
-	.scan_ms = KSMCTL_RULES_SCAN_MS,
+	.period_ms = KSMCTL_RULES_PERIOD_MS,
+	.scan_min_ms = KSMCTL_RULES_SCAN_MS,
 	.pending = {
 		.lock = __SPIN_LOCK_UNLOCKED(ksmctl_rules.pending.lock),
 		.buf = ksmctl_rules.pending.bufs[0],
@@ -34,6 +37,36 @@ struct ksmctl_rules_engine ksmctl_rules = {
 	.release_work = __DELAYED_WORK_INITIALIZER(ksmctl_rules.release_work,
 						   ksmctl_rules_release_fn, 0),
 };
+
+/* a period of the rules, in ms: at least 1, at most KSMCTL_RULES_MAX_MS */
+static int period_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int ms;
+	int err = kstrtouint(val, 0, &ms);
+
+	if (err)
+		return err;
+	if (!ms || ms > KSMCTL_RULES_MAX_MS)
+		return -EINVAL;
+	*(unsigned int *)kp->arg = ms;
+	return 0;
+}
+
+static const struct kernel_param_ops period_ops = {
+	.set = period_set,
+	.get = param_get_uint,
+};
+
+/* set at load; read-only in sysfs, where the tests read them */
+module_param_cb(rules_period_ms, &period_ops, &ksmctl_rules.period_ms, 0444);
+MODULE_PARM_DESC(rules_period_ms,
+		 "ms between the passes over the processes rules match (default "
+		 __stringify(KSMCTL_RULES_PERIOD_MS) ")");
+module_param_cb(rules_scan_min_ms, &period_ops, &ksmctl_rules.scan_min_ms,
+		0444);
+MODULE_PARM_DESC(rules_scan_min_ms,
+		 "least ms between the scans of every process (default "
+		 __stringify(KSMCTL_RULES_SCAN_MS) ")");
 
 void ksmctl_rules_lock(void)
 {
@@ -223,7 +256,7 @@ void ksmctl_rules_stats(struct ksmctl_rules_stats *st)
 	mutex_unlock(&ksmctl_rules.lock);
 	st->followed = READ_ONCE(ksmctl_rules.nr_followed);
 	st->scan_ms = READ_ONCE(ksmctl_rules.hooked) ?
-		      READ_ONCE(ksmctl_rules.scan_ms) : KSMCTL_RULES_PERIOD_MS;
+		      READ_ONCE(ksmctl_rules.scan_ms) : ksmctl_rules.period_ms;
 	st->scans = atomic64_read(&ksmctl_rules.stats.scans);
 	st->ticks = atomic64_read(&ksmctl_rules.stats.ticks);
 	st->looks = atomic64_read(&ksmctl_rules.stats.looks);
@@ -241,6 +274,7 @@ int __init ksmctl_rules_init(ksmctl_rule_event_fn event)
 	struct kthread_worker *worker;
 
 	ksmctl_rules.event = event;
+	ksmctl_rules.scan_ms = ksmctl_rules.scan_min_ms;
 
 	ksmctl_rules_hooks_find();
 	worker = kthread_create_worker(0, "ksmctl_rules");

@@ -139,6 +139,9 @@ struct ksmctl_followed {
  * @active: there are rules and we are not stopping: changed under @lock,
  *	read by the probes (and the pending work) without it
  * @event: called when a rule changed a process; set at init
+ * @period_ms: the module parameter rules_period_ms: set at load, before
+ *	init, and read-only then
+ * @scan_min_ms: the module parameter rules_scan_min_ms, likewise
  *
  * The rules' thread:
  * @worker: the kthread_worker every look at a process runs in; set and
@@ -193,6 +196,8 @@ struct ksmctl_rules_engine {
 	bool hooked;
 	bool active;
 	ksmctl_rule_event_fn event;
+	unsigned int period_ms;
+	unsigned int scan_min_ms;
 
 	struct kthread_worker *worker;
 	struct kthread_delayed_work pass_work;

@@ -11,10 +11,10 @@
  *   - a scan of every process (a snapshot of the process tree, ptree.c,
  *     which also gives each tree rule its members), which finds the
  *     processes to follow: at once when a rule is added, then every
- *     KSMCTL_RULES_SCAN_MS (uid changes and anything an event missed), or
+ *     rules_scan_min_ms (uid changes and anything an event missed), or
  *     KSMCTL_RULES_SCAN_SHARE times as long as the last scan took if that
  *     is longer;
- *   - between scans, every KSMCTL_RULES_PERIOD_MS, a tick over the
+ *   - between scans, every rules_period_ms, a tick over the
  *     followed processes only (new VMAs: heap growth, mmaps, thread
  *     stacks);
  *   - the pending work: the processes the tracepoint probes (hooks.c) saw
@@ -27,7 +27,7 @@
  *     look) in a small array under a spinlock and queue the work; if the
  *     array is full the next scan is brought forward instead.
  * Without the probes (a kernel without those tracepoints) the scan runs
- * every KSMCTL_RULES_PERIOD_MS instead.
+ * every rules_period_ms instead.
  */
 
 #include <linux/kthread.h>
@@ -50,7 +50,6 @@
 
 #define PENDING_RECENT	8	/* one of the last ones queued is not added */
 #define PENDING_DELAY_MS 50	/* gather the fork and exec of one process */
-#define SCAN_MAX_MS	60000	/* the longest period a slow scan gets */
 
 /* have the next pass scan all processes, now; under the rules' lock */
 void ksmctl_rules_kick_pass(void)
@@ -224,18 +223,18 @@ static void tick(void)
 
 /*
  * The period after a scan that took @took_ns: with the probes, at least
- * KSMCTL_RULES_SCAN_MS and KSMCTL_RULES_SCAN_SHARE times the scan's own
+ * rules_scan_min_ms and KSMCTL_RULES_SCAN_SHARE times the scan's own
  * (wall) time, so that scans take a bounded share of a CPU however many
  * processes there are, and less when the host is busy; without them,
- * KSMCTL_RULES_PERIOD_MS (the scan is then all there is).
+ * rules_period_ms (the scan is then all there is).
  */
 static unsigned int scan_period_ms(u64 took_ns)
 {
 	u64 ms = div_u64(took_ns, NSEC_PER_MSEC) * KSMCTL_RULES_SCAN_SHARE;
 
 	if (!READ_ONCE(ksmctl_rules.hooked))
-		return KSMCTL_RULES_PERIOD_MS;
-	return clamp_t(u64, ms, KSMCTL_RULES_SCAN_MS, SCAN_MAX_MS);
+		return ksmctl_rules.period_ms;
+	return clamp_t(u64, ms, ksmctl_rules.scan_min_ms, KSMCTL_RULES_MAX_MS);
 }
 
 /* a scan or a tick, and the next one queued */
@@ -270,7 +269,7 @@ void ksmctl_rules_pass_fn(struct kthread_work *work)
 	if (!ksmctl_rules.stopping && ksmctl_rules.nr)
 		kthread_queue_delayed_work(ksmctl_rules.worker,
 				&ksmctl_rules.pass_work,
-				msecs_to_jiffies(KSMCTL_RULES_PERIOD_MS));
+				msecs_to_jiffies(ksmctl_rules.period_ms));
 	mutex_unlock(&ksmctl_rules.lock);
 }
 
@@ -448,7 +447,7 @@ static void __maybe_unused check_probe_types(void)
 /*
  * The events that may change a process's verdict, seen as they happen (a
  * kernel without one of these tracepoints leaves its events to the scan,
- * which then runs every KSMCTL_RULES_PERIOD_MS instead)
+ * which then runs every rules_period_ms instead)
  */
 static struct ksmctl_hook rule_hooks[] = {
 	{ "sched_process_fork", probe_fork },	/* a new mm; not a new thread */
