@@ -60,8 +60,8 @@ static const struct kernel_param_ops period_ops = {
 /* set at load; read-only in sysfs, where the tests read them */
 module_param_cb(rules_period_ms, &period_ops, &ksmctl_rules.period_ms, 0444);
 MODULE_PARM_DESC(rules_period_ms,
-		 "ms between the passes over the processes rules match (default "
-		 __stringify(KSMCTL_RULES_PERIOD_MS) ")");
+		 "ms between the passes over the processes rules match "
+		 "(default " __stringify(KSMCTL_RULES_PERIOD_MS) ")");
 module_param_cb(rules_scan_min_ms, &period_ops, &ksmctl_rules.scan_min_ms,
 		0444);
 MODULE_PARM_DESC(rules_scan_min_ms,

@@ -257,13 +257,33 @@ void ksmctl_rules_unfollow_all(void);
 void ksmctl_rules_release_fn(struct work_struct *work);
 
 /* rules_match.c */
+
+/**
+ * struct ksmctl_subject - a process, as the rules match it
+ * @pid: its tgid
+ * @nr: the number of @pid in the initial pid namespace
+ * @cgrp: its cgroup (v2)
+ * @uid: its real uid
+ * @comm: its name
+ * @exe: the file it runs, or NULL if not known yet (taken as matching)
+ */
+struct ksmctl_subject {
+	struct pid *pid;
+	pid_t nr;
+	struct cgroup *cgrp;
+	kuid_t uid;
+	const char *comm;
+	const struct ksmctl_exe_id *exe;
+};
+
+void ksmctl_subject_init(struct ksmctl_subject *s, struct task_struct *task,
+			 const char *comm, const struct ksmctl_exe_id *exe);
 void ksmctl_rules_comm(char comm[TASK_COMM_LEN], struct task_struct *p);
 bool ksmctl_rule_same(const struct ksmctl_rule *a,
 		      const struct ksmctl_rule *b);
-u32 ksmctl_rules_verdict(struct task_struct *task,
-			 const struct ksmctl_exe_id *exe, const char *comm,
-			 u32 *id);
-bool ksmctl_rules_maybe_matched(struct task_struct *p, const char *comm);
+u32 ksmctl_rules_verdict(struct list_head *rules,
+			 const struct ksmctl_subject *s, u32 *id);
+bool ksmctl_rules_may_match(struct task_struct *t, const char *comm);
 void ksmctl_rules_exe_id(struct mm_struct *mm, struct ksmctl_exe_id *id);
 void ksmctl_rules_trees_fork(struct task_struct *child);
 void ksmctl_rules_trees_mark_stale(void);

@@ -381,19 +381,21 @@ static void apply(struct task_struct *task, struct mm_struct *mm,
 }
 
 /*
- * ksmctl_rules_verdict() under the rules' lock, and their gen then (@gen);
- * @leader gives the name
+ * The verdict of the rules for the process of @leader, whose live thread
+ * is @task and exe @exe (ksmctl_rules_verdict()), and their gen then (@gen)
  */
 static u32 verdict(struct task_struct *leader, struct task_struct *task,
 		   const struct ksmctl_exe_id *exe, u32 *id, unsigned int *gen)
 {
 	char comm[TASK_COMM_LEN];
+	struct ksmctl_subject s;
 	u32 v;
 
 	ksmctl_rules_comm(comm, leader);
 	mutex_lock(&ksmctl_rules.lock);
 	rcu_read_lock();
-	v = ksmctl_rules_verdict(task, exe, comm, id);
+	ksmctl_subject_init(&s, task, comm, exe);
+	v = ksmctl_rules_verdict(&ksmctl_rules.list, &s, id);
 	rcu_read_unlock();
 	*gen = ksmctl_rules.gen;
 	mutex_unlock(&ksmctl_rules.lock);

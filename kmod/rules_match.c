@@ -181,20 +181,36 @@ void ksmctl_rules_trees_update(const struct ksmctl_ptree *pt)
 
 /* Matching. Under rcu_read_lock(), and the rules' lock or from a probe. */
 
-static bool match_pid(struct ksmctl_rule *r, struct task_struct *task)
+/**
+ * ksmctl_subject_init() - what the rules match of a process
+ * @s: filled
+ * @task: a live thread of it, whose cgroup and credentials are the
+ *	process's (its main thread may have exited)
+ * @comm: the process's name (ksmctl_rules_comm() of its leader)
+ * @exe: the file it runs, or NULL if not known (taken as matching)
+ *
+ * Context: under RCU, which @s needs as long as it is used (the cgroup).
+ */
+void ksmctl_subject_init(struct ksmctl_subject *s, struct task_struct *task,
+			 const char *comm, const struct ksmctl_exe_id *exe)
 {
-	struct pid *pid = task_tgid(task);
-
-	if (pid == r->pid)
-		return true;
-	return (r->flags & KSMCTL_RULE_F_TREE) &&
-	       tree_has(r, task_tgid_nr(task), pid);
+	s->pid = task_tgid(task);
+	s->nr = task_tgid_nr(task);
+	s->cgrp = task_dfl_cgroup(task);
+	s->uid = task_uid(task);
+	s->comm = comm;
+	s->exe = exe;
 }
 
-static bool match_cgroup(const struct ksmctl_rule *r, struct task_struct *task)
+static bool match_pid(struct ksmctl_rule *r, const struct ksmctl_subject *s)
 {
-	struct cgroup *cgrp = task_dfl_cgroup(task);
+	if (s->pid == r->pid)
+		return true;
+	return (r->flags & KSMCTL_RULE_F_TREE) && tree_has(r, s->nr, s->pid);
+}
 
+static bool match_cgroup(const struct ksmctl_rule *r, struct cgroup *cgrp)
+{
 	if (cgrp == r->cgrp)
 		return true;
 	return (r->flags & KSMCTL_RULE_F_RECURSIVE) &&
@@ -262,41 +278,39 @@ void ksmctl_rules_exe_id(struct mm_struct *mm, struct ksmctl_exe_id *id)
 	}
 }
 
-/* @exe NULL: the exe is not known, taken as matching */
-static bool rule_matches(struct ksmctl_rule *r, struct task_struct *task,
-			 const struct ksmctl_exe_id *exe, const char *comm)
+/* does @r match @s? All its criteria must */
+static bool rule_matches(struct ksmctl_rule *r, const struct ksmctl_subject *s)
 {
-	if (r->pid && !match_pid(r, task))
+	const struct ksmctl_exe_id *exe = s->exe;
+
+	if (r->pid && !match_pid(r, s))
 		return false;
-	if (r->cgrp && !match_cgroup(r, task))
+	if (r->cgrp && !match_cgroup(r, s->cgrp))
 		return false;
 	if (r->has_exe && exe &&
 	    !(exe->known && exe->ino == r->exe_ino && exe->dev == r->exe_dev &&
 	      exe->gen == r->exe_gen))
 		return false;
-	if (r->comm[0] && strcmp(r->comm, comm))
+	if (r->comm[0] && strcmp(r->comm, s->comm))
 		return false;
-	if (r->has_uid && !uid_eq(task_uid(task), r->uid))
+	if (r->has_uid && !uid_eq(s->uid, r->uid))
 		return false;
 	return true;
 }
 
 /*
- * KSMCTL_RULE_* the rules want for a process (UNSPEC: none), and which
- * rule decided (@id): the first of the highest action that matches. @task
- * is a live thread of it, whose cgroup and credentials are the process's
- * (its main thread may have exited); @comm the process's name.
+ * KSMCTL_RULE_* the rules of @rules want for the process @s (UNSPEC:
+ * none), and which rule decided (@id): the first of the highest action
+ * that matches. Context: under the lock of @rules, and RCU.
  */
-u32 ksmctl_rules_verdict(struct task_struct *task,
-			 const struct ksmctl_exe_id *exe, const char *comm,
-			 u32 *id)
+u32 ksmctl_rules_verdict(struct list_head *rules,
+			 const struct ksmctl_subject *s, u32 *id)
 {
 	struct ksmctl_rule *r;
 	u32 v = KSMCTL_RULE_UNSPEC;
 
-	lockdep_assert_held(&ksmctl_rules.lock);
-	list_for_each_entry(r, &ksmctl_rules.list, node) {
-		if (r->action <= v || !rule_matches(r, task, exe, comm))
+	list_for_each_entry(r, rules, node) {
+		if (r->action <= v || !rule_matches(r, s))
 			continue;
 		v = r->action;	/* NEVER > MERGE: never wins */
 		*id = r->id;
@@ -307,16 +321,29 @@ u32 ksmctl_rules_verdict(struct task_struct *task,
 }
 
 /*
- * Could a rule match @p? All but the exe is matched here, under RCU (and
- * the rules' lock but from the probes), without a reference on anything:
- * a look (with the mm) decides.
+ * Could a rule of @rules match @s, a process whose exe is not known yet?
+ * Under RCU (and the rules' lock but from the probes), without a
+ * reference on anything: a look (with the mm) decides.
  */
-bool ksmctl_rules_maybe_matched(struct task_struct *p, const char *comm)
+static bool maybe_matched(struct list_head *rules,
+			  const struct ksmctl_subject *s)
 {
 	struct ksmctl_rule *r;
 
-	list_for_each_entry_rcu(r, &ksmctl_rules.list, node)
-		if (rule_matches(r, p, NULL, comm))
+	list_for_each_entry_rcu(r, rules, node)
+		if (rule_matches(r, s))
 			return true;
 	return false;
+}
+
+/*
+ * Could a rule match the process of @t (a live thread of it, or the task
+ * of an event), named @comm, whatever its exe? Under RCU.
+ */
+bool ksmctl_rules_may_match(struct task_struct *t, const char *comm)
+{
+	struct ksmctl_subject s;
+
+	ksmctl_subject_init(&s, t, comm, NULL);
+	return maybe_matched(&ksmctl_rules.list, &s);
 }

@@ -85,15 +85,18 @@ static struct task_struct *live_thread(struct task_struct *p)
 static bool followed_as_before(struct task_struct *p, struct task_struct *t,
 			       struct ksmctl_followed *f, const char *comm)
 {
+	struct ksmctl_subject s;
 	u32 id = 0;
 
-	return KSMCTL_MM_CHANGE_EXACT && f->pid == task_tgid(p) && f->fm &&
-	       f->fm->mm == READ_ONCE(t->mm) &&
-	       ksmctl_rules_quiet(f, ksmctl_rules.gen) &&
-	       ksmctl_rules_verdict(t, f->fm->exe_file ? &f->fm->exe : NULL,
-				    comm, &id) == f->verdict &&
-	       id == f->rule_id;
+	if (!KSMCTL_MM_CHANGE_EXACT || f->pid != task_tgid(p) || !f->fm ||
+	    f->fm->mm != READ_ONCE(t->mm) ||
+	    !ksmctl_rules_quiet(f, ksmctl_rules.gen))
+		return false;
+	ksmctl_subject_init(&s, t, comm, f->fm->exe_file ? &f->fm->exe : NULL);
+	return ksmctl_rules_verdict(&ksmctl_rules.list, &s, &id) ==
+	       f->verdict && id == f->rule_id;
 }
+
 
 /*
  * Of the processes of @pt, those with an mm (user processes) a rule may
@@ -122,7 +125,7 @@ static struct task_struct **collect_candidates(const struct ksmctl_ptree *pt,
 			ksmctl_rules_comm(comm, p);
 			f = xa_load(&ksmctl_rules.followed, task_tgid_nr(p));
 			if (f ? !followed_as_before(p, t, f, comm) :
-				ksmctl_rules_maybe_matched(t, comm)) {
+				ksmctl_rules_may_match(t, comm)) {
 				get_task_struct(p);
 				tasks[k++] = p;
 			}
@@ -374,7 +377,7 @@ static bool wanted(struct task_struct *p)
 	ret = xa_load(&ksmctl_rules.followed, task_tgid_nr(p)) != NULL;
 	if (!ret) {
 		ksmctl_rules_comm(comm, p);
-		ret = ksmctl_rules_maybe_matched(p, comm);
+		ret = ksmctl_rules_may_match(p, comm);
 	}
 	rcu_read_unlock();
 	return ret;
