@@ -20,10 +20,11 @@
 #include "vma_kunit.c"
 #include "netlink_kunit.c"
 #include "rules_kunit.c"
+#include "rules_match_kunit.c"
 #include "ptree_kunit.c"
 
 kunit_test_suites(&walk_suite, &vma_suite, &netlink_suite, &rules_suite,
-		  &ptree_suite);
+		  &rules_match_suite, &ptree_suite);
 
 MODULE_LICENSE("GPL v2");
 MODULE_DESCRIPTION("KUnit tests of ksmctl");
