@@ -114,7 +114,7 @@ static void ptree_deep_chain(struct kunit *test)
 	}
 	pt = fake_ptree(test, n, nrs, parents);
 	in = subtree_of(test, pt, 0);
-	KUNIT_EXPECT_EQ(test, bitmap_weight(in, n), n - 1);
+	KUNIT_EXPECT_EQ(test, (unsigned int)bitmap_weight(in, n), n - 1);
 	KUNIT_EXPECT_TRUE(test, test_bit(n - 1, in));
 }
 

@@ -7,12 +7,21 @@
 #include "../vma.h"
 #include "fake_vma.h"
 
+/*
+ * why KSM refuses @vma, as the int a KSMCTL_SKIP_* constant is (KUnit
+ * compares values of one type)
+ */
+static int refusal(struct vm_area_struct *vma)
+{
+	return ksmctl_vma_refusal(vma);
+}
+
 /* Private anonymous memory is what KSM merges. */
 static void refusal_anon_private(struct kunit *test)
 {
 	struct vm_area_struct *vma = anon_vma_with(test, 0);
 
-	KUNIT_EXPECT_EQ(test, ksmctl_vma_refusal(vma), KSMCTL_SKIP_UNSPEC);
+	KUNIT_EXPECT_EQ(test, refusal(vma), KSMCTL_SKIP_UNSPEC);
 	KUNIT_EXPECT_TRUE(test, ksmctl_vma_eligible(vma));
 }
 
@@ -22,7 +31,7 @@ static void refusal_file_private(struct kunit *test)
 	struct vm_area_struct *vma = fake_vma(test, fake_mm(test), FAKE_PLAIN_START,
 					      FAKE_PLAIN_END, FAKE_RW, fake_file(test));
 
-	KUNIT_EXPECT_EQ(test, ksmctl_vma_refusal(vma), KSMCTL_SKIP_UNSPEC);
+	KUNIT_EXPECT_EQ(test, refusal(vma), KSMCTL_SKIP_UNSPEC);
 	KUNIT_EXPECT_TRUE(test, ksmctl_vma_eligible(vma));
 }
 
@@ -38,44 +47,44 @@ static void refusal_shared(struct kunit *test)
 	struct vm_area_struct *shared = anon_vma_with(test, VM_SHARED | VM_MAYSHARE);
 	struct vm_area_struct *mayshare = anon_vma_with(test, VM_MAYSHARE);
 
-	KUNIT_EXPECT_EQ(test, ksmctl_vma_refusal(shared), KSMCTL_SKIP_SHARED);
-	KUNIT_EXPECT_EQ(test, ksmctl_vma_refusal(mayshare), KSMCTL_SKIP_SHARED);
+	KUNIT_EXPECT_EQ(test, refusal(shared), KSMCTL_SKIP_SHARED);
+	KUNIT_EXPECT_EQ(test, refusal(mayshare), KSMCTL_SKIP_SHARED);
 	KUNIT_EXPECT_FALSE(test, ksmctl_vma_eligible(shared));
 }
 
 /* PFN, I/O and mixed mappings are device memory. */
 static void refusal_io(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, ksmctl_vma_refusal(anon_vma_with(test, VM_PFNMAP)),
+	KUNIT_EXPECT_EQ(test, refusal(anon_vma_with(test, VM_PFNMAP)),
 			KSMCTL_SKIP_IO);
-	KUNIT_EXPECT_EQ(test, ksmctl_vma_refusal(anon_vma_with(test, VM_IO)),
+	KUNIT_EXPECT_EQ(test, refusal(anon_vma_with(test, VM_IO)),
 			KSMCTL_SKIP_IO);
-	KUNIT_EXPECT_EQ(test, ksmctl_vma_refusal(anon_vma_with(test, VM_MIXEDMAP)),
+	KUNIT_EXPECT_EQ(test, refusal(anon_vma_with(test, VM_MIXEDMAP)),
 			KSMCTL_SKIP_IO);
 	KUNIT_EXPECT_FALSE(test, ksmctl_vma_eligible(anon_vma_with(test, VM_IO)));
 }
 
 static void refusal_hugetlb(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, ksmctl_vma_refusal(anon_vma_with(test, VM_HUGETLB)),
+	KUNIT_EXPECT_EQ(test, refusal(anon_vma_with(test, VM_HUGETLB)),
 			KSMCTL_SKIP_HUGETLB);
 }
 
 /* VM_DONTEXPAND (vdso, vvar...) is refused as "special". */
 static void refusal_dontexpand(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, ksmctl_vma_refusal(anon_vma_with(test, VM_DONTEXPAND)),
+	KUNIT_EXPECT_EQ(test, refusal(anon_vma_with(test, VM_DONTEXPAND)),
 			KSMCTL_SKIP_SPECIAL);
 }
 
 /* With several reasons, the first of shared, I/O, hugetlb, special wins. */
 static void refusal_first_reason(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, ksmctl_vma_refusal(anon_vma_with(test,
+	KUNIT_EXPECT_EQ(test, refusal(anon_vma_with(test,
 			VM_SHARED | VM_PFNMAP | VM_HUGETLB)), KSMCTL_SKIP_SHARED);
-	KUNIT_EXPECT_EQ(test, ksmctl_vma_refusal(anon_vma_with(test,
+	KUNIT_EXPECT_EQ(test, refusal(anon_vma_with(test,
 			VM_PFNMAP | VM_HUGETLB | VM_DONTEXPAND)), KSMCTL_SKIP_IO);
-	KUNIT_EXPECT_EQ(test, ksmctl_vma_refusal(anon_vma_with(test,
+	KUNIT_EXPECT_EQ(test, refusal(anon_vma_with(test,
 			VM_HUGETLB | VM_DONTEXPAND)), KSMCTL_SKIP_HUGETLB);
 }
 
