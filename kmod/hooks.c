@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Probes on kernel tracepoints, found by name: the tracepoint structures
- * are not exported. A user of this file (the rules, rules.c) owns a table
+ * are not exported. A user of this file (the rules, rules_work.c) owns a table
  * of struct ksmctl_hook; ksmctl_hooks_find() looks its tracepoints up with
  * for_each_kernel_tracepoint() at load, and the probes are attached with
  * tracepoint_probe_register() only while they are wanted (enabling a

@@ -12,6 +12,24 @@ struct cgroup;
 struct pid;
 struct netlink_ext_ack;
 
+/*
+ * The rules' timing, by default: the module parameters rules_period_ms
+ * and rules_scan_min_ms (read-only in /sys/module/ksmctl/parameters/ once
+ * loaded) can change the first two at load.
+ *
+ * KSMCTL_RULES_PERIOD_MS: the period of the pass over the processes rules
+ * match (new VMAs); and of the scan of every process without the probes.
+ * KSMCTL_RULES_SCAN_MS: the least period of the scan of every process
+ * (uid changes, missed events); longer where a scan takes more than
+ * 1/KSMCTL_RULES_SCAN_SHARE of it: KSMCTL_RULES_SCAN_SHARE times as long
+ * as it took (rules_scan_ms of /proc/ksmctl/status says how long it is
+ * now), at most KSMCTL_RULES_MAX_MS.
+ */
+#define KSMCTL_RULES_PERIOD_MS	400
+#define KSMCTL_RULES_SCAN_MS	10000
+#define KSMCTL_RULES_SCAN_SHARE	400
+#define KSMCTL_RULES_MAX_MS	60000
+
 /**
  * struct ksmctl_rule - one sticky rule (include/uapi/linux/ksmctl.h)
  * @node: in the rule list, by increasing @id

@@ -119,7 +119,7 @@
  * Setting and clearing it for another process, as ksm_enable_merge_any()
  * and ksm_disable_merge_any() (not exported) do: atomic bit operations,
  * which the kernel reads at mmap, brk, fork and exec. Only a never rule
- * does, to a process that set it itself (rules.c).
+ * does, to a process that set it itself (rules_follow.c).
  */
 #if KSMCTL_HAVE_MERGE_ANY && defined(COMPAT_HAS_MM_FLAGS_TEST)
 #define ksmctl_mm_set_merge_any(mm)	mm_flags_set(MMF_VM_MERGE_ANY, (mm))

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# The KUnit suites of ksmctl_kunit.ko (kmod/tests/ksmctl_kunit.c) as TAP, one
+# The KUnit suites of ksmctl_kunit.ko (kmod/tests/*_kunit.c) as TAP, one
 # result a test case ("<suite>.<case>"). The suites run at insmod; their KTAP
 # results are read back from /sys/kernel/debug/kunit/ksmctl_*/results. The
 # rig packs ksmctl_kunit.ko only for kernels with CONFIG_KUNIT: elsewhere the

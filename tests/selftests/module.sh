@@ -5,7 +5,22 @@
 # netlink family appear and disappear with it, also while clients use them.
 . "$(dirname "$0")/tap.sh"
 
-tap_plan 8
+PARAMS=/sys/module/ksmctl/parameters
+
+# the rules' periods (module parameters): "<period> <least scan period>"
+rules_periods() { echo $(cat $PARAMS/rules_period_ms $PARAMS/rules_scan_min_ms); }
+# their modes, as ls -l shows them
+rules_periods_modes() {
+	echo $(ls -l $PARAMS/rules_period_ms $PARAMS/rules_scan_min_ms | cut -c1-10)
+}
+# rules_periods_at_load ARG...: rules_periods of the module loaded with ARGs
+rules_periods_at_load() {
+	insmod "$KSMCTL_KO" "$@" || return
+	rules_periods
+	rmmod ksmctl
+}
+
+tap_plan 12
 echo 0 > /sys/kernel/mm/ksm/run
 
 unload_module
@@ -13,8 +28,13 @@ check "load" insmod "$KSMCTL_KO"
 check "sysfs_module_present" test -d /sys/module/ksmctl
 check "proc_status_present" test -r /proc/ksmctl/status
 check "proc_status_equals_sysfs" proc_matches_sysfs
+check_eq "rules_periods_default" "$(rules_periods)" "400 10000"
+check_eq "rules_periods_read_only" "$(rules_periods_modes)" "-r--r--r-- -r--r--r--"
 check "unload" rmmod ksmctl
 check "proc_dir_removed" test ! -e /proc/ksmctl
+check_eq "rules_periods_set_at_load" \
+	"$(rules_periods_at_load rules_period_ms=200 rules_scan_min_ms=5000)" "200 5000"
+check_eq "rules_period_zero_refused" "$(rules_periods_at_load rules_period_ms=0 2>/dev/null)" ""
 
 # 20 load/unload cycles while two clients hammer procfs and netlink
 (while :; do cat /proc/ksmctl/status >/dev/null 2>&1; done) & r1=$!

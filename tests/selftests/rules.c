@@ -209,6 +209,26 @@ static long long status_value(const char *name)
 	return ret;
 }
 
+/*
+ * A parameter of the loaded module (its rules' timing is not part of the
+ * interface: the tests ask the module), or -1.
+ */
+static long long module_param_value(const char *name)
+{
+	char path[128];
+	long long v;
+	FILE *f;
+	int n;
+
+	snprintf(path, sizeof(path), "/sys/module/ksmctl/parameters/%s", name);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	n = fscanf(f, "%lld", &v);
+	fclose(f);
+	return n == 1 ? v : -1;
+}
+
 /* the merge-any flag of pid as GET_PROC reports it: 0, 1, or -1 */
 static int merge_any(int fd, int fam, pid_t pid)
 {
@@ -255,6 +275,7 @@ FIXTURE(rules) {
 	int fd, fam;
 	struct target t;
 	struct nl_ans ans;
+	long long period_ms;	/* the module's rules_period_ms */
 };
 
 FIXTURE_SETUP(rules)
@@ -266,6 +287,8 @@ FIXTURE_SETUP(rules)
 	ASSERT_LT(0, self->fam);
 	rules_clear(self->fd, self->fam);
 	memset(&self->t, 0, sizeof(self->t));
+	self->period_ms = module_param_value("rules_period_ms");
+	ASSERT_LT(0, self->period_ms);
 }
 
 FIXTURE_TEARDOWN(rules)
@@ -361,8 +384,8 @@ TEST_F(rules, new_memory_latency)
 		if (ms > max)
 			max = ms;
 	}
-	TH_LOG("%d mappings: mean %ld ms, max %ld ms (bound %d ms, period %d ms)",
-	       n, sum / n, max, BOUND_MS, KSMCTL_RULES_PERIOD_MS);
+	TH_LOG("%d mappings: mean %ld ms, max %ld ms (bound %d ms, period %lld ms)",
+	       n, sum / n, max, BOUND_MS, self->period_ms);
 }
 
 /* a cgroup rule: a process moved in, its later children and mmaps */
@@ -476,7 +499,7 @@ TEST_F(rules, merge_rule_leaves_merge_any_to_the_process)
 
 	/* rule deleted: the marks stay, as for any rule */
 	ASSERT_EQ(0, rule_del(self->fd, self->fam, id, &self->ans));
-	usleep(3 * KSMCTL_RULES_PERIOD_MS * 1000);
+	usleep(3 * self->period_ms * 1000);
 	EXPECT_LE(990, proc_coverage(self->fd, self->fam, self->t.pid));
 	if (has_flag)
 		EXPECT_EQ(0, merge_any(self->fd, self->fam, self->t.pid));
@@ -511,7 +534,7 @@ TEST_F(rules, never_takes_own_merge_any_and_gives_it_back)
 	ASSERT_EQ(0, cmd(&self->t, "spawn", buf, sizeof(buf)));
 	child = atoi(buf);
 	ASSERT_LT(0, child);
-	usleep(3 * KSMCTL_RULES_PERIOD_MS * 1000);
+	usleep(3 * self->period_ms * 1000);
 	EXPECT_EQ(1, merge_any(self->fd, self->fam, self->t.pid));
 	EXPECT_EQ(1, merge_any(self->fd, self->fam, child));
 
@@ -526,7 +549,7 @@ TEST_F(rules, never_takes_own_merge_any_and_gives_it_back)
 				    BOUND_MS));
 	/* new memory stays unmergeable while never holds */
 	ASSERT_EQ(0, cmd(&self->t, "mmap 2", buf, sizeof(buf)));
-	usleep(3 * KSMCTL_RULES_PERIOD_MS * 1000);
+	usleep(3 * self->period_ms * 1000);
 	EXPECT_EQ(0, proc_coverage(self->fd, self->fam, self->t.pid));
 
 	t0 = now_ms();
@@ -541,7 +564,7 @@ TEST_F(rules, never_takes_own_merge_any_and_gives_it_back)
 	/* given back, the flag is the process's again: it may drop it */
 	ASSERT_EQ(0, cmd(&self->t, "prctl 0", buf, sizeof(buf)));
 	ASSERT_STREQ("ok", buf);
-	usleep(3 * KSMCTL_RULES_PERIOD_MS * 1000);
+	usleep(3 * self->period_ms * 1000);
 	EXPECT_EQ(0, merge_any(self->fd, self->fam, self->t.pid));
 }
 
@@ -953,7 +976,7 @@ TEST_F(rules, fork_storm_across_rule_del_and_unload)
 	close(go[1]);
 	close(go[0]);
 	ASSERT_TRUE(done);
-	usleep(3 * KSMCTL_RULES_PERIOD_MS * 1000);
+	usleep(3 * self->period_ms * 1000);
 
 	has_flag = merge_any(self->fd, self->fam, storm) >= 0;
 	for (i = 0; i < n && has_flag; i++)
@@ -994,7 +1017,7 @@ TEST_F(rules, followed_after_main_thread_exit)
 	ASSERT_EQ(0, cmd(&self->t, "leave", buf, sizeof(buf)));
 	ASSERT_STREQ("ok", buf);
 	/* a few ticks and a look at it without its main thread */
-	usleep(3 * KSMCTL_RULES_PERIOD_MS * 1000);
+	usleep(3 * self->period_ms * 1000);
 	ASSERT_EQ(0, cmd(&self->t, "mmap 4", buf, sizeof(buf)));
 	ASSERT_STREQ("ok", buf);
 	t0 = now_ms();
@@ -1052,7 +1075,7 @@ static void one_verdict_per_mm(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, rule_add(self->fd, self->fam, &never, &nid, &self->ans));
 
 	/* settled: no mergeable byte; then two seconds of ticks change nothing */
-	usleep(3 * KSMCTL_RULES_PERIOD_MS * 1000);
+	usleep(3 * self->period_ms * 1000);
 	ms = wait_uncovered(self->fd, self->fam, self->t.pid, t0, 10 * BOUND_MS);
 	TH_LOG("%s: never rule on the sharer -> uncovered: %ld ms", how, ms);
 	EXPECT_LE(0, ms);
@@ -1162,7 +1185,7 @@ TEST_F(rules, never_beats_merge)
 	TH_LOG("self madvise -> unmarked again: %ld ms", ms);
 	EXPECT_LE(0, ms);
 	ASSERT_EQ(0, cmd(&self->t, "mmap 4", buf, sizeof(buf)));
-	usleep(2 * KSMCTL_RULES_PERIOD_MS * 1000);
+	usleep(2 * self->period_ms * 1000);
 	EXPECT_EQ(0, proc_coverage(self->fd, self->fam, self->t.pid));
 }
 
@@ -1171,19 +1194,21 @@ TEST_F(rules, uid_change_found_by_scan)
 {
 	struct rule ru = { .action = KSMCTL_RULE_MERGE, .has_uid = 1,
 			   .uid = NOBODY };
-	long long scan_ms;
+	long long scan_ms, scan_min_ms;
 	char buf[64];
 	long t0, ms;
 
 	ASSERT_EQ(0, target_start(&self->t, "rule_target", "8", NULL));
 	ASSERT_EQ(0, rule_add(self->fd, self->fam, &ru, NULL, &self->ans))
 		TH_LOG("%s", self->ans.extack_msg);
-	usleep(2 * KSMCTL_RULES_PERIOD_MS * 1000);
+	usleep(2 * self->period_ms * 1000);
 	EXPECT_EQ(0, proc_coverage(self->fd, self->fam, self->t.pid));
 
-	/* at least KSMCTL_RULES_SCAN_MS; longer only on a huge host */
+	/* at least the module's least period; longer only on a huge host */
+	scan_min_ms = module_param_value("rules_scan_min_ms");
+	ASSERT_LT(0, scan_min_ms);
 	scan_ms = status_value("rules_scan_ms");
-	ASSERT_LE(KSMCTL_RULES_SCAN_MS, scan_ms);
+	ASSERT_LE(scan_min_ms, scan_ms);
 	t0 = now_ms();
 	ASSERT_EQ(0, cmd(&self->t, "setuid 65534", buf, sizeof(buf)));
 	ASSERT_STREQ("ok", buf);
@@ -1226,14 +1251,14 @@ TEST_F(rules, followed_processes_and_their_cost)
 	EXPECT_EQ(2, status_value("rules_followed"));
 
 	/* idle: ticks go on, and where the kernel tells, no walk */
-	usleep(2 * KSMCTL_RULES_PERIOD_MS * 1000);
+	usleep(2 * self->period_ms * 1000);
 	ticks = status_value("rules_ticks");
 	walks = status_value("rules_walks");
-	usleep(5 * KSMCTL_RULES_PERIOD_MS * 1000);
+	usleep(5 * self->period_ms * 1000);
 	ticks = status_value("rules_ticks") - ticks;
 	walks = status_value("rules_walks") - walks;
-	TH_LOG("idle for %d ms: %lld ticks, %lld VMA walks", 5 * KSMCTL_RULES_PERIOD_MS,
-	       ticks, walks);
+	TH_LOG("idle for %lld ms: %lld ticks, %lld VMA walks",
+	       5 * self->period_ms, ticks, walks);
 	EXPECT_LE(3, ticks);
 	EXPECT_LT(0, status_value("rules_cpu_ns"));
 	/* before 6.12 (no exact count) a scan walks both processes */

@@ -224,24 +224,27 @@
  *     processes on a host cost nothing more), and a work item decides
  *     about it about 50 ms later (one look for the fork and exec of a
  *     process);
- *   - every KSMCTL_RULES_PERIOD_MS, while rules exist, for the followed
- *     processes only: new VMAs (heap growth, mmaps, thread stacks). A
+ *   - every rules_period_ms (400 ms), while rules exist, for the
+ *     followed processes only: new VMAs (heap growth, mmaps, thread
+ *     stacks). A
  *     followed process whose VMAs are already as the rule wants costs one
  *     walk of its VMA list under the mmap read lock, or nothing when its
  *     mm did not change since: on kernels that count mmap write-lock
  *     sections (6.12 and later, per-VMA locks) by that count, exactly;
  *     before, by a fingerprint of the mm's counters (VMA count, virtual
  *     sizes, resident pages), and the scan walks every followed process;
- *   - every KSMCTL_RULES_SCAN_MS in a scan of every process: what no
+ *   - every rules_scan_min_ms (10 s) in a scan of every process: what no
  *     event announces (uid changes). The scan matches all but the exe
  *     under RCU, with no reference and no lock of the process, and looks
  *     closer only at those a rule may match. On a host so large that a
- *     scan takes more than 1/KSMCTL_RULES_SCAN_SHARE of that period, the
- *     next one waits KSMCTL_RULES_SCAN_SHARE times as long as it took (at
- *     most a minute): scans cost at most 0.25% of a CPU, and
- *     rules_scan_ms of /proc/ksmctl/status shows the period. A kernel
- *     without those tracepoints scans every KSMCTL_RULES_PERIOD_MS
- *     instead.
+ *     scan takes more than 1/400 of that period, the next one waits 400
+ *     times as long as it took (at most a minute): scans cost at most
+ *     0.25% of a CPU, and rules_scan_ms of /proc/ksmctl/status shows the
+ *     period. A kernel without those tracepoints scans every
+ *     rules_period_ms instead.
+ * rules_period_ms and rules_scan_min_ms are parameters of the module, set
+ * when it is loaded (read-only in /sys/module/ksmctl/parameters/), not
+ * part of this interface.
  * All of it runs in one kernel thread, ksmctl_rules: its CPU time is what
  * the rules cost (rules_cpu_ns of /proc/ksmctl/status, or top(1)).
  * A process that changed is announced on the monitor group. The passes
@@ -485,15 +488,6 @@ enum ksmctl_skip {
 
 /* most rules the module holds */
 #define KSMCTL_RULES_MAX	256
-/* period of the pass over the processes rules match (new VMAs) */
-#define KSMCTL_RULES_PERIOD_MS	400
-/*
- * period of the scan of every process (uid changes, missed events), at
- * least; longer where a scan takes more than 1/KSMCTL_RULES_SCAN_SHARE of
- * it (rules_scan_ms of /proc/ksmctl/status says how long it is now)
- */
-#define KSMCTL_RULES_SCAN_MS	10000
-#define KSMCTL_RULES_SCAN_SHARE	400
 
 /* KSMCTL_A_RULE_ACTION */
 enum ksmctl_rule_action {
