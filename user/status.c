@@ -285,7 +285,8 @@ int status_main(int argc, char *argv[])
 		return 1;
 	} else {
 		ret = ipc_get_status(ipc, &st);
-		if (!ret && st.run == 0)
+		/* text and JSON say it; Prometheus, scraped often, does not */
+		if (!ret && st.run == 0 && format != OUTPUT_PROMETHEUS)
 			ret = count_unscanned(ipc, &st);
 		ipc_close(ipc);
 		if (ret)

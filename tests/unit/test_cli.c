@@ -746,6 +746,11 @@ static void test_status_ksmd_stopped(void)
 	       "  \"saved_bytes\": 50331648\n"
 	       "}\n", "", "status -j: ksmd stopped with mergeable memory");
 
+	fake_proc_flags = UINT32_MAX;
+	run(&r, "status", "-o", "prometheus", NULL);
+	capture_free(&r.c);
+	is_int(fake_proc_flags, UINT32_MAX, "status -o prometheus makes no GET_PROC dump");
+
 	/* nothing marked: no line */
 	fake_nprocs = 0;
 	expect(run(&r, "status", NULL), 0,
