@@ -69,15 +69,32 @@ static void expect(struct run *r, int ret, const char *out, const char *err, con
 	capture_free(&r->c);
 }
 
+/* status's text after the ksmd line (and the "not scanned" one) */
+#define STATUS_TEXT_TAIL \
+	"shared:           12.0 MiB (3072 pages)\n" \
+	"sharing:          48.0 MiB (12288 pages)\n" \
+	"saved:            48.0 MiB\n" \
+	"unshared:         0 B (0 pages)\n" \
+	"volatile:         0 B (0 pages)\n" \
+	"full scans:       7\n" \
+	"module:           ksmctl 0.1.0\n"
+
 static const char status_text[] =
 	"ksmd:             running (pages_to_scan 100, sleep 20 ms)\n"
-	"shared:           12.0 MiB (3072 pages)\n"
-	"sharing:          48.0 MiB (12288 pages)\n"
-	"saved:            48.0 MiB\n"
-	"unshared:         0 B (0 pages)\n"
-	"volatile:         0 B (0 pages)\n"
-	"full scans:       7\n"
-	"module:           ksmctl 0.1.0\n";
+	STATUS_TEXT_TAIL;
+
+/* status's JSON from pages_to_scan on */
+#define STATUS_JSON_TAIL \
+	"  \"pages_to_scan\": 100,\n" \
+	"  \"sleep_millisecs\": 20,\n" \
+	"  \"max_page_sharing\": 256,\n" \
+	"  \"pages_shared\": 3072,\n" \
+	"  \"pages_sharing\": 12288,\n" \
+	"  \"pages_unshared\": 0,\n" \
+	"  \"pages_volatile\": 0,\n" \
+	"  \"full_scans\": 7,\n" \
+	"  \"saved_bytes\": 50331648\n" \
+	"}\n"
 
 static const char status_json[] =
 	"{\n"
@@ -85,16 +102,7 @@ static const char status_json[] =
 	"  \"page_size\": 4096,\n"
 	"  \"run\": 1,\n"
 	"  \"run_state\": \"running\",\n"
-	"  \"pages_to_scan\": 100,\n"
-	"  \"sleep_millisecs\": 20,\n"
-	"  \"max_page_sharing\": 256,\n"
-	"  \"pages_shared\": 3072,\n"
-	"  \"pages_sharing\": 12288,\n"
-	"  \"pages_unshared\": 0,\n"
-	"  \"pages_volatile\": 0,\n"
-	"  \"full_scans\": 7,\n"
-	"  \"saved_bytes\": 50331648\n"
-	"}\n";
+	STATUS_JSON_TAIL;
 
 #define MAIN_USAGE \
 	"Usage: ksmctl [-j] [<command> [<args>]]\n" \
@@ -719,13 +727,7 @@ static void test_status_ksmd_stopped(void)
 	expect(run(&r, "status", NULL), 0,
 	       "ksmd:             stopped (pages_to_scan 100, sleep 20 ms)\n"
 	       "not scanned:      28.0 MiB marked mergeable in 3 processes: ksmctl ksmd start\n"
-	       "shared:           12.0 MiB (3072 pages)\n"
-	       "sharing:          48.0 MiB (12288 pages)\n"
-	       "saved:            48.0 MiB\n"
-	       "unshared:         0 B (0 pages)\n"
-	       "volatile:         0 B (0 pages)\n"
-	       "full scans:       7\n"
-	       "module:           ksmctl 0.1.0\n", "", "status: ksmd stopped with mergeable memory");
+	       STATUS_TEXT_TAIL, "", "status: ksmd stopped with mergeable memory");
 	is_int(fake_proc_flags, 0, "status asks for every process, without costly figures");
 	expect(run(&r, "status", "-j", NULL), 0,
 	       "{\n"
@@ -735,16 +737,7 @@ static void test_status_ksmd_stopped(void)
 	       "  \"run_state\": \"stopped\",\n"
 	       "  \"unscanned_mergeable_bytes\": 29360128,\n"
 	       "  \"unscanned_processes\": 3,\n"
-	       "  \"pages_to_scan\": 100,\n"
-	       "  \"sleep_millisecs\": 20,\n"
-	       "  \"max_page_sharing\": 256,\n"
-	       "  \"pages_shared\": 3072,\n"
-	       "  \"pages_sharing\": 12288,\n"
-	       "  \"pages_unshared\": 0,\n"
-	       "  \"pages_volatile\": 0,\n"
-	       "  \"full_scans\": 7,\n"
-	       "  \"saved_bytes\": 50331648\n"
-	       "}\n", "", "status -j: ksmd stopped with mergeable memory");
+	       STATUS_JSON_TAIL, "", "status -j: ksmd stopped with mergeable memory");
 
 	fake_proc_flags = UINT32_MAX;
 	run(&r, "status", "-o", "prometheus", NULL);
@@ -755,13 +748,7 @@ static void test_status_ksmd_stopped(void)
 	fake_nprocs = 0;
 	expect(run(&r, "status", NULL), 0,
 	       "ksmd:             stopped (pages_to_scan 100, sleep 20 ms)\n"
-	       "shared:           12.0 MiB (3072 pages)\n"
-	       "sharing:          48.0 MiB (12288 pages)\n"
-	       "saved:            48.0 MiB\n"
-	       "unshared:         0 B (0 pages)\n"
-	       "volatile:         0 B (0 pages)\n"
-	       "full scans:       7\n"
-	       "module:           ksmctl 0.1.0\n", "", "status: ksmd stopped, nothing mergeable");
+	       STATUS_TEXT_TAIL, "", "status: ksmd stopped, nothing mergeable");
 
 	/* running: the processes are not even asked for */
 	cli_processes();
